@@ -1,0 +1,81 @@
+"""The `cpmodel` command. Exit codes: 0 fine, 1 the check found errors or a target was missed,
+2 bad input or usage (a message naming file, line and field; never a traceback)."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from model.errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Formal model and simulation of the procedure for Child Protection Plans in England.")
+console = Console()
+errors = Console(stderr=True)
+
+ProcedureOption = typer.Option(None, "--procedure", "-p", help="Procedure YAML (default: the bundled model).")
+
+
+def user_errors(command):
+    """Turn InputError into a one-line message and exit code 2."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+@app.command()
+@user_errors
+def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
+          out: Path = typer.Option(Path("graph"), "--out", help="Folder for the drawings (a new one if it has files).")):
+    """Draw the procedure's state graph: PNG, DOT, GraphML and Mermaid."""
+    from cpmodel.atomic import new_run_folder
+    from cpmodel.draw_graph import write_all
+    from model import load_procedure
+    from model.graph import dead_ends, unreachable_states
+
+    loaded = load_procedure(procedure)
+    folder = new_run_folder(out, "graph")
+    for path in write_all(loaded, folder):
+        console.print(f"wrote {path}")
+    for state in unreachable_states(loaded):
+        errors.print(f"warning: state {state!r} cannot be reached from the start")
+    for state in dead_ends(loaded):
+        errors.print(f"warning: state {state!r} is a dead end")
+
+
+@app.command()
+@user_errors
+def export(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
+           as_json: bool = typer.Option(True, "--json/--summary", help="Print the normalized model as JSON.")):
+    """Print the normalized model (the stable JSON contract in the README)."""
+    from model import load_procedure
+    from model.export import export_model
+
+    data = export_model(load_procedure(procedure))
+    if as_json:
+        print_json(data)
+    else:
+        for key in ("states", "transitions", "rules", "deadlines", "roles", "facts"):
+            console.print(f"{key}: {len(data[key])}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""YAML -> validated Procedure. Every problem becomes an InputError naming file, line and field."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from model.conditions import Compare, ConditionSyntaxError, Fact, Member, atoms, parse
+from model.errors import InputError
+from model.procedure import EventRef, Procedure, roles_of
+from model.schema import ProcedureFile
+from model.sources import sections, split_citations
+from model.yaml_source import YamlDocument, read_yaml
+
+BUNDLED_PROCEDURE = Path(__file__).with_name("procedure.yaml")
+
+
+def load_procedure(path: Path | str | None = None) -> Procedure:
+    """Load and validate a procedure file (the bundled one by default)."""
+    document = read_yaml(path or BUNDLED_PROCEDURE)
+    return procedure_from_document(document)
+
+
+def procedure_from_document(document: YamlDocument) -> Procedure:
+    if not isinstance(document.data, dict):
+        raise document.error((), "the file must be a mapping with keys such as 'states' and 'rules'")
+    spec = validate_model(ProcedureFile, document)
+    procedure = Procedure(document.file, spec, lines=document.lines)
+    _CrossReferences(procedure, document).check()
+    return procedure
+
+
+def validate_model(model, document: YamlDocument):
+    """Pydantic validation, its first error turned into a sentence with a line number."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise document.error(first["loc"], _pydantic_message(first)) from None
+
+
+def _pydantic_message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field; remove it or check its spelling"
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if kind == "greater_than_equal" and error["ctx"].get("ge") == 0:
+        return f"must not be negative (got {error['input']})"
+    if kind == "string_pattern_mismatch":
+        return (f"{error['input']!r} is not a valid id: use lower case letters, digits and "
+                "underscores, starting with a letter")
+    value = error.get("input")
+    if isinstance(value, (str, int, float)) and str(value) not in message:
+        message = f"{message} (got {value!r})"
+    return message
+
+
+def suggestion(name: str, known) -> str:
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _CrossReferences:
+    """Checks that need the whole file: ids, references, conditions, citations."""
+
+    def __init__(self, procedure: Procedure, document: YamlDocument):
+        self.procedure = procedure
+        self.document = document
+        self.spec = procedure.spec
+
+    def fail(self, path, message):
+        raise self.document.error(path, message)
+
+    def check(self) -> None:
+        self._unique_ids()
+        self._states()
+        self._conditions()
+        self._references()
+        self._citations()
+
+    def _unique_ids(self) -> None:
+        for collection in ("roles", "facts", "states", "actions"):
+            seen = {}
+            for index, item in enumerate(getattr(self.spec, collection)):
+                if item.id in seen:
+                    self.fail((collection, index, "id"),
+                              f"duplicate id {item.id!r} (first used at {collection}[{seen[item.id]}])")
+                seen[item.id] = index
+        # Rules, deadlines, transitions and invariants share one namespace: findings name them.
+        seen = {}
+        for collection in ("transitions", "rules", "deadlines", "invariants"):
+            for index, item in enumerate(getattr(self.spec, collection)):
+                if item.id in seen:
+                    first = seen[item.id]
+                    self.fail((collection, index, "id"),
+                              f"duplicate id {item.id!r} (first used at {first[0]}[{first[1]}])")
+                seen[item.id] = (collection, index)
+
+    def _states(self) -> None:
+        starts = [i for i, s in enumerate(self.spec.states) if s.kind == "start"]
+        if len(starts) != 1:
+            self.fail(("states",), f"exactly one state must have kind 'start' (found {len(starts)})")
+        state_ids = self.procedure.states
+        for index, transition in enumerate(self.spec.transitions):
+            for field, value in (("from", transition.source), ("to", transition.target)):
+                if value not in state_ids:
+                    self.fail(("transitions", index, field),
+                              f"unknown state {value!r}{suggestion(value, state_ids)}")
+            if state_ids[transition.source].kind == "final":
+                self.fail(("transitions", index, "from"),
+                          f"state {transition.source!r} is final: nothing may leave it")
+
+    def _conditions(self) -> None:
+        for collection, kind, field in (("invariants", "invariant", "when"),
+                                        ("states", "state", "assumes"),
+                                        ("transitions", "transition", "when"),
+                                        ("rules", "rule", "when")):
+            for index, item in enumerate(getattr(self.spec, collection)):
+                text = getattr(item, field)
+                path = (collection, index, field)
+                try:
+                    condition = parse(text)
+                except ConditionSyntaxError as error:
+                    self.fail(path, str(error))
+                self._typecheck(condition, path)
+                self.procedure.conditions[(kind, item.id)] = condition
+
+    def _typecheck(self, condition, path) -> None:
+        facts = self.procedure.facts
+        for atom in atoms(condition):
+            if atom.name not in facts:
+                self.fail(path, f"unknown fact {atom.name!r}{suggestion(atom.name, facts)}")
+            fact = facts[atom.name]
+            if isinstance(atom, Fact):
+                if fact.type != "bool":
+                    self.fail(path, f"fact {fact.id!r} is {fact.type}: compare it, e.g. "
+                                    f"'{fact.id} == {fact.domain()[0]}'")
+                continue
+            values = (atom.value,) if isinstance(atom, Compare) else atom.values
+            for value in values:
+                self._check_value(fact, value, path)
+            if isinstance(atom, Compare) and atom.op in ("<", "<=", ">", ">=") and fact.type != "int":
+                self.fail(path, f"{atom.op!r} needs a number, but fact {fact.id!r} is {fact.type}")
+
+    def _check_value(self, fact, value, path) -> None:
+        if fact.type == "bool" and not isinstance(value, bool):
+            self.fail(path, f"fact {fact.id!r} is true or false, not {value!r}")
+        if fact.type == "enum" and value not in fact.values:
+            self.fail(path, f"{value!r} is not a value of {fact.id!r} (values: "
+                            f"{', '.join(fact.values)}){suggestion(value, fact.values)}")
+        if fact.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+            self.fail(path, f"fact {fact.id!r} is a number, not {value!r}")
+
+    def _references(self) -> None:
+        procedure = self.procedure
+        roles, rules, actions = procedure.roles, procedure.rules, procedure.actions
+        for index, action in enumerate(self.spec.actions):
+            for position, other in enumerate(action.excludes):
+                if other not in actions:
+                    self.fail(("actions", index, "excludes", position),
+                              f"unknown action {other!r}{suggestion(other, actions)}")
+        for collection in ("rules", "deadlines"):
+            for index, item in enumerate(getattr(self.spec, collection)):
+                for position, role in enumerate(roles_of(item.role)):
+                    path = (collection, index, "role") + ((position,) if isinstance(item.role, list) else ())
+                    if role not in roles:
+                        self.fail(path, f"unknown role {role!r}{suggestion(role, roles)}")
+        for index, rule in enumerate(self.spec.rules):
+            if rule.action not in actions:
+                self.fail(("rules", index, "action"),
+                          f"unknown action {rule.action!r}{suggestion(rule.action, actions)}; "
+                          "declare it under 'actions'")
+            for position, other in enumerate(rule.overrides):
+                if other not in rules:
+                    self.fail(("rules", index, "overrides", position),
+                              f"unknown rule {other!r}{suggestion(other, rules)}")
+                if other == rule.id:
+                    self.fail(("rules", index, "overrides", position), "a rule cannot override itself")
+        events = procedure.events
+        for index, deadline in enumerate(self.spec.deadlines):
+            for field in ("event", "anchor", "before"):
+                value = getattr(deadline, field)
+                if value is None:
+                    continue
+                reference = EventRef.parse(value)
+                if reference is None:
+                    self.fail(("deadlines", index, field),
+                              f"{value!r} is not an event name, optionally with '#N' for its N-th time")
+                if reference.event not in events:
+                    self.fail(("deadlines", index, field),
+                              f"unknown event {reference.event!r}{suggestion(reference.event, events)}"
+                              "; events are what transitions record")
+            if deadline.every and deadline.every.unit == "visits" and EventRef.parse(deadline.anchor).event != "visit":
+                self.fail(("deadlines", index, "every"), "a period counted in visits needs anchor 'visit'")
+
+    def _citations(self) -> None:
+        known = sections()
+        for collection in ("roles", "invariants", "states", "transitions", "rules", "deadlines"):
+            for index, item in enumerate(getattr(self.spec, collection)):
+                cited = split_citations(item.citation)
+                if not cited:
+                    self.fail((collection, index, "citation"), "a citation (document#section) is required")
+                for citation in cited:
+                    if citation not in known:
+                        self.fail((collection, index, "citation"),
+                                  f"citation {citation!r} does not resolve to a section of the "
+                                  f"documents{suggestion(citation, known)}")

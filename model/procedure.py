@@ -1,0 +1,114 @@
+"""The validated procedure: what every consumer (proofs, simulation, pathways) reads."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from model.conditions import Condition
+from model.schema import (Action, Deadline, FactDefinition, Invariant, ProcedureFile, Role, Rule,
+                          State, Transition)
+
+_EVENT_REF = re.compile(r"^([a-z][a-z0-9_]*)(?:#([1-9][0-9]*))?$")
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """An event, or its n-th occurrence (``core_group#2``); no number means any occurrence."""
+
+    event: str
+    occurrence: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "EventRef | None":
+        match = _EVENT_REF.match(text or "")
+        if not match:
+            return None
+        return cls(match.group(1), int(match.group(2)) if match.group(2) else None)
+
+    def __str__(self) -> str:
+        return self.event if self.occurrence is None else f"{self.event}#{self.occurrence}"
+
+
+def roles_of(role) -> list[str]:
+    """A role field may hold nothing, one role or several."""
+    if role is None:
+        return []
+    return [role] if isinstance(role, str) else list(role)
+
+
+@dataclass
+class Procedure:
+    """A loaded procedure with every condition parsed once."""
+
+    file: str
+    spec: ProcedureFile
+    conditions: dict[tuple[str, str], Condition] = field(default_factory=dict)
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    # -- lookups -------------------------------------------------------------------------------
+    @cached_property
+    def facts(self) -> dict[str, FactDefinition]:
+        return {f.id: f for f in self.spec.facts}
+
+    @cached_property
+    def states(self) -> dict[str, State]:
+        return {s.id: s for s in self.spec.states}
+
+    @cached_property
+    def transitions(self) -> dict[str, Transition]:
+        return {t.id: t for t in self.spec.transitions}
+
+    @cached_property
+    def rules(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.spec.rules}
+
+    @cached_property
+    def deadlines(self) -> dict[str, Deadline]:
+        return {d.id: d for d in self.spec.deadlines}
+
+    @cached_property
+    def roles(self) -> dict[str, Role]:
+        return {r.id: r for r in self.spec.roles}
+
+    @cached_property
+    def actions(self) -> dict[str, Action]:
+        return {a.id: a for a in self.spec.actions}
+
+    @cached_property
+    def invariants(self) -> dict[str, Invariant]:
+        return {i.id: i for i in self.spec.invariants}
+
+    @cached_property
+    def start(self) -> State:
+        return next(s for s in self.spec.states if s.kind == "start")
+
+    @cached_property
+    def events(self) -> set[str]:
+        """The event vocabulary: what transitions record as happening."""
+        return {t.event for t in self.spec.transitions}
+
+    def condition(self, kind: str, item_id: str) -> Condition:
+        """The parsed condition of a rule, transition, invariant or state (its 'assumes')."""
+        return self.conditions[(kind, item_id)]
+
+    def invariant_conditions(self) -> list[Condition]:
+        return [self.conditions[("invariant", i.id)] for i in self.spec.invariants]
+
+    def outgoing(self, state_id: str) -> list[Transition]:
+        return [t for t in self.spec.transitions if t.source == state_id]
+
+    def line_of(self, *path) -> int | None:
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def item_line(self, collection: str, item_id: str) -> int | None:
+        """The line where an item (a rule, a deadline...) is written, for messages."""
+        for index, item in enumerate(getattr(self.spec, collection)):
+            if getattr(item, "id", None) == item_id:
+                return self.line_of(collection, index)
+        return None

@@ -1,0 +1,194 @@
+"""The procedure file's shape, validated by pydantic. Cross-references are checked in loader.py."""
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Unit = Literal["working_days", "days", "weeks", "months", "visits"]
+UNITS = ("working_days", "days", "weeks", "months", "visits")
+Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
+_PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Period(Strict):
+    """A length of time with its unit, as the documents state it ("10 working days")."""
+
+    number: int = Field(ge=0)
+    unit: Unit
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("a period is a number and a unit, e.g. '10 working_days'")
+        if isinstance(value, (int, float)):
+            raise ValueError(f"period {value} has no unit: write e.g. '{value} working_days' "
+                             f"(units: {', '.join(UNITS)})")
+        if isinstance(value, str):
+            match = _PERIOD.match(value)
+            if not match:
+                raise ValueError(f"period {value!r} is not 'NUMBER UNIT' (units: {', '.join(UNITS)})")
+            return {"number": int(match.group(1)), "unit": match.group(2)}
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.unit.replace('_', ' ')}"
+
+
+class Role(Strict):
+    id: str = Identifier
+    name: str
+    description: str = ""
+    citation: str
+
+
+class FactDefinition(Strict):
+    id: str = Identifier
+    type: Literal["bool", "enum", "int"]
+    values: Optional[list[str]] = None
+    min: Optional[int] = None
+    max: Optional[int] = None
+    default: Union[bool, int, str, None] = None
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> "FactDefinition":
+        if self.type == "enum" and not self.values:
+            raise ValueError("an enum fact needs 'values', a list of at least one value")
+        if self.type != "enum" and self.values is not None:
+            raise ValueError(f"'values' is only for enum facts, not {self.type}")
+        if self.type == "int":
+            if self.min is None or self.max is None:
+                raise ValueError("an int fact needs bounds 'min' and 'max'")
+            if self.min > self.max:
+                raise ValueError(f"min {self.min} is above max {self.max}")
+        elif self.min is not None or self.max is not None:
+            raise ValueError("'min' and 'max' are only for int facts")
+        return self
+
+    def domain(self) -> list:
+        """Every value this fact can take, in order (the first is its quiet default)."""
+        if self.type == "bool":
+            return [False, True]
+        if self.type == "enum":
+            return list(self.values)
+        return list(range(self.min, self.max + 1))
+
+    def quiet_value(self):
+        """The value that counts as 'nothing special' when shrinking a witness."""
+        if self.default is not None:
+            return self.default
+        return self.domain()[0]
+
+
+class Invariant(Strict):
+    id: str = Identifier
+    when: str
+    text: str = ""
+    citation: str
+
+
+class State(Strict):
+    id: str = Identifier
+    name: str
+    kind: Literal["start", "normal", "decision", "final"] = "normal"
+    assumes: str = "true"
+    description: str = ""
+    citation: str
+
+
+class Transition(Strict):
+    id: str = Identifier
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    event: str = Identifier
+    when: str = "true"
+    exclusive: bool = True
+    description: str = ""
+    citation: str
+
+
+class Action(Strict):
+    id: str = Identifier
+    description: str = ""
+    excludes: list[str] = []
+
+
+RoleRef = Union[str, list[str], None]
+
+
+class Rule(Strict):
+    id: str = Identifier
+    modality: Literal["obliged", "permitted", "forbidden"]
+    action: str
+    role: RoleRef = None
+    when: str = "true"
+    overrides: list[str] = []
+    text: str = ""
+    citation: str
+
+
+class Deadline(Strict):
+    id: str = Identifier
+    event: str
+    anchor: Optional[str] = None
+    within: Optional[Period] = None
+    every: Optional[Period] = None
+    not_before: Optional[Period] = None
+    before: Optional[str] = None
+    duty: str = Identifier
+    role: RoleRef = None
+    text: str = ""
+    note: str = ""
+    citation: str
+
+    @model_validator(mode="after")
+    def _something_to_meet(self) -> "Deadline":
+        if not (self.within or self.every or self.not_before or self.before):
+            raise ValueError("a deadline needs 'within', 'every', 'not_before' or 'before'")
+        if (self.within or self.every or self.not_before) and not self.anchor:
+            raise ValueError("a deadline with a period needs an 'anchor' event to count from")
+        for name in ("within", "not_before"):
+            period = getattr(self, name)
+            if period is not None and period.unit == "visits":
+                raise ValueError(f"'{name}' cannot count visits; only 'every' can")
+        if self.every is not None and self.every.number == 0:
+            raise ValueError("'every' must be a positive period")
+        return self
+
+
+class Acknowledgement(Strict):
+    finding: str
+    reason: str = Field(min_length=1)
+    by: str
+    date: str
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        import datetime
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"date {value!r} is not a real date in ISO form (YYYY-MM-DD)") from None
+        return value
+
+
+class ProcedureFile(Strict):
+    name: str
+    version: str
+    roles: list[Role]
+    facts: list[FactDefinition]
+    invariants: list[Invariant] = []
+    states: list[State]
+    transitions: list[Transition]
+    actions: list[Action] = []
+    rules: list[Rule] = []
+    deadlines: list[Deadline] = []
+    acknowledgements: list[Acknowledgement] = []

@@ -1,0 +1,92 @@
+"""The shipped procedure loads, is well formed as a graph, and covers both documents."""
+import re
+from pathlib import Path
+
+import pytest
+
+from model import load_procedure
+from model.graph import dead_ends, final_states, unreachable_states
+from model.sources import documents, sections, split_citations
+
+SEED_FOLDERS = [Path(__file__).resolve().parents[2] / "shared" / "seeds", Path("/work/shared/seeds")]
+
+
+@pytest.fixture(scope="module")
+def procedure():
+    return load_procedure()
+
+
+def cited(procedure) -> set[str]:
+    spec = procedure.spec
+    found = set()
+    for collection in (spec.roles, spec.invariants, spec.states, spec.transitions, spec.rules, spec.deadlines):
+        for item in collection:
+            found.update(split_citations(item.citation))
+    return found
+
+
+def test_every_state_is_reachable_from_the_section_47_enquiry(procedure):
+    assert procedure.start.id == "section_47_enquiry"
+    assert unreachable_states(procedure) == []
+
+
+def test_no_state_is_a_dead_end(procedure):
+    assert dead_ends(procedure) == []
+
+
+def test_the_endings_named_by_the_documents_are_final(procedure):
+    assert {"plan_ended_at_18", "plan_ended_on_death", "plan_ended_left_uk", "plan_transferred",
+            "support_ended", "long_term_plan_agreed"} <= set(final_states(procedure))
+
+
+def test_every_citation_resolves(procedure):
+    assert cited(procedure) <= set(sections())
+
+
+def test_every_section_of_both_documents_is_cited(procedure):
+    own = {c for c in sections() if c.split("#")[0] in ("cpp", "impl")}
+    assert own - cited(procedure) == set()
+
+
+def seed_sections() -> dict[str, set[str]]:
+    """Section ids read from the source documents themselves."""
+    folder = next((f for f in SEED_FOLDERS if f.is_dir()), None)
+    if folder is None:
+        pytest.fail(f"source documents not found in any of {SEED_FOLDERS}")
+    found = {}
+    for document in documents().values():
+        if document.get("external"):
+            continue
+        text = (folder / document["file"]).read_text(encoding="utf-8")
+        ids = set()
+        if document["id"] == "impl":
+            text = text[re.search(r"^1\.\s", text, re.M).start():]  # the numbered body, not the title
+            ids |= {m.group(1) for m in re.finditer(r"^(\d+)\.\s+\S", text, re.M)}
+            ids |= {m.group(1) for m in re.finditer(r"^(\d+\.\d+)\s", text, re.M)}
+        else:
+            for line in text.splitlines():
+                line = line.strip()
+                if line and not line.startswith("-") and line[-1] not in ".:;," and len(line.split()) <= 12:
+                    ids.add(re.sub(r"[^a-z0-9]+", "-", line.lower().replace("\u2018", "").replace("\u2019", "")).strip("-"))
+        found[document["id"]] = ids
+    return found
+
+
+def test_sources_list_exactly_the_sections_of_the_documents():
+    listed = {}
+    for citation in sections():
+        document, section = citation.split("#")
+        listed.setdefault(document, set()).add(section)
+    for document, ids in seed_sections().items():
+        assert listed[document] == ids, document
+
+
+def test_the_canonical_rules_are_in_the_model(procedure):
+    plo = procedure.rules["plo_plan_ends_only_at_review"]
+    assert plo.modality == "forbidden" and "double_protection_removal" in plo.overrides
+    units = {(d.id, str(d.within or d.every)) for d in procedure.spec.deadlines}
+    assert ("first_core_group", "10 working days") in units
+    assert ("receiving_conference_deadline", "15 working days") in units
+    assert ("conference_before_return_home", "15 days") in units
+    assert ("childs_plan_meeting_after_discontinuation", "10 days") in units
+    assert ("core_group_notes", "5 working days") in units
