@@ -73,6 +73,44 @@ def export(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML
             console.print(f"{key}: {len(data[key])}")
 
 
+@app.command()
+@user_errors
+def check(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
+          as_json: bool = typer.Option(False, "--json", help="Print findings as JSON (schema in README)."),
+          strict: bool = typer.Option(False, "--strict", help="Unacknowledged warnings fail too."),
+          timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Z3 time limit per query.")):
+    """Prove the procedure consistent, or show where it is not. Exit 1 when errors are found."""
+    from cpmodel.render_findings import print_report
+    from model import load_procedure
+    from proofs import run_checks
+
+    report = run_checks(load_procedure(procedure), timeout_ms)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        print_report(console, report, strict)
+    raise typer.Exit(1 if report.failed(strict) else 0)
+
+
+@app.command()
+@user_errors
+def diff(old: Path = typer.Argument(..., help="The procedure before the revision."),
+         new: Path = typer.Argument(..., help="The revised procedure."),
+         as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON.")):
+    """What a revision changes: findings added and removed; rules, transitions, deadlines changed."""
+    from cpmodel.render_findings import print_diff
+    from model import load_procedure
+    from proofs import run_checks
+    from proofs.diff import diff_procedures
+
+    before, after = load_procedure(old), load_procedure(new)
+    result = diff_procedures(before, after, run_checks(before), run_checks(after))
+    if as_json:
+        print_json(result.to_json())
+    else:
+        print_diff(console, result)
+
+
 def main() -> None:
     app()
 

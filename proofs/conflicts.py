@@ -1,0 +1,82 @@
+"""Conflict: a case in which one rule permits or obliges what another forbids or makes impossible."""
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+
+from model.conditions import facts_named
+from model.procedure import Procedure
+from proofs.encode import FactEncoder
+from proofs.findings import Finding, citations_of
+
+KIND = "conflict"
+
+
+def precedence(procedure: Procedure) -> nx.DiGraph:
+    """An edge a -> b when rule a overrides rule b."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(procedure.rules)
+    for rule in procedure.spec.rules:
+        for other in rule.overrides:
+            graph.add_edge(rule.id, other)
+    return graph
+
+
+def override_cycles(procedure: Procedure) -> list[Finding]:
+    findings = []
+    for cycle in nx.simple_cycles(precedence(procedure)):
+        findings.append(Finding(
+            kind="override_cycle", severity="error", involved=sorted(cycle),
+            message=f"rules override each other in a circle ({' -> '.join(cycle + cycle[:1])}): "
+                    "no rule can take precedence",
+            citations=citations_of(procedure, *cycle)))
+    return findings
+
+
+def clashing_pairs(procedure: Procedure):
+    """Pairs of rules whose joint application is contradictory, with the reason why."""
+    rules = procedure.spec.rules
+    excludes = {(a.id, b) for a in procedure.spec.actions for b in a.excludes}
+    excludes |= {(b, a) for a, b in excludes}
+    for first, second in itertools.combinations(rules, 2):
+        modalities = {first.modality, second.modality}
+        if first.action == second.action:
+            if "forbidden" in modalities and modalities != {"forbidden"}:
+                yield first, second, f"one {_verb(first)} and the other {_verb(second)} {first.action!r}"
+        elif (first.action, second.action) in excludes and "forbidden" not in modalities \
+                and "obliged" in modalities:
+            yield first, second, (f"{first.id!r} {_verb(first)} {first.action!r} and {second.id!r} "
+                                  f"{_verb(second)} {second.action!r}, which cannot both happen")
+
+
+def _verb(rule) -> str:
+    return {"obliged": "obliges", "permitted": "permits", "forbidden": "forbids"}[rule.modality]
+
+
+def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
+    order = precedence(procedure)
+    findings = override_cycles(procedure)
+    for first, second, why in clashing_pairs(procedure):
+        conditions = [procedure.condition("rule", r.id) for r in (first, second)]
+        outcome = encoder.search(*map(encoder.encode, conditions),
+                                 show=facts_named(conditions[0]) | facts_named(conditions[1]))
+        if not outcome.satisfiable:
+            continue
+        winner = None
+        if nx.has_path(order, first.id, second.id) and not nx.has_path(order, second.id, first.id):
+            winner, loser = first, second
+        elif nx.has_path(order, second.id, first.id) and not nx.has_path(order, first.id, second.id):
+            winner, loser = second, first
+        if winner:
+            findings.append(Finding(
+                kind=KIND, severity="info", involved=[first.id, second.id], witness=outcome.witness,
+                message=f"resolved conflict: {why}; {winner.id!r} overrides {loser.id!r}, "
+                        f"so in a case like the witness {winner.modality} wins",
+                citations=citations_of(procedure, first.id, second.id)))
+        else:
+            findings.append(Finding(
+                kind=KIND, severity="error", involved=[first.id, second.id], witness=outcome.witness,
+                message=f"conflict: {why}, in the case shown, and neither rule overrides the other",
+                citations=citations_of(procedure, first.id, second.id)))
+    return findings

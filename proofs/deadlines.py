@@ -1,0 +1,367 @@
+"""Deadlines over real dates: can all of a pathway's deadlines be met together, how tight are they,
+and does some stretch of a pathway have no recurring duty covering it?
+
+Each event occurrence is an integer day after a start date. Periods are converted exactly on the
+England and Wales calendar by lookup tables (day -> the day N working days or N months later),
+so the arithmetic is the calendar's own, not an approximation. A pathway is a connected group
+of events linked by deadlines.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+
+import networkx as nx
+import z3
+
+from model.calendar import WorkingCalendar
+from model.procedure import EventRef, Procedure
+from model.schema import Period
+from proofs.encode import SolverUndecided
+from proofs.findings import Finding, citations_of
+
+DEFAULT_STARTS = (dt.date(2026, 12, 18), dt.date(2027, 3, 22), dt.date(2027, 8, 20))
+HORIZON_DAYS = 800
+RECURRENCES_UNROLLED = 2
+
+
+@dataclass(frozen=True)
+class Bound:
+    """later >= earlier + period (kind 'after') or later <= earlier + period (kind 'within')."""
+
+    deadline: str | None
+    kind: str
+    earlier: str
+    later: str
+    period: Period
+
+
+def _zero() -> Period:
+    return Period(number=0, unit="days")
+
+
+def _dependency_order(procedure: Procedure) -> list:
+    """Deadlines ordered so that the one defining an event comes before those counting from it."""
+    graph = nx.DiGraph()
+    for deadline in procedure.spec.deadlines:
+        event = EventRef.parse(deadline.event).event
+        graph.add_node(event)
+        for other in (deadline.anchor, ):
+            if other:
+                graph.add_edge(EventRef.parse(other).event, event)
+    try:
+        rank = {event: i for i, event in enumerate(nx.topological_sort(graph))}
+    except nx.NetworkXUnfeasible:
+        rank = {}
+    numbered_first = lambda d: (EventRef.parse(d.event).occurrence is None and d.every is None,
+                                rank.get(EventRef.parse(d.event).event, 0))
+    return sorted(procedure.spec.deadlines, key=numbered_first)
+
+
+def timeline_bounds(procedure: Procedure) -> list[Bound]:
+    """Every deadline as bounds between event occurrences (recurrences unrolled twice).
+
+    A plain event name (no '#N') counted from an event with several occurrences is instantiated
+    once per occurrence: notes follow every core group, not just one.
+    """
+    instances: dict[str, list[str]] = {}
+
+    def register(node: str) -> str:
+        event = EventRef.parse(node.split(" ")[0]).event
+        if node not in instances.setdefault(event, []):
+            instances[event].append(node)
+        return node
+
+    def anchors_of(text: str) -> list[str]:
+        ref = EventRef.parse(text)
+        if ref.occurrence is None and instances.get(ref.event):
+            return list(instances[ref.event])
+        return [str(ref)]
+
+    bounds: list[Bound] = []
+    for deadline in _dependency_order(procedure):
+        event = EventRef.parse(deadline.event)
+        if deadline.every is not None:
+            if deadline.every.unit == "visits":
+                continue
+            anchor = EventRef.parse(deadline.anchor)
+            first = (anchor.occurrence or 0) + 1 if anchor.event == event.event else None
+            previous = str(anchor)
+            for step in range(RECURRENCES_UNROLLED):
+                node = register(f"{event.event}#{first + step}" if first else
+                                f"{event.event} (every {deadline.every} after {anchor}) #{step + 1}")
+                bounds.append(Bound(deadline.id, "after", previous, node, _zero()))
+                bounds.append(Bound(deadline.id, "within", previous, node, deadline.every))
+                previous = node
+            continue
+        anchors = anchors_of(deadline.anchor) if deadline.anchor else [None]
+        for anchor in anchors:
+            if event.occurrence is not None:
+                node = str(event)
+            elif anchor and (len(anchors) > 1 or anchor != EventRef.parse(deadline.anchor).event):
+                node = f"{event.event} (after {anchor})"
+            elif not anchor:
+                node = f"{event.event} (before {deadline.before})"
+            else:
+                node = event.event
+            register(node)
+            if deadline.within is not None:
+                bounds.append(Bound(deadline.id, "after", anchor, node, _zero()))
+                bounds.append(Bound(deadline.id, "within", anchor, node, deadline.within))
+            if deadline.not_before is not None:
+                bounds.append(Bound(deadline.id, "after", anchor, node, deadline.not_before))
+            if deadline.before:
+                bounds.append(Bound(deadline.id, "after", node, deadline.before, _zero()))
+    # Occurrences of one event come in order.
+    nodes = {b.earlier for b in bounds} | {b.later for b in bounds}
+    for name, members in instances.items():
+        numbers = sorted(EventRef.parse(m).occurrence for m in members if EventRef.parse(m) and EventRef.parse(m).occurrence)
+        ordered = [n for n in numbers if f"{name}#{n}" in nodes]
+        for a, b in zip(ordered, ordered[1:]):
+            bounds.append(Bound(None, "after", f"{name}#{a}", f"{name}#{b}", _zero()))
+    return bounds
+
+
+def horizon_for(bounds: list[Bound]) -> int:
+    """Days enough for every event of a pathway: the sum of its longest periods, plus a margin."""
+    longest = {"days": 1, "weeks": 7, "months": 31, "working_days": 2, "visits": 0}
+    total = sum(b.period.number * longest[b.period.unit] + (12 if b.period.unit == "working_days" else 0)
+                for b in bounds)
+    return min(HORIZON_DAYS, total + 14)
+
+
+def pathways(bounds: list[Bound]) -> list[list[Bound]]:
+    graph = nx.Graph()
+    for index, bound in enumerate(bounds):
+        graph.add_edge(bound.earlier, bound.later)
+    groups = []
+    for component in sorted(nx.connected_components(graph), key=lambda c: sorted(c)):
+        groups.append([b for b in bounds if b.earlier in component])
+    return groups
+
+
+class CalendarTables:
+    """Exact date arithmetic for Z3: one lookup function per period used, over the horizon.
+
+    Tables are handed to Z3 as one SMT-LIB text each (parsed in C), and shared by every
+    pathway checked from the same start date.
+    """
+
+    def __init__(self, calendar: WorkingCalendar, start: dt.date, horizon: int = HORIZON_DAYS):
+        self.calendar, self.start, self.horizon = calendar, start, horizon
+        self.functions: dict[str, z3.FuncDeclRef] = {}
+        self.values: dict[str, list[int]] = {}
+        self.tables: dict[str, str] = {}
+        self._working_days: list[int] | None = None
+
+    def date(self, day: int) -> dt.date:
+        return self.start + dt.timedelta(days=day)
+
+    def shift(self, day: int, period: Period) -> int:
+        """Python side: the day index of (day + period)."""
+        key = f"{period.number}_{period.unit}"
+        if 0 <= day <= self.horizon:
+            if key not in self.values:
+                self.values[key] = [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
+            return self.values[key][day]
+        return self._shift_uncached(day, period)
+
+    def _shift_uncached(self, day: int, period: Period) -> int:
+        if period.unit != "working_days":
+            return (self.calendar.add(self.date(day), period) - self.start).days
+        if self._working_days is None:  # every working day's index, once
+            span = self.horizon + 400
+            self._working_days = [d for d in range(span) if self.calendar.is_working_day(self.date(d))]
+        if period.number == 0:
+            return day
+        position = bisect.bisect_right(self._working_days, day) + period.number - 1
+        if position < len(self._working_days):
+            return self._working_days[position]
+        return (self.calendar.add(self.date(day), period) - self.start).days
+
+    def term(self, variable, period: Period):
+        """Z3 side: the day index of (variable + period)."""
+        if period.unit == "days":
+            return variable + period.number
+        if period.unit == "weeks":
+            return variable + 7 * period.number
+        key = f"{period.number}_{period.unit}"
+        if key not in self.functions:
+            name = f"plus_{key}"
+            function = z3.Function(name, z3.IntSort(), z3.IntSort())
+            self.shift(0, period)
+            self.functions[key] = function
+            self.tables[key] = f"(declare-fun {name} (Int) Int)\n" + "\n".join(
+                f"(assert (= ({name} {d}) {v}))" for d, v in enumerate(self.values[key]))
+        return self.functions[key](variable)
+
+    def load_into(self, solver, periods) -> None:
+        """Give the solver the tables for the periods a pathway uses (parsed by Z3 itself)."""
+        keys = {f"{p.number}_{p.unit}" for p in periods if p.unit in ("working_days", "months")}
+        for key in sorted(keys):
+            solver.from_string(self.tables[key])
+
+
+def _encode(bounds: list[Bound], tables: CalendarTables, root: str):
+    days = {}
+    for bound in bounds:
+        for name in (bound.earlier, bound.later):
+            days.setdefault(name, z3.Int(name))
+    structural = [z3.And(v >= 0, v <= tables.horizon) for v in days.values()] + [days[root] == 0]
+    tracked: dict[str, list] = {}
+    for bound in bounds:
+        shifted = tables.term(days[bound.earlier], bound.period)
+        constraint = days[bound.later] >= shifted if bound.kind == "after" else days[bound.later] <= shifted
+        if bound.deadline is None:
+            structural.append(constraint)
+        else:
+            tracked.setdefault(bound.deadline, []).append(constraint)
+    return days, structural, tracked
+
+
+def _root(bounds: list[Bound]) -> str:
+    """The event the pathway starts from: the one most others count from."""
+    later = {b.later for b in bounds}
+    roots = sorted({b.earlier for b in bounds} - later) or sorted({b.earlier for b in bounds})
+    return max(roots, key=lambda r: (sum(1 for b in bounds if b.earlier == r), r))
+
+
+def earliest_schedule(bounds: list[Bound], tables: CalendarTables, root: str) -> dict[str, int]:
+    """Each event as early as the lower bounds allow (a least fixpoint over 'after' bounds)."""
+    earliest = {name: 0 for b in bounds for name in (b.earlier, b.later)}
+    for _ in range(len(earliest) + 1):
+        changed = False
+        for bound in bounds:
+            if bound.kind != "after":
+                continue
+            candidate = tables.shift(earliest[bound.earlier], bound.period)
+            if candidate > earliest[bound.later]:
+                earliest[bound.later] = candidate
+                changed = True
+        if not changed:
+            break
+    return earliest
+
+
+def check(procedure: Procedure, _encoder=None, calendar: WorkingCalendar | None = None,
+          starts=DEFAULT_STARTS, timeout_ms: int = 10_000) -> list[Finding]:
+    calendar = calendar or WorkingCalendar()
+    findings: list[Finding] = []
+    groups = pathways(timeline_bounds(procedure))
+    horizon = max((horizon_for(g) for g in groups), default=0)
+    tables_by_start = {start: CalendarTables(calendar, start, horizon) for start in starts}
+    for group in groups:
+        root = _root(group)
+        tightest = None
+        clash = None
+        for start in starts:
+            tables = tables_by_start[start]
+            days, structural, tracked = _encode(group, tables, root)
+            solver = z3.Solver()
+            solver.set("timeout", timeout_ms)
+            solver.set("core.minimize", True)
+            solver.add(structural)
+            tables.load_into(solver, [b.period for b in group])
+            literals = {}
+            for deadline_id, constraints in tracked.items():
+                literal = z3.Bool(f"meet::{deadline_id}")
+                literals[literal.decl().name()] = deadline_id
+                solver.add(z3.Implies(literal, z3.And(constraints)))
+            answer = solver.check([z3.Bool(f"meet::{d}") for d in tracked])
+            if answer == z3.unknown:
+                raise SolverUndecided(solver.reason_unknown())
+            if answer == z3.unsat:
+                core = sorted(literals[c.decl().name()] for c in solver.unsat_core())
+                clash = (start, core)
+                break
+            slack = _tightest_slack(group, tables, root)
+            if slack and (tightest is None or slack[0] < tightest[0]):
+                tightest = slack
+        if clash:
+            start, core = clash
+            findings.append(Finding(
+                kind="infeasible_deadline", severity="error", involved=core,
+                witness={"pathway_start": root, "start_date": start.isoformat(), "clashing_deadlines": core},
+                message=f"the deadlines {', '.join(core)} cannot all be met together on the pathway from "
+                        f"{root!r} (smallest clashing set, starting {start.isoformat()})",
+                citations=citations_of(procedure, *core)))
+        elif tightest:
+            findings.append(tightest[1](procedure, root))
+    findings.extend(coverage_gaps(procedure, tables_by_start[starts[0]], groups, timeout_ms))
+    return findings
+
+
+def _tightest_slack(group, tables, root):
+    earliest = earliest_schedule(group, tables, root)
+    best = None
+    for bound in group:
+        if bound.kind != "within" or bound.deadline is None:
+            continue
+        due = tables.shift(earliest[bound.earlier], bound.period)
+        slack = due - earliest[bound.later]
+        if best is None or slack < best[0]:
+            best = (slack, bound, earliest[bound.later], due)
+    if best is None:
+        return None
+    slack, bound, happens, due = best
+
+    def finding(procedure, root_name):
+        return Finding(
+            kind="deadline_slack", severity="info", involved=[bound.deadline],
+            witness={"pathway_start": root_name, "start_date": tables.start.isoformat(),
+                     "event": bound.later, "earliest_date": tables.date(happens).isoformat(),
+                     "due_date": tables.date(due).isoformat(), "slack_days": slack},
+            message=f"all deadlines on the pathway from {root_name!r} can be met; the tightest is "
+                    f"{bound.deadline!r} with {slack} calendar day(s) of slack when every step is taken "
+                    f"as early as allowed (start {tables.start.isoformat()})",
+            citations=citations_of(procedure, bound.deadline))
+    return slack, finding
+
+
+def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_ms: int) -> list[Finding]:
+    """A recurring duty that starts from another event leaves the stretch before it uncovered
+    when that event can come later than one interval after the duty's last fixed occurrence."""
+    findings = []
+    for recurrence in procedure.spec.deadlines:
+        if recurrence.every is None or recurrence.every.unit == "visits":
+            continue
+        event, anchor = EventRef.parse(recurrence.event), EventRef.parse(recurrence.anchor)
+        if anchor.event == event.event:
+            continue
+        fixed = sorted((EventRef.parse(d.event).occurrence, d.id) for d in procedure.spec.deadlines
+                       if d.every is None and EventRef.parse(d.event).event == event.event
+                       and EventRef.parse(d.event).occurrence)
+        if not fixed:
+            continue
+        last_number, last_deadline = fixed[-1]
+        last = f"{event.event}#{last_number}"
+        group = next((g for g in groups if any(last in (b.earlier, b.later) for b in g)), None)
+        if group is None:
+            continue
+        if not any(str(anchor) in (b.earlier, b.later) for b in group):
+            continue
+        root = _root(group)
+        days, structural, tracked = _encode(group, tables, root)
+        solver = z3.Optimize()
+        solver.set("timeout", timeout_ms)
+        solver.add(*structural, *[c for cs in tracked.values() for c in cs])
+        tables.load_into(solver, [b.period for b in group])
+        solver.add(days[str(anchor)] > tables.term(days[last], recurrence.every))
+        solver.maximize(days[str(anchor)] - days[last])
+        answer = solver.check()
+        if answer == z3.unknown:
+            raise SolverUndecided(solver.reason_unknown())
+        if answer == z3.sat:
+            model = solver.model()
+            last_day = model.eval(days[last]).as_long()
+            anchor_day = model.eval(days[str(anchor)]).as_long()
+            findings.append(Finding(
+                kind="uncovered_stretch", severity="warning", involved=[last_deadline, recurrence.id],
+                witness={last: tables.date(last_day).isoformat(), str(anchor): tables.date(anchor_day).isoformat(),
+                         "uncovered_days": anchor_day - last_day},
+                message=f"nothing says how often {event.event!r} must happen between {last!r} "
+                        f"({last_deadline}) and {str(anchor)!r}, where {recurrence.id!r} starts: "
+                        f"the gap can be {anchor_day - last_day} days, longer than its interval of {recurrence.every}",
+                citations=citations_of(procedure, last_deadline, recurrence.id)))
+    return findings

@@ -1,0 +1,75 @@
+"""What a revision changes: findings added and removed; rules, transitions and deadlines changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.procedure import Procedure
+from proofs.report import CheckReport
+
+COLLECTIONS = ("states", "transitions", "rules", "deadlines", "roles", "facts", "invariants", "actions")
+_PERIOD_FIELDS = ("within", "every", "not_before")
+
+
+@dataclass
+class ProcedureDiff:
+    old: str
+    new: str
+    findings_added: list[dict] = field(default_factory=list)
+    findings_removed: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.findings_added or self.findings_removed or self.changes)
+
+    def to_json(self) -> dict:
+        return {"schema_version": 1, "old": self.old, "new": self.new,
+                "findings_added": self.findings_added, "findings_removed": self.findings_removed,
+                "changes": self.changes}
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict) and set(value) == {"number", "unit"}:
+        return f"{value['number']} {value['unit'].replace('_', ' ')}"
+    if value is None or value == [] or value == "":
+        return "(none)"
+    return str(value)
+
+
+def _items(procedure: Procedure, collection: str) -> dict[str, dict]:
+    return {item.id: item.model_dump(by_alias=True) for item in getattr(procedure.spec, collection)}
+
+
+def diff_procedures(old: Procedure, new: Procedure, old_report: CheckReport, new_report: CheckReport) -> ProcedureDiff:
+    result = ProcedureDiff(old.file, new.file)
+    before = {f.id: f for f in old_report.findings}
+    after = {f.id: f for f in new_report.findings}
+    result.findings_added = [after[i].to_json() for i in after if i not in before]
+    result.findings_removed = [before[i].to_json() for i in before if i not in after]
+    for collection in COLLECTIONS:
+        old_items, new_items = _items(old, collection), _items(new, collection)
+        kind = collection[:-1]
+        for item_id in new_items.keys() - old_items.keys():
+            result.changes.append({"change": "added", "kind": kind, "id": item_id,
+                                   "text": f"{kind} {item_id!r} added"})
+        for item_id in old_items.keys() - new_items.keys():
+            result.changes.append({"change": "removed", "kind": kind, "id": item_id,
+                                   "text": f"{kind} {item_id!r} removed"})
+        for item_id in sorted(old_items.keys() & new_items.keys()):
+            was, now = old_items[item_id], new_items[item_id]
+            for key in was:
+                if was[key] != now.get(key):
+                    label = _label(kind, item_id, key)
+                    result.changes.append({
+                        "change": "changed", "kind": kind, "id": item_id, "field": key,
+                        "old": was[key], "new": now.get(key),
+                        "text": f"{label}: {_describe(was[key])} -> {_describe(now.get(key))}"})
+    result.changes.sort(key=lambda c: (c["kind"], c["id"], c.get("field", "")))
+    return result
+
+
+def _label(kind: str, item_id: str, key: str) -> str:
+    name = item_id.replace("_", " ")
+    if kind == "deadline" and key in _PERIOD_FIELDS:
+        return f"{name} ({'interval' if key == 'every' else key.replace('_', ' ')})"
+    return f"{kind} {name}: {key}"

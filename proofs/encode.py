@@ -1,0 +1,113 @@
+"""Case facts and conditions as Z3 terms; the smallest witness case for a satisfiable query."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from model.conditions import And, Compare, Condition, Const, Fact, Implies, Member, Not, Or
+from model.procedure import Procedure
+
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+class SolverUndecided(Exception):
+    """Z3 answered 'unknown' (a timeout or a theory it gave up on)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Outcome:
+    satisfiable: bool
+    witness: dict
+
+
+class FactEncoder:
+    """One Z3 variable per fact: Bool, or Int (enum values by position, ints within bounds)."""
+
+    def __init__(self, procedure: Procedure, timeout_ms: int = DEFAULT_TIMEOUT_MS):
+        self.procedure = procedure
+        self.timeout_ms = timeout_ms
+        self.variables = {}
+        self.domain = []
+        for fact in procedure.spec.facts:
+            if fact.type == "bool":
+                variable = z3.Bool(fact.id)
+            else:
+                variable = z3.Int(fact.id)
+                upper = len(fact.values) - 1 if fact.type == "enum" else fact.max
+                lower = 0 if fact.type == "enum" else fact.min
+                self.domain.append(z3.And(variable >= lower, variable <= upper))
+            self.variables[fact.id] = variable
+        self.invariants = [self.encode(c) for c in procedure.invariant_conditions()]
+
+    def _value(self, name: str, value):
+        fact = self.procedure.facts[name]
+        if fact.type == "enum":
+            return fact.values.index(value)
+        if fact.type == "bool":
+            return z3.BoolVal(value)
+        return value
+
+    def encode(self, condition: Condition):
+        if isinstance(condition, Const):
+            return z3.BoolVal(condition.value)
+        if isinstance(condition, Fact):
+            return self.variables[condition.name]
+        if isinstance(condition, Compare):
+            left, right = self.variables[condition.name], self._value(condition.name, condition.value)
+            return {"==": lambda: left == right, "!=": lambda: left != right, "<": lambda: left < right,
+                    "<=": lambda: left <= right, ">": lambda: left > right, ">=": lambda: left >= right}[condition.op]()
+        if isinstance(condition, Member):
+            variable = self.variables[condition.name]
+            return z3.Or([variable == self._value(condition.name, v) for v in condition.values])
+        if isinstance(condition, Not):
+            return z3.Not(self.encode(condition.operand))
+        if isinstance(condition, And):
+            return z3.And([self.encode(c) for c in condition.operands])
+        if isinstance(condition, Or):
+            return z3.Or([self.encode(c) for c in condition.operands])
+        if isinstance(condition, Implies):
+            return z3.Implies(self.encode(condition.premise), self.encode(condition.conclusion))
+        raise TypeError(f"not a condition: {condition!r}")
+
+    def search(self, *constraints, show=()) -> Outcome:
+        """Is there a case meeting the invariants and the constraints? If so, the smallest one.
+
+        Smallest: as many facts as possible keep their quiet value (false, the first enum value,
+        the lower bound), so the witness shows only what matters, as Hypothesis shrinks examples.
+        """
+        solver = z3.Solver()
+        solver.set("timeout", self.timeout_ms)
+        solver.add(*self.domain, *self.invariants, *constraints)
+        answer = solver.check()
+        if answer == z3.unknown:
+            raise SolverUndecided(solver.reason_unknown())
+        if answer == z3.unsat:
+            return Outcome(False, {})
+        optimizer = z3.Optimize()
+        optimizer.set("timeout", self.timeout_ms)
+        optimizer.add(*self.domain, *self.invariants, *constraints)
+        for fact in self.procedure.spec.facts:
+            quiet = self._value(fact.id, fact.quiet_value())
+            optimizer.add_soft(self.variables[fact.id] == quiet)
+        model = optimizer.model() if optimizer.check() == z3.sat else solver.model()
+        return Outcome(True, self.case_from(model, set(show)))
+
+    def case_from(self, model, show: set[str] = frozenset()) -> dict:
+        """The witness: the facts that differ from their quiet value, and those asked for."""
+        case = {}
+        for fact in self.procedure.spec.facts:
+            raw = model.eval(self.variables[fact.id], model_completion=True)
+            if fact.type == "bool":
+                value = z3.is_true(raw)
+            elif fact.type == "enum":
+                value = fact.values[raw.as_long()]
+            else:
+                value = raw.as_long()
+            if value != fact.quiet_value() or fact.id in show:
+                case[fact.id] = value
+        return case

@@ -1,0 +1,64 @@
+"""What every check returns: a Finding, with a stable id a policy writer can acknowledge."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.procedure import Procedure
+from model.sources import sections, split_citations
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def finding_id(kind: str, *involved: str) -> str:
+    """Stable across runs and revisions: the kind and the sorted ids involved."""
+    return f"{kind}:{'+'.join(sorted(involved))}"
+
+
+@dataclass
+class Finding:
+    kind: str
+    severity: str
+    message: str
+    involved: list[str]
+    witness: dict[str, Any] = field(default_factory=dict)
+    citations: list[str] = field(default_factory=list)
+    id: str = ""
+    acknowledged: bool = False
+    acknowledgement: dict | None = None
+
+    def __post_init__(self):
+        if not self.id:
+            self.id = finding_id(self.kind, *self.involved)
+
+    @property
+    def fails(self) -> bool:
+        return self.severity == "error" and not self.acknowledged
+
+    def to_json(self) -> dict:
+        known = sections()
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "involved": self.involved,
+            "witness": self.witness,
+            "citations": [{"ref": c, "heading": known[c].heading if c in known else None} for c in self.citations],
+            "acknowledged": self.acknowledged,
+            "acknowledgement": self.acknowledgement,
+        }
+
+
+def citations_of(procedure: Procedure, *item_ids: str) -> list[str]:
+    """The citations of the named rules, deadlines, transitions or states, in order, once each."""
+    found: list[str] = []
+    for item_id in item_ids:
+        for collection in (procedure.rules, procedure.deadlines, procedure.transitions, procedure.states,
+                           procedure.invariants):
+            if item_id in collection:
+                for citation in split_citations(collection[item_id].citation):
+                    if citation not in found:
+                        found.append(citation)
+                break
+    return found
