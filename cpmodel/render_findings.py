@@ -52,6 +52,10 @@ def print_diff(console: Console, result: ProcedureDiff) -> None:
             for finding in findings:
                 console.print(f"  [{STYLE[finding['severity']]}]{finding['severity']}[/] {escape(finding['id'])}: "
                               f"{escape(finding['message'])}")
+    if result.findings_changed:
+        console.print(f"\n[bold]Findings changed ({len(result.findings_changed)})[/]")
+        for change in result.findings_changed:
+            console.print(f"  {escape(change['text'])}")
     if result.changes:
         console.print(f"\n[bold]Model changes ({len(result.changes)})[/]")
         for change in result.changes:

@@ -5,6 +5,10 @@ Each event occurrence is an integer day after a start date. Periods are converte
 England and Wales calendar by lookup tables (day -> the day N working days or N months later),
 so the arithmetic is the calendar's own, not an approximation. A pathway is a connected group
 of events linked by deadlines.
+
+Feasibility is decided by bounds propagation, which is exact for these monotone bounds and
+fast; the same bounds encoded for Z3 (``z3_feasible``) serve as the oracle in the tests and
+answer the coverage question, which needs optimisation.
 """
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ from model.schema import Period
 from proofs.encode import SolverUndecided
 from proofs.findings import Finding, citations_of
 
-DEFAULT_STARTS = (dt.date(2026, 12, 18), dt.date(2027, 3, 22), dt.date(2027, 8, 20))
+# Start dates the deadlines are tried from: the Friday before Christmas, the week before Easter,
+# an ordinary June Monday and the week before the August bank holiday.
+DEFAULT_STARTS = (dt.date(2026, 12, 18), dt.date(2027, 3, 22), dt.date(2027, 6, 14), dt.date(2027, 8, 20))
 HORIZON_DAYS = 800
 RECURRENCES_UNROLLED = 2
 
@@ -180,6 +186,21 @@ class CalendarTables:
             return self._working_days[position]
         return (self.calendar.add(self.date(day), period) - self.start).days
 
+    def first_day_with_shift_at_least(self, target: int, period: Period) -> int:
+        """The earliest day d with d + period >= target (horizon + 1 if none)."""
+        low, high = 0, self.horizon + 1
+        while low < high:
+            middle = (low + high) // 2
+            if self.shift(middle, period) >= target:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def last_day_with_shift_at_most(self, target: int, period: Period) -> int:
+        """The latest day d with d + period <= target (-1 if none)."""
+        return self.first_day_with_shift_at_least(target + 1, period) - 1
+
     def term(self, variable, period: Period):
         """Z3 side: the day index of (variable + period)."""
         if period.unit == "days":
@@ -227,21 +248,58 @@ def _root(bounds: list[Bound]) -> str:
     return max(roots, key=lambda r: (sum(1 for b in bounds if b.earlier == r), r))
 
 
-def earliest_schedule(bounds: list[Bound], tables: CalendarTables, root: str) -> dict[str, int]:
-    """Each event as early as the lower bounds allow (a least fixpoint over 'after' bounds)."""
-    earliest = {name: 0 for b in bounds for name in (b.earlier, b.later)}
-    for _ in range(len(earliest) + 1):
+def propagate(bounds: list[Bound], tables: CalendarTables, root: str) -> dict[str, int] | None:
+    """Decide a pathway exactly: the earliest date of every event, or None if no schedule exists.
+
+    Every bound is monotone (a later anchor never gives an earlier due date), so narrowing each
+    event's [earliest, latest] window until nothing changes is complete: if no window empties,
+    taking every event at its earliest date meets every bound (checked by Z3 in the tests).
+    """
+    names = {n for b in bounds for n in (b.earlier, b.later)}
+    low = {n: 0 for n in names}
+    high = {n: tables.horizon for n in names}
+    high[root] = 0
+    changed = True
+    while changed:
         changed = False
         for bound in bounds:
-            if bound.kind != "after":
-                continue
-            candidate = tables.shift(earliest[bound.earlier], bound.period)
-            if candidate > earliest[bound.later]:
-                earliest[bound.later] = candidate
-                changed = True
-        if not changed:
-            break
-    return earliest
+            x, y = bound.earlier, bound.later
+            if bound.kind == "after":      # y >= x + period
+                candidates = ((y, "low", tables.shift(low[x], bound.period)),
+                              (x, "high", tables.last_day_with_shift_at_most(high[y], bound.period)))
+            else:                          # y <= x + period
+                candidates = ((y, "high", tables.shift(high[x], bound.period)),
+                              (x, "low", tables.first_day_with_shift_at_least(low[y], bound.period)))
+            for name, side, value in candidates:
+                if side == "low" and value > low[name]:
+                    low[name], changed = value, True
+                elif side == "high" and value < high[name]:
+                    high[name], changed = value, True
+                if low[name] > high[name]:
+                    return None
+    return low
+
+
+def _entries(bounds: list[Bound]) -> list[str]:
+    """Events a case can start the pathway from: every event that something counts from."""
+    return sorted({b.earlier for b in bounds})
+
+
+def downstream(bounds: list[Bound], entry: str) -> list[Bound]:
+    """The bounds among the events that come after entry (the entry itself included)."""
+    graph = nx.DiGraph((b.earlier, b.later) for b in bounds)
+    after = {entry} | nx.descendants(graph, entry)
+    return [b for b in bounds if b.earlier in after and b.later in after]
+
+
+def minimal_clash(bounds: list[Bound], tables: CalendarTables, root: str) -> list[str]:
+    """The smallest set of deadlines that still cannot all be met (deletion, one at a time)."""
+    needed = sorted({b.deadline for b in bounds if b.deadline})
+    for deadline in list(needed):
+        trial = [d for d in needed if d != deadline]
+        if propagate([b for b in bounds if b.deadline is None or b.deadline in trial], tables, root) is None:
+            needed = trial
+    return needed
 
 
 def check(procedure: Procedure, _encoder=None, calendar: WorkingCalendar | None = None,
@@ -253,38 +311,27 @@ def check(procedure: Procedure, _encoder=None, calendar: WorkingCalendar | None 
     tables_by_start = {start: CalendarTables(calendar, start, horizon) for start in starts}
     for group in groups:
         root = _root(group)
-        tightest = None
-        clash = None
+        tightest, clash = None, None
         for start in starts:
             tables = tables_by_start[start]
-            days, structural, tracked = _encode(group, tables, root)
-            solver = z3.Solver()
-            solver.set("timeout", timeout_ms)
-            solver.set("core.minimize", True)
-            solver.add(structural)
-            tables.load_into(solver, [b.period for b in group])
-            literals = {}
-            for deadline_id, constraints in tracked.items():
-                literal = z3.Bool(f"meet::{deadline_id}")
-                literals[literal.decl().name()] = deadline_id
-                solver.add(z3.Implies(literal, z3.And(constraints)))
-            answer = solver.check([z3.Bool(f"meet::{d}") for d in tracked])
-            if answer == z3.unknown:
-                raise SolverUndecided(solver.reason_unknown())
-            if answer == z3.unsat:
-                core = sorted(literals[c.decl().name()] for c in solver.unsat_core())
-                clash = (start, core)
-                break
-            slack = _tightest_slack(group, tables, root)
-            if slack and (tightest is None or slack[0] < tightest[0]):
-                tightest = slack
+            schedule = propagate(group, tables, root)
+            if schedule is not None:
+                slack = _tightest_slack(group, tables, schedule)
+                if slack and (tightest is None or slack[0] < tightest[0]):
+                    tightest = slack
+            for entry in _entries(group):
+                part = downstream(group, entry)
+                if propagate(part, tables, entry) is None:
+                    core = minimal_clash(part, tables, entry)
+                    if clash is None or len(core) < len(clash[1]):
+                        clash = (start, core, entry)
         if clash:
-            start, core = clash
+            start, core, entry = clash
             findings.append(Finding(
                 kind="infeasible_deadline", severity="error", involved=core,
-                witness={"pathway_start": root, "start_date": start.isoformat(), "clashing_deadlines": core},
-                message=f"the deadlines {', '.join(core)} cannot all be met together on the pathway from "
-                        f"{root!r} (smallest clashing set, starting {start.isoformat()})",
+                witness={"pathway_start": entry, "start_date": start.isoformat(), "clashing_deadlines": core},
+                message=f"the deadlines {', '.join(core)} cannot all be met together when {entry!r} "
+                        f"happens on {start.isoformat()} (smallest clashing set)",
                 citations=citations_of(procedure, *core)))
         elif tightest:
             findings.append(tightest[1](procedure, root))
@@ -292,8 +339,7 @@ def check(procedure: Procedure, _encoder=None, calendar: WorkingCalendar | None 
     return findings
 
 
-def _tightest_slack(group, tables, root):
-    earliest = earliest_schedule(group, tables, root)
+def _tightest_slack(group, tables, earliest):
     best = None
     for bound in group:
         if bound.kind != "within" or bound.deadline is None:
@@ -365,3 +411,16 @@ def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_
                         f"the gap can be {anchor_day - last_day} days, longer than its interval of {recurrence.every}",
                 citations=citations_of(procedure, last_deadline, recurrence.id)))
     return findings
+
+
+def z3_feasible(bounds: list[Bound], tables: CalendarTables, root: str, timeout_ms: int = 60_000) -> bool:
+    """The same question answered by Z3 over the calendar tables (slow on clashes; an oracle)."""
+    days, structural, tracked = _encode(bounds, tables, root)
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(*structural, *[c for cs in tracked.values() for c in cs])
+    tables.load_into(solver, [b.period for b in bounds])
+    answer = solver.check()
+    if answer == z3.unknown:
+        raise SolverUndecided(solver.reason_unknown())
+    return answer == z3.sat

@@ -16,16 +16,17 @@ class ProcedureDiff:
     new: str
     findings_added: list[dict] = field(default_factory=list)
     findings_removed: list[dict] = field(default_factory=list)
+    findings_changed: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.findings_added or self.findings_removed or self.changes)
+        return not (self.findings_added or self.findings_removed or self.findings_changed or self.changes)
 
     def to_json(self) -> dict:
         return {"schema_version": 1, "old": self.old, "new": self.new,
                 "findings_added": self.findings_added, "findings_removed": self.findings_removed,
-                "changes": self.changes}
+                "findings_changed": self.findings_changed, "changes": self.changes}
 
 
 def _describe(value) -> str:
@@ -46,6 +47,14 @@ def diff_procedures(old: Procedure, new: Procedure, old_report: CheckReport, new
     after = {f.id: f for f in new_report.findings}
     result.findings_added = [after[i].to_json() for i in after if i not in before]
     result.findings_removed = [before[i].to_json() for i in before if i not in after]
+    for finding_id in before.keys() & after.keys():
+        was, now = before[finding_id], after[finding_id]
+        status = lambda f: f"{f.severity}{' (acknowledged)' if f.acknowledged else ''}"
+        if status(was) != status(now):
+            result.findings_changed.append({"id": finding_id, "old": status(was), "new": status(now),
+                                            "message": now.message,
+                                            "text": f"{finding_id}: {status(was)} -> {status(now)}"})
+    result.findings_changed.sort(key=lambda c: c["id"])
     for collection in COLLECTIONS:
         old_items, new_items = _items(old, collection), _items(new, collection)
         kind = collection[:-1]

@@ -1,0 +1,75 @@
+"""`cpmodel check` on the shipped model: consistent, with the documents' real tensions found."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+from model import load_procedure
+from proofs import run_checks
+
+
+@pytest.fixture(scope="module")
+def report():
+    return run_checks(load_procedure())
+
+
+def by_id(report, finding_id):
+    return next(f for f in report.findings if f.id == finding_id)
+
+
+def test_shipped_model_is_consistent_and_exits_0():
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "CONSISTENT" in result.output
+
+
+def test_plo_note_overrides_double_protection_removal(report):
+    finding = by_id(report, "conflict:double_protection_removal+plo_plan_ends_only_at_review")
+    assert finding.severity == "info" and not finding.fails
+    assert finding.witness["plo"] is True and finding.witness["on_plan"] is True
+    assert finding.witness.get("legal_status") == "s20" or finding.witness.get("care_proceedings") is True
+    assert "cpp#avoiding-double-protection" in finding.citations
+
+
+def test_s20_next_review_tension_with_double_protection_route_is_found_and_acknowledged(report):
+    finding = by_id(report, "conflict:double_protection_removal+s20_next_review_weighs_security")
+    assert finding.severity == "error" and finding.acknowledged
+    assert finding.witness["legal_status"] == "s20" and finding.witness["chair_agrees_removal"] is True
+    assert "cpp#children-with-child-protection-plans-who-become-looked-after" in finding.citations
+
+
+def test_the_documents_genuine_defects_are_reported_as_acknowledged(report):
+    acknowledged = {f.id for f in report.findings if f.acknowledged}
+    assert {"gap:initial_conference", "uncovered_stretch:core_groups_after_first_review+second_core_group",
+            "ambiguous_unit:conference_before_return_home",
+            "ambiguous_unit:childs_plan_meeting_after_discontinuation",
+            "unaccountable:childs_plan_meeting_after_discontinuation"} <= acknowledged
+    assert not report.failed()
+
+
+def test_gap_witness_shows_the_case_no_outcome_covers(report):
+    finding = by_id(report, "gap:initial_conference")
+    assert finding.witness == {"significant_harm_continuing": False, "needs_support": False}
+
+
+def test_uncovered_stretch_between_second_core_group_and_first_review_is_longer_than_six_weeks(report):
+    finding = by_id(report, "uncovered_stretch:core_groups_after_first_review+second_core_group")
+    assert finding.witness["uncovered_days"] > 42
+
+
+def test_json_output_follows_the_documented_schema():
+    result = CliRunner().invoke(app, ["check", "--json"])
+    data = json.loads(result.output)
+    assert data["schema_version"] == 1 and data["consistent"] is True
+    for finding in data["findings"]:
+        assert set(finding) == {"id", "kind", "severity", "message", "involved", "witness", "citations",
+                                "acknowledged", "acknowledgement"}
+        assert finding["severity"] in ("error", "warning", "info")
+        assert all(c["heading"] for c in finding["citations"])
+
+
+def test_finding_ids_are_stable_from_run_to_run(report):
+    again = run_checks(load_procedure())
+    assert [f.id for f in again.findings] == [f.id for f in report.findings]
+    assert [f.witness for f in again.findings] == [f.witness for f in report.findings]

@@ -1,0 +1,114 @@
+"""Where a solver could be wrong, a brute-force oracle: enumerate every case, or ask Z3 the same
+deadline question that bounds propagation answers."""
+import datetime as dt
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.calendar import WorkingCalendar
+from model.conditions import And, Compare, Fact, Member, Not, Or, evaluate, render
+from model.loader import procedure_from_document
+from model.schema import Period
+from model.yaml_source import YamlDocument
+from proofs import conflicts, gaps
+from proofs.deadlines import Bound, CalendarTables, propagate, z3_feasible
+from proofs.encode import FactEncoder
+
+FACTS = [
+    {"id": "a", "type": "bool"}, {"id": "b", "type": "bool"}, {"id": "c", "type": "bool"},
+    {"id": "status", "type": "enum", "values": ["none", "s20", "care_order"]},
+    {"id": "level", "type": "int", "min": 0, "max": 2},
+]
+leaves = st.one_of(
+    st.sampled_from(["a", "b", "c"]).map(Fact),
+    st.builds(Compare, st.just("status"), st.sampled_from(["==", "!="]), st.sampled_from(["none", "s20", "care_order"])),
+    st.builds(Compare, st.just("level"), st.sampled_from(["==", "<", ">="]), st.integers(0, 2)),
+    st.builds(Member, st.just("status"), st.sampled_from([("s20",), ("s20", "care_order")])),
+)
+conditions = st.recursive(leaves, lambda inner: st.one_of(
+    inner.map(Not), st.lists(inner, min_size=2, max_size=3).map(lambda x: And(tuple(x))),
+    st.lists(inner, min_size=2, max_size=3).map(lambda x: Or(tuple(x)))), max_leaves=5)
+
+
+def all_cases(procedure):
+    facts = procedure.spec.facts
+    invariants = procedure.invariant_conditions()
+    for values in itertools.product(*(f.domain() for f in facts)):
+        case = dict(zip((f.id for f in facts), values))
+        if all(evaluate(i, case) for i in invariants):
+            yield case
+
+
+def build(rules, invariant=None, guards=()):
+    data = {"name": "oracle", "version": "1", "roles": [{"id": "chair", "name": "Chair", "citation": "impl#1"}],
+            "facts": FACTS,
+            "invariants": [{"id": "inv", "when": render(invariant), "citation": "impl#1"}] if invariant else [],
+            "states": [{"id": "start", "name": "Start", "kind": "start", "citation": "impl#1"},
+                       {"id": "decide", "name": "Decide", "kind": "decision", "citation": "impl#1"},
+                       {"id": "end", "name": "End", "kind": "final", "citation": "impl#1"}],
+            "transitions": [{"id": "go", "from": "start", "to": "decide", "event": "go", "citation": "impl#1"}] + [
+                {"id": f"way_{i}", "from": "decide", "to": "end", "event": f"way_{i}", "when": render(g),
+                 "citation": "impl#1"} for i, g in enumerate(guards)],
+            "actions": [{"id": "act", "excludes": ["other"]}, {"id": "other"}],
+            "rules": [{"id": f"rule_{i}", "modality": m, "action": act, "role": "chair", "when": render(c),
+                       "citation": "impl#1"} for i, (m, act, c) in enumerate(rules)]}
+    return procedure_from_document(YamlDocument("<oracle>", data, {(): 1}))
+
+
+rule_sets = st.lists(st.tuples(st.sampled_from(["obliged", "permitted", "forbidden"]),
+                               st.sampled_from(["act", "other"]), conditions), min_size=2, max_size=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rule_sets, st.one_of(st.none(), conditions))
+def test_z3_conflicts_equal_brute_force_enumeration(rules, invariant):
+    procedure = build(rules, invariant)
+    found = {tuple(sorted(f.involved)) for f in conflicts.check(procedure, FactEncoder(procedure))
+             if f.kind == "conflict"}
+    cases = list(all_cases(procedure))
+    expected = set()
+    for first, second, _ in conflicts.clashing_pairs(procedure):
+        c1, c2 = procedure.condition("rule", first.id), procedure.condition("rule", second.id)
+        if any(evaluate(c1, case) and evaluate(c2, case) for case in cases):
+            expected.add(tuple(sorted((first.id, second.id))))
+    assert found == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(conditions, min_size=1, max_size=3), st.one_of(st.none(), conditions))
+def test_z3_gaps_and_overlaps_equal_brute_force_enumeration(guards, invariant):
+    procedure = build([], invariant, guards)
+    findings = gaps.check(procedure, FactEncoder(procedure))
+    cases = list(all_cases(procedure))
+    conditions_ = [procedure.condition("transition", f"way_{i}") for i in range(len(guards))]
+    expect_gap = any(not any(evaluate(g, case) for g in conditions_) for case in cases)
+    expect_overlaps = {(f"way_{i}", f"way_{j}") for i, j in itertools.combinations(range(len(guards)), 2)
+                       if any(evaluate(conditions_[i], c) and evaluate(conditions_[j], c) for c in cases)}
+    assert any(f.kind == "gap" for f in findings) == expect_gap
+    assert {tuple(f.involved) for f in findings if f.kind == "overlap"} == expect_overlaps
+    for finding in findings:  # every witness really shows the defect
+        case = {f.id: f.quiet_value() for f in procedure.spec.facts} | finding.witness
+        if finding.kind == "gap":
+            assert not any(evaluate(g, case) for g in conditions_)
+
+
+periods = st.builds(lambda n, u: Period(number=n, unit=u),
+                    st.integers(0, 12), st.sampled_from(["working_days", "days", "weeks", "months"]))
+bounds = st.lists(st.builds(lambda k, e, l, p: Bound("d", k, f"e{e}", f"e{l}", p),
+                            st.sampled_from(["after", "within"]), st.integers(0, 3), st.integers(0, 3), periods)
+                  .filter(lambda b: b.earlier != b.later), min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bounds, st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2028, 12, 1)))
+def test_deadline_propagation_agrees_with_z3_on_the_real_calendar(pathway, start):
+    pathway = [Bound(f"d{i}", b.kind, b.earlier, b.later, b.period) for i, b in enumerate(pathway)]
+    tables = CalendarTables(WorkingCalendar(), start, horizon=420)
+    root = pathway[0].earlier
+    schedule = propagate(pathway, tables, root)
+    assert (schedule is not None) == z3_feasible(pathway, tables, root)
+    if schedule is not None:  # the earliest schedule itself meets every bound
+        for b in pathway:
+            due = tables.shift(schedule[b.earlier], b.period)
+            assert schedule[b.later] >= due if b.kind == "after" else schedule[b.later] <= due
