@@ -395,6 +395,7 @@ def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_
         tables.load_into(solver, [b.period for b in group])
         solver.add(days[str(anchor)] > tables.term(days[last], recurrence.every))
         solver.maximize(days[str(anchor)] - days[last])
+        solver.minimize(days[last])  # then the earliest such stretch, so the witness is stable
         answer = solver.check()
         if answer == z3.unknown:
             raise SolverUndecided(solver.reason_unknown())
