@@ -195,8 +195,6 @@ class _CrossReferences:
                     self.fail(("deadlines", index, field),
                               f"unknown event {reference.event!r}{suggestion(reference.event, events)}"
                               "; events are what transitions record")
-            if deadline.every and deadline.every.unit == "visits" and EventRef.parse(deadline.anchor).event != "visit":
-                self.fail(("deadlines", index, "every"), "a period counted in visits needs anchor 'visit'")
 
     def _citations(self) -> None:
         known = sections()
