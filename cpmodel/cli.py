@@ -111,6 +111,43 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
         print_diff(console, result)
 
 
+@app.command()
+@user_errors
+def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+             procedure: Optional[Path] = ProcedureOption,
+             replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
+             seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
+             out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+             as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
+    """Simulate workload and deadline pressure for a caseload; write a run folder."""
+    from rich.progress import Progress
+
+    from cpmodel.atomic import new_run_folder
+    from cpmodel.simulation_report import manifest, write_run
+    from model import load_procedure
+    from sim.runner import replication_seeds, run_replications
+    from sim.scenario import load_scenario
+    from sim.stats import summarise
+
+    loaded = load_procedure(procedure)
+    plan, digest = load_scenario(scenario, loaded)
+    updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
+    plan = plan.model_copy(update=updates)
+    seeds = replication_seeds(plan.seed, plan.replications)
+    with Progress(console=errors, transient=True, disable=as_json) as progress:
+        bar = progress.add_task(f"{plan.name}: replications", total=len(seeds))
+        results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
+    summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
+               "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+    folder = new_run_folder(out, "simulate")
+    write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    if as_json:
+        print_json(summary | {"run_folder": str(folder)})
+        return
+    from cpmodel.render_simulation import print_summary
+    print_summary(console, summary, folder)
+
+
 def main() -> None:
     app()
 

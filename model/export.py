@@ -42,6 +42,7 @@ def export_model(procedure: Procedure) -> dict:
                    "text": r.text, "citations": _citations(r.citation)} for r in spec.rules],
         "deadlines": [{"id": d.id, "event": d.event, "anchor": d.anchor, "within": _period(d.within),
                        "every": _period(d.every), "not_before": _period(d.not_before), "before": d.before,
+                       "when": render(procedure.condition("deadline", d.id)),
                        "duty": d.duty, "roles": roles_of(d.role), "text": d.text, "note": d.note,
                        "citations": _citations(d.citation)} for d in spec.deadlines],
         "acknowledgements": [a.model_dump() for a in spec.acknowledgements],

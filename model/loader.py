@@ -119,7 +119,8 @@ class _CrossReferences:
         for collection, kind, field in (("invariants", "invariant", "when"),
                                         ("states", "state", "assumes"),
                                         ("transitions", "transition", "when"),
-                                        ("rules", "rule", "when")):
+                                        ("rules", "rule", "when"),
+                                        ("deadlines", "deadline", "when")):
             for index, item in enumerate(getattr(self.spec, collection)):
                 text = getattr(item, field)
                 path = (collection, index, field)

@@ -142,6 +142,7 @@ class Deadline(Strict):
     every: Optional[Period] = None
     not_before: Optional[Period] = None
     before: Optional[str] = None
+    when: str = "true"
     duty: str = Identifier
     role: RoleRef = None
     text: str = ""

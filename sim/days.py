@@ -1,0 +1,56 @@
+"""The simulation's clock: day numbers from the scenario's start date on the working calendar."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from model.calendar import WorkingCalendar
+from model.schema import Period
+
+
+class SimulationDays:
+    """Day n is start_date + n. Working-day arithmetic by precomputed index, so it is O(log n)."""
+
+    def __init__(self, start: dt.date, horizon_days: int, closures=(), always_open: bool = False):
+        self.start = start
+        self.horizon = horizon_days
+        self.always_open = always_open
+        calendar = WorkingCalendar(first_year=start.year - 1, last_year=start.year + horizon_days // 365 + 3,
+                                   closures=frozenset(closures))
+        span = horizon_days + 800
+        self.is_working = [always_open or calendar.is_working_day(start + dt.timedelta(days=d)) for d in range(span)]
+        self.working_days = [d for d in range(span) if self.is_working[d]]
+
+    def date(self, day: int) -> dt.date:
+        return self.start + dt.timedelta(days=day)
+
+    def add(self, day: int, period: Period) -> int:
+        """The last day meeting 'within period of day'."""
+        if period.unit == "working_days":
+            if period.number == 0:
+                return day
+            index = bisect.bisect_right(self.working_days, day) + period.number - 1
+            return self.working_days[index]
+        if period.unit == "days":
+            return day + period.number
+        if period.unit == "weeks":
+            return day + 7 * period.number
+        if period.unit == "months":
+            return (self.date(day) + relativedelta(months=period.number) - self.start).days
+        raise ValueError(f"{period} is not a length of time")
+
+    def working_days_late(self, due: int, done: int) -> int:
+        """Working days after the due day up to and including the day it was done (0 if on time)."""
+        if done <= due:
+            return 0
+        return bisect.bisect_right(self.working_days, done) - bisect.bisect_right(self.working_days, due)
+
+    def next_working_day(self, day: int) -> int:
+        """The first working day on or after day."""
+        return self.working_days[bisect.bisect_left(self.working_days, day)]
+
+    def minus_working_days(self, day: int, count: int) -> int:
+        index = bisect.bisect_left(self.working_days, day) - count
+        return self.working_days[max(index, 0)]

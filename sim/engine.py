@@ -1,0 +1,430 @@
+"""One replication: households arrive, their plans create work from the procedure, staff do it.
+
+A household (a case) is a SimPy process that waits for the next thing to happen to it (a move,
+becoming looked after, a hospital admission, an 18th birthday); review outcomes come when the
+review conference is actually held. Each finished task is the event its deadline names, which
+may create the next tasks, exactly as the procedure's deadlines say.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from model.conditions import evaluate
+from model.procedure import Procedure
+from model.schema import Period
+from sim.days import SimulationDays
+from sim.duties import Duty, DutyRules, duty_rules
+from sim.scenario import Scenario
+from sim.workforce import Task, Queue, Worker, Workforce
+
+PLAN_ENDINGS = ("plan_ended_at_conference", "original_plan_ended", "plan_ended_at_18", "plan_ended_by_chair")
+POOLS = ("social_workers", "team_managers", "conference_chairs")
+WORKING_DAYS_PER_YEAR = 253
+
+
+@dataclass(eq=False)
+class Household:
+    id: int
+    children: int
+    age: float | None            # eldest child's age at the start (None: unborn)
+    started: float
+    worker: Worker | None = None
+    phase: str = "plan"           # plan -> after_plan -> closed
+    counts: dict = field(default_factory=dict)
+    no_access_in_row: int = 0
+    last_seen_alone: bool = True
+    open_tasks: set = field(default_factory=set)
+    facts: dict = field(default_factory=dict)
+    plan_ended: float | None = None
+    closed: float | None = None
+    reviews: int = 0
+
+
+@dataclass
+class ReplicationResult:
+    """Raw measurements of one replication, over the measured window (after warm-up)."""
+
+    seed: int
+    lateness: dict[str, list[int]]
+    hours_by_week: dict[str, list[float]]
+    available_by_week: dict[str, list[float]]
+    caseload_mean_by_week: list[float]
+    caseload_max_by_week: list[float]
+    open_households_by_week: list[int]
+    backlog_by_week: list[int]
+    plan_durations_days: list[float]
+    households_started: int
+    households: list[tuple[float, float | None]]   # (started, closed or None) for every household
+    not_simulated: dict[str, str]
+    events: int
+    waits_hours: list[float] = field(default_factory=list)
+
+
+class Replication:
+    def __init__(self, procedure: Procedure, scenario: Scenario, seed: int):
+        self.procedure, self.scenario, self.seed = procedure, scenario, seed
+        self.random = np.random.default_rng(seed)
+        self.env = simpy.Environment()
+        self.days = SimulationDays(scenario.calendar.start_date, scenario.horizon_days,
+                                   scenario.calendar.closures, scenario.calendar.always_open)
+        self.rules: DutyRules = duty_rules(procedure, scenario)
+        self.weeks = scenario.horizon_days // 7 + 1
+        self.workforce = Workforce(self.env, self.days, scenario.calendar.day_starts_hour, self.weeks, self._done)
+        self.warm_up = scenario.warm_up_days
+        self.lateness: dict[str, list[int]] = {kind: [] for kind in self.rules.simulated}
+        self.lateness["seen_alone_alternate_visits"] = []
+        self.households: list[Household] = []
+        self.open_tasks: set[Task] = set()
+        self.waits: list[float] = []
+        self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
+        self._build_staff()
+
+    # -- staff ----------------------------------------------------------------------------------
+    def _build_staff(self) -> None:
+        staff = self.scenario.staff
+        for pool in POOLS:
+            group = getattr(staff, pool)
+            shared = Queue()
+            absence = (group.leave_days_per_year + group.sickness_days_per_year) / WORKING_DAYS_PER_YEAR
+            workers = []
+            for index in range(group.count):
+                absent = set()
+                if absence > 0 and not self.days.always_open:
+                    draws = self.random.random(self.scenario.horizon_days)
+                    absent = {d for d in np.flatnonzero(draws < min(absence, 1.0)).tolist() if self.days.is_working[d]}
+                pooled = pool != "social_workers" or staff.allocation == "pooled"
+                workers.append(Worker(f"{pool}-{index + 1}", pool, group.hours_per_week * group.fte / 5,
+                                      absent, shared if pooled else Queue()))
+            if pool != "social_workers" or staff.allocation == "pooled":
+                self.workforce.pool_queues[pool] = shared
+            self.workforce.add_pool(pool, workers)
+            if group.turnover_per_year > 0:
+                for worker in workers:
+                    self.env.process(self._turnover(worker, group))
+
+    def _turnover(self, worker: Worker, group):
+        while True:
+            yield self.env.timeout(self.random.exponential(365.25 / group.turnover_per_year))
+            if self.env.now >= self.days.horizon:
+                return
+            worker.active = False
+            self._reallocate(worker)
+            left = int(self.env.now)
+            self.workforce.vacancy(worker, left + 1, left + 1 + int(group.vacancy_weeks * 7))
+            yield self.env.timeout(group.vacancy_weeks * 7)
+            worker.active = True
+            if worker.returned is not None and not worker.returned.triggered:
+                worker.returned.succeed()
+
+    def _reallocate(self, leaver: Worker) -> None:
+        if leaver.pool != "social_workers" or self.scenario.staff.allocation == "pooled":
+            return
+        for household in list(leaver.cases):
+            self._allocate(household)
+        for task in leaver.queue.heap:
+            if not task.cancelled:
+                task.case.worker.queue.push(task)
+        leaver.queue.heap.clear()
+        leaver.cases.clear()
+        leaver.caseload = 0
+
+    def _allocate(self, household: Household) -> None:
+        """The active lead social worker with the lowest caseload (under the maximum if possible)."""
+        workers = [w for w in self.workforce.workers["social_workers"] if w.active] or \
+            self.workforce.workers["social_workers"]
+        limit = self.scenario.staff.social_workers.max_caseload
+        under = [w for w in workers if limit is None or w.caseload + household.children <= limit]
+        chosen = min(under or workers, key=lambda w: (w.caseload, w.name))
+        if household.worker is not None:
+            household.worker.cases.discard(household)
+            household.worker.caseload -= household.children
+        household.worker = chosen
+        chosen.cases.add(household)
+        chosen.caseload += household.children
+
+    # -- tasks ----------------------------------------------------------------------------------
+    def _hours(self, mean: float) -> float:
+        if self.scenario.task_time == "exponential":
+            return float(self.random.exponential(mean))
+        return mean
+
+    def _task(self, household: Household, kind: str, event: str, role: str, due: int, release: float,
+              accountable: bool, on_done=None) -> Task | None:
+        hours = self.scenario.task_hours.get(event, {}).get(role)
+        if hours is None:
+            return None
+        task = Task.new(due=due, kind=kind, event=event, case=household, pool=self.scenario.roles[role],
+                        hours=self._hours(hours), released=release, accountable=accountable, on_done=on_done,
+                        phase=household.phase)
+        household.open_tasks.add(task)
+        if accountable:
+            self.open_tasks.add(task)
+        self.workforce.submit(task)
+        return task
+
+    def _duty_task(self, household: Household, duty: Duty, due: int, after: float) -> None:
+        """The accountable role's task, plus the other roles' time for the same event."""
+        lead = self.scenario.release_lead_working_days
+        release = max(after, float(self.days.minus_working_days(due, lead)) if lead else after)
+        self._task(household, duty.kind, duty.event, duty.role, due, release, True,
+                   on_done=(lambda t, d=duty: self._recur(t, d)) if duty.every else None)
+        for role in self.scenario.task_hours.get(duty.event, {}):
+            if role != duty.role and role in self.scenario.roles:
+                self._task(household, f"{duty.kind}:{role}", duty.event, role, due, release, False)
+
+    def _recur(self, task: Task, duty: Duty) -> None:
+        household = task.case
+        if household.phase == task.phase:
+            now_day = int(self.env.now)
+            self._duty_task(household, duty, self.days.add(now_day, duty.every), self.env.now)
+
+    def _done(self, task: Task, now: float) -> None:
+        household = task.case
+        household.open_tasks.discard(task)
+        self.open_tasks.discard(task)
+        if task.accountable and task.started is not None:
+            self.waits.append((task.started - task.released) * 24)
+        if not task.accountable:
+            return
+        day = int(now)
+        if task.event == "visit" and self.random.random() < self.scenario.case_flow.no_access_per_visit:
+            household.no_access_in_row += 1
+            household.facts["failed_visits_in_a_row"] = min(household.no_access_in_row, 2)
+            self.occur(household, "visit_no_access", household.no_access_in_row)
+            retry = Task.new(due=task.due, kind=task.kind, event=task.event, case=household, pool=task.pool,
+                             hours=task.hours, released=float(self.days.next_working_day(day + 1)),
+                             on_done=task.on_done, phase=task.phase)
+            household.open_tasks.add(retry)
+            self.open_tasks.add(retry)
+            self.workforce.submit(retry)
+            return
+        if task.due >= self.warm_up:
+            self.lateness[task.kind].append(self.days.working_days_late(task.due, day))
+        if task.event == "visit":
+            household.no_access_in_row = 0
+            household.facts["failed_visits_in_a_row"] = 0
+            alone = self.random.random() < self.scenario.case_flow.seen_alone_per_visit
+            if task.due >= self.warm_up:
+                self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
+            household.last_seen_alone = alone
+        if task.on_done:
+            task.on_done(task)
+        self.occur(household, task.event)
+
+    # -- what happens to a household --------------------------------------------------------------
+    def occur(self, household: Household, event: str, occurrence: int | None = None) -> None:
+        """An event happens now: count it, settle what it decides, create the work the deadlines
+        say (for the cases their conditions cover), then follow its consequences."""
+        if household.phase == "closed":
+            return
+        count = household.counts.get(event, 0) + 1
+        household.counts[event] = count
+        occurrence = occurrence or count
+        decide = getattr(self, f"_decide_{event}", None)
+        if decide:
+            decide(household)
+        day = int(self.env.now)
+        for duty in self.rules.by_anchor.get(event, ()):
+            if duty.anchor_occurrence is not None and duty.anchor_occurrence != occurrence:
+                continue
+            if duty.occurrence is not None and household.counts.get(duty.event, 0) >= duty.occurrence:
+                continue
+            if not evaluate(duty.condition, household.facts):
+                continue
+            period = duty.within or duty.every
+            self._duty_task(household, duty, self.days.add(day, period), self.env.now)
+        reaction = getattr(self, f"_after_{event}", None)
+        if reaction:
+            reaction(household)
+
+    def _decide_review_conference(self, household: Household) -> None:
+        flow = self.scenario.case_flow
+        household.reviews += 1
+        chance = flow.end_at_review[min(household.reviews, len(flow.end_at_review)) - 1]
+        if self.random.random() < chance:
+            household.facts["significant_harm_continuing"] = False
+            household.facts["agencies_absent"] = bool(self.random.random() < flow.absent_agencies_at_discontinuation)
+
+    def _after_review_conference(self, household: Household) -> None:
+        if household.facts["significant_harm_continuing"]:
+            return
+        if household.facts["agencies_absent"] and "absent_agencies_asked" in self.rules.simulated:
+            return  # the plan ends when the absent agencies' views are in (views_received)
+        self._end_plan(household, "plan_ended_at_conference")
+
+    def _after_views_received(self, household: Household) -> None:
+        self._end_plan(household, "plan_ended_at_conference")
+
+    def _end_plan(self, household: Household, ending: str) -> None:
+        if household.phase != "plan":
+            return
+        for task in list(household.open_tasks):
+            task.cancelled = True
+            self.open_tasks.discard(task)
+        household.open_tasks.clear()
+        household.phase = "after_plan"
+        household.plan_ended = self.env.now
+        household.facts["on_plan"] = False
+        self.occur(household, ending)
+        if not household.open_tasks:
+            self._close(household)
+
+    def _close(self, household: Household) -> None:
+        for task in list(household.open_tasks):
+            task.cancelled = True
+            self.open_tasks.discard(task)
+        household.open_tasks.clear()
+        household.phase = "closed"
+        household.closed = self.env.now
+        if household.worker is not None:
+            household.worker.cases.discard(household)
+            household.worker.caseload -= household.children
+
+    def _household(self, household: Household):
+        """The household's own life: moves, looked-after, hospital, birthday, until it closes."""
+        flow, env = self.scenario.case_flow, self.env
+        self._task(household, "initial_conference", "initial_conference", _role_for(self.scenario, "conference_chairs"),
+                   int(env.now), env.now, False)
+        self.occur(household, "initial_conference")
+        self.occur(household, "plan_made")
+        rates = {"moved_authority": flow.moved_authority_per_month, "became_looked_after": flow.becomes_looked_after_s20_per_month,
+                 "hospital_admission": flow.hospital_admission_per_month}
+        total = sum(rates.values()) / 30.44
+        birthday = None
+        if household.age is not None and household.children == 1:
+            birthday = household.started + (18 - household.age) * 365.25
+        while household.phase == "plan":
+            wait = self.random.exponential(1 / total) if total > 0 else math.inf
+            if birthday is not None and env.now + wait >= birthday:
+                yield env.timeout(max(birthday - env.now, 0))
+                if household.phase == "plan":
+                    self.occur(household, "birthday_review")
+                    self._end_plan(household, "plan_ended_at_18")
+                break
+            if wait == math.inf or env.now + wait > self.days.horizon:
+                return
+            yield env.timeout(wait)
+            if household.phase != "plan":
+                break
+            names, weights = zip(*rates.items())
+            happening = names[int(self.random.choice(len(names), p=np.array(weights) / sum(weights)))]
+            if happening == "moved_authority":
+                self.occur(household, "moved_authority")
+                # The receiving authority's conference, then the original plan ends (cpp: only after).
+                notified = int(env.now)
+                window = self._period_of("receiving_conference")
+                if window is not None:
+                    yield env.timeout(self.days.add(notified, window) - env.now + 0.5)
+                self.occur(household, "receiving_conference")
+                self._end_plan(household, "original_plan_ended")
+            elif happening == "became_looked_after":
+                household.facts.update(legal_status="s20", looked_after=True)
+                self.occur(household, "became_looked_after")
+                if self.random.random() < flow.double_protection_removal_share:
+                    yield env.timeout(flow.removal_request_days)
+                    self._end_plan(household, "plan_ended_by_chair")
+                    yield env.timeout(flow.long_term_plan_weeks * 7)
+                    if household.phase == "after_plan":
+                        self.occur(household, "long_term_plan_agreed")
+                        self._close(household)
+            else:
+                household.facts["unplanned_hospital_admission"] = True
+                self.occur(household, "hospital_admission")
+                discharge = env.now + self.random.exponential(flow.hospital_stay_days)
+                if self.random.random() < flow.core_group_before_discharge_share:
+                    for duty in self.rules.by_before.get("hospital_discharge", ()):
+                        if evaluate(duty.condition, household.facts):
+                            self._duty_task(household, duty, int(discharge), env.now)
+                household.facts["unplanned_hospital_admission"] = False
+        if household.phase == "after_plan" and not household.open_tasks:
+            self._close(household)
+
+    def _period_of(self, event: str) -> Period | None:
+        """The procedure's period for an event done by someone outside this authority."""
+        for deadline in self.procedure.spec.deadlines:
+            if deadline.event == event and deadline.within is not None:
+                return deadline.within
+        return None
+
+    def _arrivals(self):
+        demand, env = self.scenario.demand, self.env
+        rate = demand.plan_starts_per_month * 12 / 365.25
+        sizes, size_p = zip(*sorted(demand.children_per_household.items()))
+        ages, age_p = zip(*demand.age_at_start.items())
+        mean_children = sum(s * p for s, p in zip(sizes, size_p))
+        household_rate = rate / mean_children
+        number = 0
+        while True:
+            yield env.timeout(self.random.exponential(1 / household_rate))
+            if env.now >= self.days.horizon:
+                return
+            day = self.days.next_working_day(int(env.now))
+            if day > env.now:
+                yield env.timeout(day - env.now)
+            number += 1
+            children = int(self.random.choice(sizes, p=size_p))
+            unborn = self.random.random() < demand.unborn_share
+            low, high = _age_band(ages[int(self.random.choice(len(ages), p=age_p))])
+            age = None if unborn else float(self.random.uniform(low, high))
+            household = Household(number, children, age, env.now, facts=dict(self.quiet_facts))
+            household.facts.update(on_plan=True, significant_harm_continuing=True, unborn=unborn,
+                                   age=min(int(age or 0), 18))
+            self._allocate(household)
+            self.households.append(household)
+            env.process(self._household(household))
+
+    def _monitor(self):
+        week_caseload_mean, week_caseload_max, open_households, backlog = self.monitor = [], [], [], []
+        while self.env.now < self.days.horizon:
+            social_workers = [w for w in self.workforce.workers["social_workers"] if w.active]
+            loads = [w.caseload for w in social_workers] or [0]
+            week_caseload_mean.append(float(np.mean(loads)))
+            week_caseload_max.append(float(max(loads)))
+            open_households.append(sum(1 for h in self.households if h.phase != "closed"))
+            today = int(self.env.now)
+            backlog.append(sum(1 for t in self.open_tasks if t.due < today and not t.cancelled))
+            yield self.env.timeout(7)
+
+    def run(self) -> ReplicationResult:
+        self.env.process(self._arrivals())
+        self.env.process(self._monitor())
+        self.env.run(until=self.days.horizon)
+        horizon, start = self.days.horizon, self.warm_up
+        for task in self.open_tasks:   # still open at the end: late by however long they were overdue
+            if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
+                self.lateness[task.kind].append(self.days.working_days_late(task.due, horizon - 1))
+        first_week = start // 7
+        mean_open, mean_max, open_households, backlog = self.monitor
+        started = [h for h in self.households if h.started >= start]
+        ended = [h for h in self.households if h.plan_ended is not None and h.plan_ended >= start]
+        return ReplicationResult(
+            seed=self.seed,
+            lateness=self.lateness,
+            hours_by_week={p: w[first_week:horizon // 7] for p, w in self.workforce.hours_worked.items()},
+            available_by_week={p: w[first_week:horizon // 7] for p, w in self.workforce.hours_available.items()},
+            caseload_mean_by_week=mean_open[first_week:], caseload_max_by_week=mean_max[first_week:],
+            open_households_by_week=open_households[first_week:], backlog_by_week=backlog[first_week:],
+            plan_durations_days=[h.plan_ended - h.started for h in ended],
+            households_started=len(started),
+            households=[(h.started, h.closed) for h in self.households],
+            not_simulated=self.rules.not_simulated,
+            events=self.env._eid if hasattr(self.env, "_eid") else 0,
+            waits_hours=self.waits,
+        )
+
+
+def _role_for(scenario: Scenario, pool: str) -> str:
+    return next((role for role, mapped in scenario.roles.items() if mapped == pool), "")
+
+
+def _age_band(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    return float(low), float(high) + 1
+
+
+def run_replication(procedure: Procedure, scenario: Scenario, seed: int) -> ReplicationResult:
+    return Replication(procedure, scenario, seed).run()

@@ -1,0 +1,107 @@
+"""Results over replications: means with 95% confidence intervals, never single draws."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sim.engine import ReplicationResult
+
+# DfE table D7 (2025): share of plans ending by how long they lasted (see DATA.md).
+D7_2025 = {"3 months or less": 0.159, "over 3 to 6 months": 0.110, "over 6 months to under 1 year": 0.435,
+           "1 to under 2 years": 0.252, "2 years or more": 0.044}
+_BUCKETS = [(0, 3), (3, 6), (6, 12), (12, 24), (24, math.inf)]
+MONTH = 30.44
+
+
+@dataclass(frozen=True)
+class Interval:
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def to_json(self) -> dict:
+        return {"mean": self.mean, "low": self.low, "high": self.high, "replications": self.n}
+
+
+def confidence_interval(values, level: float = 0.95, bounds: tuple[float, float] | None = None) -> Interval:
+    """Student-t interval of the mean over replications (zero width with one replication);
+    a share's interval is clipped to [0, 1]."""
+    data = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    if data.size == 0:
+        return Interval(float("nan"), float("nan"), float("nan"), 0)
+    mean = float(data.mean())
+    if data.size < 2:
+        return Interval(mean, mean, mean, 1)
+    half = float(stats.t.ppf((1 + level) / 2, data.size - 1) * data.std(ddof=1) / math.sqrt(data.size))
+    low, high = mean - half, mean + half
+    if bounds:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return Interval(mean, low, high, int(data.size))
+
+
+def met_share(lateness: list[int]) -> float | None:
+    return float(np.mean(np.asarray(lateness) == 0)) if lateness else None
+
+
+def duration_shares(days: list[float]) -> dict[str, float]:
+    months = np.asarray(days) / MONTH
+    if months.size == 0:
+        return {name: float("nan") for name in D7_2025}
+    shares = {}
+    for name, (low, high) in zip(D7_2025, _BUCKETS):
+        inside = (months > low) & (months <= high) if low else months <= high
+        if high == 12:
+            inside = (months > 6) & (months < 12)
+        if low == 12:
+            inside = (months >= 12) & (months < 24)
+        if low == 24:
+            inside = months >= 24
+        shares[name] = float(inside.mean())
+    return shares
+
+
+def summarise(results: list[ReplicationResult]) -> dict:
+    kinds = sorted({k for r in results for k in r.lateness})
+    deadlines = {}
+    for kind in kinds:
+        pooled = np.concatenate([np.asarray(r.lateness.get(kind, []), dtype=float) for r in results]) \
+            if results else np.array([])
+        per_rep = [met_share(r.lateness.get(kind, [])) for r in results]
+        late = pooled[pooled > 0]
+        deadlines[kind] = {
+            "due_per_replication": float(np.mean([len(r.lateness.get(kind, [])) for r in results])),
+            "met_share": confidence_interval(per_rep, bounds=(0, 1)).to_json(),
+            "lateness_working_days": {
+                "p50": float(np.percentile(pooled, 50)) if pooled.size else None,
+                "p90": float(np.percentile(pooled, 90)) if pooled.size else None,
+                "p95": float(np.percentile(pooled, 95)) if pooled.size else None,
+                "max": float(pooled.max()) if pooled.size else None,
+                "late_p50": float(np.percentile(late, 50)) if late.size else None,
+            },
+        }
+    pools = sorted(results[0].hours_by_week) if results else []
+    hours = {p: confidence_interval([np.mean(r.hours_by_week[p]) for r in results]).to_json() for p in pools}
+    utilisation = {p: confidence_interval([sum(r.hours_by_week[p]) / sum(r.available_by_week[p])
+                                           if sum(r.available_by_week[p]) else float("nan") for r in results],
+                                          bounds=(0, 1)).to_json()
+                   for p in pools}
+    durations = [duration_shares(r.plan_durations_days) for r in results]
+    return {
+        "deadlines": deadlines,
+        "hours_per_week": hours,
+        "utilisation": utilisation,
+        "caseload_per_worker": {
+            "mean": confidence_interval([np.mean(r.caseload_mean_by_week) for r in results]).to_json(),
+            "max": confidence_interval([np.max(r.caseload_max_by_week) for r in results]).to_json(),
+        },
+        "open_households": confidence_interval([np.mean(r.open_households_by_week) for r in results]).to_json(),
+        "backlog_overdue_tasks": confidence_interval([np.mean(r.backlog_by_week) for r in results]).to_json(),
+        "plan_durations": {name: {"simulated": confidence_interval([d[name] for d in durations], bounds=(0, 1)).to_json(),
+                                  "published_d7_2025": D7_2025[name]} for name in D7_2025},
+        "households_started_per_replication": float(np.mean([r.households_started for r in results])),
+        "not_simulated": results[0].not_simulated if results else {},
+    }

@@ -1,0 +1,176 @@
+"""Staff as SimPy processes: each works its shifts on working days, most urgent task first.
+
+A task is a duty with a due day. Workers in a pool share one queue ('pooled'), or each lead
+social worker has their own queue of their cases' tasks ('caseload'). An idle worker sleeps on an
+event that the arrival of work triggers, so idle time costs nothing.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from typing import Callable
+
+import simpy
+
+HOURS = 24.0
+_sequence = itertools.count()
+
+
+@dataclass(order=True, unsafe_hash=True)
+class Task:
+    due: int
+    sequence: int
+    kind: str = field(compare=False)          # the deadline kind measured, or a workload label
+    event: str = field(compare=False)         # what happens when it is done
+    case: object = field(compare=False)
+    pool: str = field(compare=False)
+    hours: float = field(compare=False)
+    released: float = field(compare=False)
+    accountable: bool = field(compare=False, default=True)
+    remaining: float = field(compare=False, default=0.0)
+    started: float | None = field(compare=False, default=None)
+    cancelled: bool = field(compare=False, default=False)
+    phase: str = field(compare=False, default="plan")
+    on_done: Callable | None = field(compare=False, default=None)
+
+    @classmethod
+    def new(cls, **values) -> "Task":
+        task = cls(sequence=next(_sequence), **values)
+        task.remaining = task.hours
+        return task
+
+
+class Queue:
+    """Tasks waiting for one worker or a pool, most urgent (earliest due) first."""
+
+    def __init__(self):
+        self.heap: list[Task] = []
+        self.idle: list["Worker"] = []
+
+    def push(self, task: Task) -> None:
+        heapq.heappush(self.heap, task)
+        while self.idle:
+            worker = self.idle.pop()
+            if not worker.wake.triggered:
+                worker.wake.succeed()
+                break
+
+    def pop(self) -> Task | None:
+        while self.heap:
+            task = heapq.heappop(self.heap)
+            if not task.cancelled:
+                return task
+        return None
+
+    def __len__(self) -> int:
+        return sum(1 for t in self.heap if not t.cancelled)
+
+
+@dataclass
+class Worker:
+    name: str
+    pool: str
+    daily_hours: float
+    absent_days: set
+    queue: Queue
+    active: bool = True
+    caseload: int = 0
+    cases: set = field(default_factory=set)
+    wake: simpy.Event | None = None
+    returned: simpy.Event | None = None
+
+
+class Workforce:
+    """Every worker's process, the queues, and the hours worked by pool and week."""
+
+    def __init__(self, env: simpy.Environment, days, day_starts_hour: float, weeks: int, on_complete: Callable):
+        self.env = env
+        self.days = days
+        self.day_start = day_starts_hour / HOURS
+        self.on_complete = on_complete
+        self.workers: dict[str, list[Worker]] = {}
+        self.pool_queues: dict[str, Queue] = {}
+        self.hours_worked: dict[str, list[float]] = {}
+        self.hours_available: dict[str, list[float]] = {}
+        self.weeks = weeks
+
+    def add_pool(self, pool: str, workers: list[Worker]) -> None:
+        self.workers[pool] = workers
+        self.hours_worked[pool] = [0.0] * (self.weeks + 1)
+        self.hours_available[pool] = [0.0] * (self.weeks + 1)
+        for worker in workers:
+            self.env.process(self._work(worker))
+            for day in range(self.days.horizon):
+                shift = self._shift(worker, day)
+                if shift is not None:
+                    self.hours_available[pool][day // 7] += (shift[1] - shift[0]) * HOURS
+
+    def vacancy(self, worker: Worker, first_day: int, last_day: int) -> None:
+        """A post left empty: its hours are not available on those days."""
+        for day in range(max(first_day, 0), min(last_day, self.days.horizon)):
+            shift = self._shift(worker, day)
+            if shift is not None:
+                self.hours_available[worker.pool][day // 7] -= (shift[1] - shift[0]) * HOURS
+
+    def _shift(self, worker: Worker, day: int) -> tuple[float, float] | None:
+        if self.days.always_open:
+            return float(day), float(day + 1)
+        if not self.days.is_working[day] or day in worker.absent_days:
+            return None
+        start = day + self.day_start
+        return start, start + worker.daily_hours / HOURS
+
+    def _work(self, worker: Worker):
+        env, worked = self.env, self.hours_worked[worker.pool]
+        while True:
+            if not worker.active:
+                worker.returned = env.event()
+                yield worker.returned
+                continue
+            now = env.now
+            day = int(now)
+            if day >= self.days.horizon:
+                return
+            shift = self._shift(worker, day)
+            if shift is None or now >= shift[1] - 1e-12:
+                yield env.timeout(day + 1 - now)
+                continue
+            if now < shift[0]:
+                yield env.timeout(shift[0] - now)
+                continue
+            task = worker.queue.pop()
+            if task is None:
+                worker.wake = env.event()
+                worker.queue.idle.append(worker)
+                yield worker.wake
+                continue
+            if task.started is None:
+                task.started = now
+            spell = min(task.remaining, (shift[1] - now) * HOURS)
+            yield env.timeout(spell / HOURS)
+            worked[day // 7] += spell
+            task.remaining -= spell
+            if task.cancelled:
+                continue
+            if task.remaining > 1e-9:
+                self.queue_for(task).push(task)
+            else:
+                self.on_complete(task, env.now)
+
+    def queue_for(self, task: Task) -> Queue:
+        if task.pool in self.pool_queues:
+            return self.pool_queues[task.pool]
+        return task.case.worker.queue
+
+    def submit(self, task: Task) -> None:
+        """Put a task in its queue when it is released (now, or later by a timeout)."""
+        delay = task.released - self.env.now
+        if delay <= 0:
+            self.queue_for(task).push(task)
+        else:
+            self.env.timeout(delay).callbacks.append(lambda _event, task=task: self._release(task))
+
+    def _release(self, task: Task) -> None:
+        if not task.cancelled:
+            self.queue_for(task).push(task)
