@@ -112,7 +112,8 @@ def plot_compliance(summary: dict) -> bytes:
     axes.set_xlabel("deadlines met on time (%), mean and 95% confidence interval over replications")
     axes.set_title("Compliance by deadline kind")
     for y, value in enumerate(means):
-        axes.text(min(value + 1, 92), y, f"{value:.1f}%", va="center", fontsize=8)
+        axes.text(1.5, y, f"{value:.1f}%", va="center", fontsize=9, color="white", fontweight="bold")
+    axes.text(95.5, len(items) - 0.4, "95%", fontsize=8, color="#555555")
     return _png(figure)
 
 
@@ -127,7 +128,7 @@ def plot_workload(results) -> bytes:
     axes.set_xlabel("week after warm-up")
     axes.set_ylabel("hours per week (mean over replications)")
     axes.set_title("Weekly workload by role")
-    axes.legend(fontsize=8, ncol=2)
+    axes.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15))
     return _png(figure)
 
 

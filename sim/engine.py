@@ -60,6 +60,8 @@ class ReplicationResult:
     households_started: int
     households: list[tuple[float, float | None]]   # (started, closed or None) for every household
     not_simulated: dict[str, str]
+    hours_by_event: dict[str, float]
+    days_worked: list[int]
     events: int
     waits_hours: list[float] = field(default_factory=list)
 
@@ -75,6 +77,7 @@ class Replication:
         self.weeks = scenario.horizon_days // 7 + 1
         self.workforce = Workforce(self.env, self.days, scenario.calendar.day_starts_hour, self.weeks, self._done)
         self.warm_up = scenario.warm_up_days
+        self.workforce.measured_from = self.warm_up
         self.lateness: dict[str, list[int]] = {kind: [] for kind in self.rules.simulated}
         self.lateness["seen_alone_alternate_visits"] = []
         self.households: list[Household] = []
@@ -140,10 +143,10 @@ class Replication:
         under = [w for w in workers if limit is None or w.caseload + household.children <= limit]
         chosen = min(under or workers, key=lambda w: (w.caseload, w.name))
         if household.worker is not None:
-            household.worker.cases.discard(household)
+            household.worker.cases.pop(household, None)
             household.worker.caseload -= household.children
         household.worker = chosen
-        chosen.cases.add(household)
+        chosen.cases[household] = None
         chosen.caseload += household.children
 
     # -- tasks ----------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ class Replication:
 
     def _task(self, household: Household, kind: str, event: str, role: str, due: int, release: float,
               accountable: bool, on_done=None) -> Task | None:
-        hours = self.scenario.task_hours.get(event, {}).get(role)
+        hours = task_hours(self.scenario, event, role)
         if hours is None:
             return None
         task = Task.new(due=due, kind=kind, event=event, case=household, pool=self.scenario.roles[role],
@@ -259,6 +262,17 @@ class Replication:
     def _after_views_received(self, household: Household) -> None:
         self._end_plan(household, "plan_ended_at_conference")
 
+    def _after_views_requested(self, household: Household) -> None:
+        if not any(d.event == "views_received" for d in self.rules.by_anchor.get("views_requested", ())):
+            self.env.process(self._outside(household, "views_received"))
+
+    def _outside(self, household: Household, event: str):
+        """An event someone outside this authority's staff brings about, on its last allowed day."""
+        window = self._period_of(event)
+        if window is not None:
+            yield self.env.timeout(self.days.add(int(self.env.now), window) - self.env.now + 0.5)
+        self.occur(household, event)
+
     def _end_plan(self, household: Household, ending: str) -> None:
         if household.phase != "plan":
             return
@@ -281,7 +295,7 @@ class Replication:
         household.phase = "closed"
         household.closed = self.env.now
         if household.worker is not None:
-            household.worker.cases.discard(household)
+            household.worker.cases.pop(household, None)
             household.worker.caseload -= household.children
 
     def _household(self, household: Household):
@@ -412,9 +426,21 @@ class Replication:
             households_started=len(started),
             households=[(h.started, h.closed) for h in self.households],
             not_simulated=self.rules.not_simulated,
-            events=self.env._eid if hasattr(self.env, "_eid") else 0,
+            hours_by_event=dict(self.workforce.hours_by_event),
+            days_worked=sorted(self.workforce.days_worked),
+            events=next(self.env._eid) if hasattr(self.env, "_eid") else 0,
             waits_hours=self.waits,
         )
+
+
+def task_hours(scenario: Scenario, event: str, role: str) -> float | None:
+    """Hours for a role's part in an event; a role without its own figure takes that of another
+    role done by the same staff (the core group's meeting is the lead social worker's time)."""
+    hours = scenario.task_hours.get(event, {})
+    if role in hours:
+        return hours[role]
+    pool = scenario.roles.get(role)
+    return next((h for other, h in hours.items() if scenario.roles.get(other) == pool), None)
 
 
 def _role_for(scenario: Scenario, pool: str) -> str:

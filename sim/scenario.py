@@ -178,5 +178,14 @@ def load_scenario(path: Path | str | None, procedure: Procedure) -> tuple[Scenar
         for role in scenario.task_hours[event]:
             if role not in scenario.roles:
                 raise document.error(("task_hours", event, role), f"role {role!r} is not mapped under 'roles'")
+    from sim.duties import duty_rules
+    from sim.engine import task_hours
+    rules = duty_rules(procedure, scenario)
+    for duties in list(rules.by_anchor.values()) + list(rules.by_before.values()):
+        for duty in duties:
+            if task_hours(scenario, duty.event, duty.role) is None:
+                raise document.error(("task_hours",), f"deadline kind {duty.kind!r} is simulated (its role "
+                                     f"{duty.role!r} is staffed) but task_hours has no hours for event "
+                                     f"{duty.event!r} by {duty.role!r} or the same staff")
     digest = hashlib.sha256(Path(path or BUNDLED_SCENARIO).read_bytes()).hexdigest()
     return scenario, digest

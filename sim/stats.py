@@ -66,8 +66,11 @@ def duration_shares(days: list[float]) -> dict[str, float]:
 
 def summarise(results: list[ReplicationResult]) -> dict:
     kinds = sorted({k for r in results for k in r.lateness})
-    deadlines = {}
+    deadlines, not_triggered = {}, []
     for kind in kinds:
+        if not any(r.lateness.get(kind) for r in results):
+            not_triggered.append(kind)
+            continue
         pooled = np.concatenate([np.asarray(r.lateness.get(kind, []), dtype=float) for r in results]) \
             if results else np.array([])
         per_rep = [met_share(r.lateness.get(kind, [])) for r in results]
@@ -93,6 +96,9 @@ def summarise(results: list[ReplicationResult]) -> dict:
     return {
         "deadlines": deadlines,
         "hours_per_week": hours,
+        "hours_per_year_by_event": {event: confidence_interval(
+            [r.hours_by_event.get(event, 0.0) / max(len(r.hours_by_week[pools[0]]) / 52.18, 1e-9) for r in results]).to_json()
+            for event in sorted({e for r in results for e in r.hours_by_event})},
         "utilisation": utilisation,
         "caseload_per_worker": {
             "mean": confidence_interval([np.mean(r.caseload_mean_by_week) for r in results]).to_json(),
@@ -104,4 +110,5 @@ def summarise(results: list[ReplicationResult]) -> dict:
                                   "published_d7_2025": D7_2025[name]} for name in D7_2025},
         "households_started_per_replication": float(np.mean([r.households_started for r in results])),
         "not_simulated": results[0].not_simulated if results else {},
+        "not_triggered": not_triggered,
     }

@@ -76,7 +76,7 @@ class Worker:
     queue: Queue
     active: bool = True
     caseload: int = 0
-    cases: set = field(default_factory=set)
+    cases: dict = field(default_factory=dict)   # insertion-ordered, so reallocation is reproducible
     wake: simpy.Event | None = None
     returned: simpy.Event | None = None
 
@@ -94,6 +94,9 @@ class Workforce:
         self.hours_worked: dict[str, list[float]] = {}
         self.hours_available: dict[str, list[float]] = {}
         self.weeks = weeks
+        self.hours_by_event: dict[str, float] = {}
+        self.measured_from = 0
+        self.days_worked: set[int] = set()
 
     def add_pool(self, pool: str, workers: list[Worker]) -> None:
         self.workers[pool] = workers
@@ -150,6 +153,9 @@ class Workforce:
             spell = min(task.remaining, (shift[1] - now) * HOURS)
             yield env.timeout(spell / HOURS)
             worked[day // 7] += spell
+            self.days_worked.add(day)
+            if day >= self.measured_from:
+                self.hours_by_event[task.event] = self.hours_by_event.get(task.event, 0.0) + spell
             task.remaining -= spell
             if task.cancelled:
                 continue
