@@ -7,6 +7,7 @@ may create the next tasks, exactly as the procedure's deadlines say.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -81,6 +82,8 @@ class Replication:
         self.lateness: dict[str, list[int]] = {kind: [] for kind in self.rules.simulated}
         self.lateness["seen_alone_alternate_visits"] = []
         self.households: list[Household] = []
+        self.open_households = 0
+        self.lowest_caseload: list = []
         self.open_tasks: set[Task] = set()
         self.waits: list[float] = []
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
@@ -105,6 +108,9 @@ class Replication:
             if pool != "social_workers" or staff.allocation == "pooled":
                 self.workforce.pool_queues[pool] = shared
             self.workforce.add_pool(pool, workers)
+            if pool == "social_workers":
+                self.lowest_caseload = [(0, w.name, w) for w in workers]
+                heapq.heapify(self.lowest_caseload)
             if group.turnover_per_year > 0:
                 for worker in workers:
                     self.env.process(self._turnover(worker, group))
@@ -120,6 +126,7 @@ class Replication:
             self.workforce.vacancy(worker, left + 1, left + 1 + int(group.vacancy_weeks * 7))
             yield self.env.timeout(group.vacancy_weeks * 7)
             worker.active = True
+            self._change_caseload(worker, 0)
             if worker.returned is not None and not worker.returned.triggered:
                 worker.returned.succeed()
 
@@ -136,18 +143,31 @@ class Replication:
         leaver.caseload = 0
 
     def _allocate(self, household: Household) -> None:
-        """The active lead social worker with the lowest caseload (under the maximum if possible)."""
-        workers = [w for w in self.workforce.workers["social_workers"] if w.active] or \
-            self.workforce.workers["social_workers"]
-        limit = self.scenario.staff.social_workers.max_caseload
-        under = [w for w in workers if limit is None or w.caseload + household.children <= limit]
-        chosen = min(under or workers, key=lambda w: (w.caseload, w.name))
+        """The active lead social worker with the lowest caseload (ties by name).
+
+        If even the lowest is at the maximum caseload, the case still goes to them (and shows in
+        the largest caseload): a case is never left unallocated.
+        """
         if household.worker is not None:
+            self._change_caseload(household.worker, -household.children)
             household.worker.cases.pop(household, None)
-            household.worker.caseload -= household.children
-        household.worker = chosen
-        chosen.cases[household] = None
-        chosen.caseload += household.children
+        heap = self.lowest_caseload
+        while heap:
+            caseload, name, worker = heap[0]
+            if worker.active and worker.caseload == caseload:
+                break
+            heapq.heappop(heap)
+        else:
+            workers = self.workforce.workers["social_workers"]
+            worker = min((w for w in workers if w.active), default=workers[0], key=lambda w: (w.caseload, w.name))
+        household.worker = worker
+        worker.cases[household] = None
+        self._change_caseload(worker, household.children)
+
+    def _change_caseload(self, worker: Worker, change: int) -> None:
+        worker.caseload += change
+        if worker.active:
+            heapq.heappush(self.lowest_caseload, (worker.caseload, worker.name, worker))
 
     # -- tasks ----------------------------------------------------------------------------------
     def _hours(self, mean: float) -> float:
@@ -294,9 +314,10 @@ class Replication:
         household.open_tasks.clear()
         household.phase = "closed"
         household.closed = self.env.now
+        self.open_households -= 1
         if household.worker is not None:
             household.worker.cases.pop(household, None)
-            household.worker.caseload -= household.children
+            self._change_caseload(household.worker, -household.children)
 
     def _household(self, household: Household):
         """The household's own life: moves, looked-after, hospital, birthday, until it closes."""
@@ -389,6 +410,7 @@ class Replication:
                                    age=min(int(age or 0), 18))
             self._allocate(household)
             self.households.append(household)
+            self.open_households += 1
             env.process(self._household(household))
 
     def _monitor(self):
@@ -398,7 +420,7 @@ class Replication:
             loads = [w.caseload for w in social_workers] or [0]
             week_caseload_mean.append(float(np.mean(loads)))
             week_caseload_max.append(float(max(loads)))
-            open_households.append(sum(1 for h in self.households if h.phase != "closed"))
+            open_households.append(self.open_households)
             today = int(self.env.now)
             backlog.append(sum(1 for t in self.open_tasks if t.due < today and not t.cancelled))
             yield self.env.timeout(7)

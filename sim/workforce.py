@@ -17,8 +17,10 @@ HOURS = 24.0
 _sequence = itertools.count()
 
 
-@dataclass(order=True, unsafe_hash=True)
+@dataclass(eq=False)
 class Task:
+    """Ordered by due day, then by creation, for the queue; hashed by identity."""
+
     due: int
     sequence: int
     kind: str = field(compare=False)          # the deadline kind measured, or a workload label
@@ -33,6 +35,9 @@ class Task:
     cancelled: bool = field(compare=False, default=False)
     phase: str = field(compare=False, default="plan")
     on_done: Callable | None = field(compare=False, default=None)
+
+    def __lt__(self, other: "Task") -> bool:
+        return (self.due, self.sequence) < (other.due, other.sequence)
 
     @classmethod
     def new(cls, **values) -> "Task":
@@ -102,12 +107,15 @@ class Workforce:
         self.workers[pool] = workers
         self.hours_worked[pool] = [0.0] * (self.weeks + 1)
         self.hours_available[pool] = [0.0] * (self.weeks + 1)
+        available = self.hours_available[pool]
         for worker in workers:
             self.env.process(self._work(worker))
-            for day in range(self.days.horizon):
-                shift = self._shift(worker, day)
-                if shift is not None:
-                    self.hours_available[pool][day // 7] += (shift[1] - shift[0]) * HOURS
+            hours = 24.0 if self.days.always_open else worker.daily_hours
+            for day in (range(self.days.horizon) if self.days.always_open else self.days.working_days):
+                if day >= self.days.horizon:
+                    break
+                if day not in worker.absent_days:
+                    available[day // 7] += hours
 
     def vacancy(self, worker: Worker, first_day: int, last_day: int) -> None:
         """A post left empty: its hours are not available on those days."""
@@ -124,6 +132,15 @@ class Workforce:
         start = day + self.day_start
         return start, start + worker.daily_hours / HOURS
 
+    def _next_shift_start(self, worker: Worker, day: int) -> float:
+        """When the worker's next shift starts, from day on (the horizon if none is left)."""
+        while day < self.days.horizon:
+            shift = self._shift(worker, day)
+            if shift is not None:
+                return shift[0]
+            day += 1
+        return float(self.days.horizon)
+
     def _work(self, worker: Worker):
         env, worked = self.env, self.hours_worked[worker.pool]
         while True:
@@ -137,7 +154,7 @@ class Workforce:
                 return
             shift = self._shift(worker, day)
             if shift is None or now >= shift[1] - 1e-12:
-                yield env.timeout(day + 1 - now)
+                yield env.timeout(self._next_shift_start(worker, day + 1) - now)
                 continue
             if now < shift[0]:
                 yield env.timeout(shift[0] - now)
