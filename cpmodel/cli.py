@@ -148,6 +148,146 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     print_summary(console, summary, folder)
 
 
+def _parse_targets(texts: list[str], known: set[str]) -> dict[str, float]:
+    targets = {}
+    for text in texts:
+        kind, _, value = text.partition("=")
+        try:
+            share = float(value)
+        except ValueError:
+            raise InputError("--target", None, text, "write a target as KIND=SHARE, e.g. visits=0.95") from None
+        if kind not in known:
+            from model.loader import suggestion
+            raise InputError("--target", None, text, f"unknown deadline kind {kind!r}{suggestion(kind, known)}; "
+                             f"kinds simulated here: {', '.join(sorted(known))}")
+        if not 0 < share <= 1:
+            raise InputError("--target", None, text, f"a target is a share in (0, 1], not {share:g}")
+        targets[kind] = share
+    if not targets:
+        raise InputError("--target", None, "", "give at least one target, e.g. --target visits=0.95")
+    return targets
+
+
+def _parse_range(text: Optional[str], current: int) -> tuple[int, int]:
+    if text is None:
+        return max(1, current // 2), max(current * 2, current + 1)
+    low, sep, high = text.partition(":")
+    try:
+        low_level, high_level = int(low), int(high)
+    except ValueError:
+        raise InputError("--range", None, text, "write the range as LOW:HIGH, e.g. 20:80") from None
+    if not sep or low_level < 1 or high_level <= low_level:
+        raise InputError("--range", None, text, "the range must be LOW:HIGH with 1 <= LOW < HIGH")
+    return low_level, high_level
+
+
+@app.command()
+@user_errors
+def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+          target: list[str] = typer.Option([], "--target", help="KIND=SHARE, e.g. visits=0.95 (repeatable)."),
+          role: str = typer.Option("social_worker", "--role", help="social_worker, conference_chair or team_manager."),
+          level_range: Optional[str] = typer.Option(None, "--range", help="LOW:HIGH staffing levels to search."),
+          replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
+          max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
+          workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+          procedure: Optional[Path] = ProcedureOption,
+          out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+          resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
+          as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
+    """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
+    from cpmodel.atomic import new_run_folder, write_bytes, write_text
+    from cpmodel.staffing_report import staffing_csv, staffing_plot
+    from model import load_procedure
+    from sim.duties import duty_rules
+    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from sim.staffing import ROLE_POOLS, SavedReplications, StaffingSearch
+
+    if role not in ROLE_POOLS:
+        raise InputError("--role", None, role, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
+    loaded = load_procedure(procedure)
+    plan, digest = load_scenario(scenario, loaded)
+    pool = ROLE_POOLS[role]
+    known = set(duty_rules(loaded, plan).simulated) | {"seen_alone_alternate_visits"}
+    targets = _parse_targets(target, known)
+    low, high = _parse_range(level_range, getattr(plan.staff, pool).count)
+    request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
+               "role": role, "range": [low, high], "replications": replications,
+               "max_replications": max_replications, "seed": plan.seed}
+    if resume is not None:
+        saved_request = resume / "request.json"
+        if not saved_request.exists():
+            raise InputError(str(resume), None, "--resume", "not a staffing run folder (no request.json)")
+        if json.loads(saved_request.read_text()) != request:
+            raise InputError(str(saved_request), None, "--resume", "the run was started with other arguments "
+                             "or another scenario; resume with the same ones")
+        folder = resume
+    else:
+        folder = new_run_folder(out, "staff")
+        write_text(folder / "request.json", json.dumps(request, sort_keys=True))
+    executor, client = _executor(workers, scheduler)
+    try:
+        with console.status("searching", spinner="dots") as status:
+            search = StaffingSearch(loaded, plan, pool, targets, low, high, replications, max_replications,
+                                    SavedReplications(folder, write_text), executor,
+                                    progress=lambda message: status.update(message) if not as_json else None)
+            chosen = search.run()
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
+        if client is not None:
+            client.close()
+    levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
+    answer = {"role": role, "targets": targets, "range": [low, high], "level": chosen, "levels": levels}
+    if chosen is not None:
+        answer["at_level"] = search.levels[chosen].to_json(pool)
+        answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
+    else:
+        best, lows = search.best_seen()
+        answer["best_level_seen"] = best
+        answer["lower_bounds_at_best"] = lows
+    write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True) + "\n")
+    write_text(folder / "staffing.csv", staffing_csv(levels))
+    write_bytes(folder / "staffing.png", staffing_plot(levels, targets, chosen, role))
+    if as_json:
+        print_json(answer | {"run_folder": str(folder)})
+    else:
+        _print_staffing(answer, folder)
+    raise typer.Exit(0 if chosen is not None else 1)
+
+
+def _executor(workers: int, scheduler: Optional[str]):
+    """One code path for local processes and a Dask cluster: a concurrent.futures executor."""
+    if scheduler:
+        from distributed import Client
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({error})") from None
+        return client.get_executor(), client
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        return ProcessPoolExecutor(max_workers=workers), None
+    return None, None
+
+
+def _print_staffing(answer: dict, folder) -> None:
+    role = answer["role"].replace("_", " ")
+    if answer["level"] is None:
+        console.print(f"[bold red]No level in {answer['range'][0]}-{answer['range'][1]} meets every target.[/] "
+                      f"Best seen: {answer['best_level_seen']} {role}s, where the lower 95% bounds are "
+                      + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
+                                  for k, v in answer["lower_bounds_at_best"].items()))
+    else:
+        at = answer["at_level"]
+        console.print(f"[bold green]{answer['level']} {role}s[/] meet every target with 95% confidence "
+                      f"(utilisation {100 * at['utilisation']['mean']:.0f}%, {at['replications']} replications).")
+        for kind, share in sorted(at["compliance"].items()):
+            mark = " (target)" if kind in answer["targets"] else ""
+            console.print(f"  {kind}: {100 * share['mean']:.1f}% ({100 * share['low']:.1f}-{100 * share['high']:.1f}){mark}")
+    console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
+
+
 def main() -> None:
     app()
 
