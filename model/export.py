@@ -35,6 +35,7 @@ def export_model(procedure: Procedure) -> dict:
                     "description": s.description, "citations": _citations(s.citation)} for s in spec.states],
         "transitions": [{"id": t.id, "from": t.source, "to": t.target, "event": t.event,
                          "when": render(procedure.condition("transition", t.id)), "exclusive": t.exclusive,
+                         "action": t.action,
                          "citations": _citations(t.citation)} for t in spec.transitions],
         "actions": [{"id": a.id, "description": a.description, "excludes": a.excludes} for a in spec.actions],
         "rules": [{"id": r.id, "modality": r.modality, "action": r.action, "roles": roles_of(r.role),

@@ -171,6 +171,10 @@ class _CrossReferences:
                     path = (collection, index, "role") + ((position,) if isinstance(item.role, list) else ())
                     if role not in roles:
                         self.fail(path, f"unknown role {role!r}{suggestion(role, roles)}")
+        for index, transition in enumerate(self.spec.transitions):
+            if transition.action is not None and transition.action not in actions:
+                self.fail(("transitions", index, "action"),
+                          f"unknown action {transition.action!r}{suggestion(transition.action, actions)}")
         for index, rule in enumerate(self.spec.rules):
             if rule.action not in actions:
                 self.fail(("rules", index, "action"),

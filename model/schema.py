@@ -110,6 +110,7 @@ class Transition(Strict):
     event: str = Identifier
     when: str = "true"
     exclusive: bool = True
+    action: Optional[str] = None
     description: str = ""
     citation: str
 

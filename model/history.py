@@ -1,0 +1,337 @@
+"""Walk a dated case history through the procedure: the state at each step, the rule that applies
+and its paragraph, what is permitted and forbidden now, the deadlines each step sets as real
+working-day dates, and every step that breaks a rule or misses a deadline.
+
+Used by training pathways (one narrated history) and by the audit (many histories from a log).
+Facts a history does not state are unknown: a transition is taken if its condition can hold given
+what is known (the unknown facts it needs are then inferred); it is a breach only if what is known
+rules it out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+
+from model.calendar import WorkingCalendar
+from model.conditions import evaluate, facts_named
+from model.graph import state_graph
+from model.procedure import EventRef, Procedure, roles_of
+
+
+@dataclass
+class Step:
+    date: dt.date
+    event: str
+    facts: dict = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Breach:
+    kind: str            # deadline_missed, deadline_late, forbidden_action, condition_not_met, unexpected_event
+    item: str            # the deadline, rule or transition id
+    date: dt.date
+    message: str
+    citations: list[str]
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "item": self.item, "date": self.date.isoformat(), "message": self.message,
+                "citations": self.citations}
+
+
+@dataclass
+class Pending:
+    deadline: str
+    event: str
+    occurrence: int | None
+    due: dt.date
+    set_on: dt.date
+    anchor: str
+    flagged: bool = False
+
+
+@dataclass
+class StepReport:
+    date: dt.date
+    event: str
+    state_before: str
+    state_after: str
+    transition: str | None
+    citations: list[str]
+    explanation: str
+    permitted: list[dict]
+    forbidden: list[dict]
+    obliged: list[dict]
+    deadlines_set: list[dict]
+    deadlines_met: list[str]
+    breaches: list[Breach]
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"date": self.date.isoformat(), "event": self.event, "state_before": self.state_before,
+                "state_after": self.state_after, "transition": self.transition, "citations": self.citations,
+                "explanation": self.explanation, "permitted": self.permitted, "forbidden": self.forbidden,
+                "obliged": self.obliged, "deadlines_set": self.deadlines_set, "deadlines_met": self.deadlines_met,
+                "breaches": [b.to_json() for b in self.breaches], "note": self.note}
+
+
+class ProcedureIndex:
+    """What the walker looks up often, computed once per procedure."""
+
+    def __init__(self, procedure: Procedure):
+        self.procedure = procedure
+        self.graph = state_graph(procedure)
+        self.by_anchor: dict[str, list] = {}
+        for deadline in procedure.spec.deadlines:
+            if deadline.anchor and not (deadline.every and deadline.every.unit == "visits"):
+                self.by_anchor.setdefault(EventRef.parse(deadline.anchor).event, []).append(deadline)
+        self.quiet = {f.id: f.quiet_value() for f in procedure.spec.facts}
+
+    @cached_property
+    def _ahead(self) -> dict:
+        return {}
+
+    def events_ahead(self, state: str, anchor: str) -> set[str]:
+        """Events that can still happen from a state without the anchor event happening again and
+        without the case starting afresh (the events leaving the start state): a deadline lapses when
+        only a new plan could bring its event back."""
+        key = (state, anchor)
+        if key not in self._ahead:
+            blocked = {anchor} | {t.event for t in self.procedure.outgoing(self.procedure.start.id)}
+            graph = nx.MultiDiGraph()
+            graph.add_nodes_from(self.graph.nodes)
+            graph.add_edges_from((a, b, d) for a, b, d in self.graph.edges(data=True) if d["event"] not in blocked)
+            reachable = {state} | nx.descendants(graph, state)
+            self._ahead[key] = {d["event"] for a, b, d in graph.edges(data=True) if a in reachable}
+        return self._ahead[key]
+
+    def transitions_with(self, event: str) -> list:
+        return [t for t in self.procedure.spec.transitions if t.event == event]
+
+
+class CaseWalk:
+    """One case's history, step by step."""
+
+    def __init__(self, index: ProcedureIndex, calendar: WorkingCalendar | None = None, start: str | None = None):
+        self.index = index
+        self.procedure = index.procedure
+        self.calendar = calendar or WorkingCalendar()
+        self.state = start or self.procedure.start.id
+        self.known: dict = {}
+        self.counts: dict[str, int] = {}
+        self.pending: list[Pending] = []
+        self.reports: list[StepReport] = []
+
+    # -- facts ----------------------------------------------------------------------------------
+    def facts(self) -> dict:
+        return self.index.quiet | self.known
+
+    def _satisfiable(self, condition) -> dict | None:
+        """Values for the unknown facts a condition needs so that it holds, or None if it cannot."""
+        unknown = sorted(facts_named(condition) - set(self.known))
+        domains = [self._domain(name) for name in unknown]
+        for values in itertools.product(*domains):
+            trial = self.facts() | dict(zip(unknown, values))
+            if evaluate(condition, trial):
+                return dict(zip(unknown, values))
+        return None
+
+    def _domain(self, name: str) -> list:
+        fact = self.procedure.facts[name]
+        domain = fact.domain()
+        quiet = fact.quiet_value()
+        return [quiet] + [v for v in domain if v != quiet]
+
+    # -- rules ----------------------------------------------------------------------------------
+    def applicable_rules(self) -> list:
+        facts = self.facts()
+        applying = [r for r in self.procedure.spec.rules if evaluate(self.procedure.condition("rule", r.id), facts)]
+        overridden = {other for r in applying for other in r.overrides}
+        return [r for r in applying if r.id not in overridden]
+
+    def _rule_entry(self, rule) -> dict:
+        action = self.procedure.actions[rule.action]
+        return {"rule": rule.id, "action": rule.action, "description": action.description,
+                "role": ", ".join(roles_of(rule.role)), "text": rule.text, "citation": rule.citation}
+
+    # -- walking --------------------------------------------------------------------------------
+    def walk(self, step: Step) -> StepReport:
+        self.known.update(step.facts)
+        breaches: list[Breach] = []
+        before = self.state
+        transition = self._find_transition(step, breaches)
+        explanation = ""
+        if transition is not None:
+            explanation = transition.description or self.procedure.states[transition.target].description
+            self.state = transition.target
+            if transition.action:
+                breaches.extend(self._check_action(transition, step.date))
+        self._count(step.event)
+        met = self._meet(step, breaches)
+        breaches.extend(self._overdue(step.date))
+        set_now = self._set_deadlines(step)
+        self._drop_impossible()
+        rules = self.applicable_rules()
+        report = StepReport(
+            date=step.date, event=step.event, state_before=before, state_after=self.state,
+            transition=transition.id if transition else None,
+            citations=[c.strip() for c in (transition.citation if transition else "").split(",") if c.strip()],
+            explanation=explanation,
+            permitted=[self._rule_entry(r) for r in rules if r.modality == "permitted"],
+            forbidden=[self._rule_entry(r) for r in rules if r.modality == "forbidden"],
+            obliged=[self._rule_entry(r) for r in rules if r.modality == "obliged"],
+            deadlines_set=set_now, deadlines_met=met, breaches=breaches, note=step.note)
+        self.reports.append(report)
+        return report
+
+    def finish(self, until: dt.date) -> list[Breach]:
+        """Deadlines still open at the end of the history that were due before it ended."""
+        return self._overdue(until + dt.timedelta(days=1))
+
+    def _find_transition(self, step: Step, breaches: list[Breach]):
+        for _ in range(4):   # pass through decision points the history does not name
+            outgoing = self.procedure.outgoing(self.state)
+            matching = [t for t in outgoing if t.event == step.event]
+            for transition in matching:
+                inferred = self._satisfiable(self.procedure.condition("transition", transition.id))
+                if inferred is not None:
+                    self.known.update(inferred)
+                    return transition
+            if matching:
+                transition = matching[0]
+                breaches.append(Breach("condition_not_met", transition.id, step.date,
+                                       f"{step.event!r} happened although its condition does not hold here "
+                                       f"({transition.when})", self._cites(transition.citation)))
+                return transition
+            state = self.procedure.states[self.state]
+            automatic = [t for t in outgoing if self._satisfiable(self.procedure.condition("transition", t.id)) is not None]
+            if state.kind != "decision" or not automatic:
+                break
+            chosen = automatic[0]
+            self.known.update(self._satisfiable(self.procedure.condition("transition", chosen.id)))
+            self.state = chosen.target
+            self._count(chosen.event)
+            self._set_deadlines(Step(step.date, chosen.event))
+        elsewhere = self.index.transitions_with(step.event)
+        if not elsewhere:
+            breaches.append(Breach("unexpected_event", step.event, step.date,
+                                   f"{step.event!r} is not an event of the procedure", []))
+            return None
+        distance = nx.single_source_shortest_path_length(self.index.graph, self.state)
+        reachable = sorted((distance[t.source], i) for i, t in enumerate(elsewhere) if t.source in distance)
+        if reachable:
+            # The history did not record the steps in between (notes not yet out, say): move on quietly.
+            self.state = elsewhere[reachable[0][1]].source
+            return self._find_transition(step, breaches)
+        transition = elsewhere[0]
+        breaches.append(Breach("unexpected_event", transition.id, step.date,
+                               f"{step.event!r} cannot follow from {self.procedure.states[self.state].name!r}; "
+                               f"continuing from {self.procedure.states[transition.target].name!r}",
+                               self._cites(transition.citation)))
+        return transition
+
+    def _check_action(self, transition, date) -> list[Breach]:
+        found = []
+        for rule in self.applicable_rules():
+            if rule.action == transition.action and rule.modality == "forbidden":
+                found.append(Breach("forbidden_action", rule.id, date,
+                                    f"{transition.action!r} is forbidden here: {rule.text}", self._cites(rule.citation)))
+        return found
+
+    def _count(self, event: str) -> None:
+        self.counts[event] = self.counts.get(event, 0) + 1
+        if event == "visit":
+            self.counts["visit_no_access"] = 0   # 'two in a row' counts consecutive failed visits
+            self.known["failed_visits_in_a_row"] = 0
+        if event == "visit_no_access":
+            self.known["failed_visits_in_a_row"] = min(self.counts[event], 2)
+
+    def _meet(self, step: Step, breaches: list[Breach]) -> list[str]:
+        met = []
+        for pending in list(self.pending):
+            if pending.event != step.event:
+                continue
+            if pending.occurrence is not None and self.counts.get(step.event, 0) != pending.occurrence:
+                continue
+            self.pending.remove(pending)
+            deadline = self.procedure.deadlines[pending.deadline]
+            if step.date <= pending.due:
+                met.append(pending.deadline)
+            elif not pending.flagged:
+                late = self.calendar.working_days_between(pending.due, step.date)
+                breaches.append(Breach("deadline_late", pending.deadline, step.date,
+                                       f"{deadline.text or pending.deadline} due {pending.due.isoformat()}, done "
+                                       f"{late} working day(s) late", self._cites(deadline.citation)))
+            if deadline.every is not None:
+                self._schedule(deadline, step.date)
+        return met
+
+    def _set_deadlines(self, step: Step) -> list[dict]:
+        created = []
+        occurrence = self.counts.get(step.event, 0)
+        for deadline in self.index.by_anchor.get(step.event, ()):
+            anchor = EventRef.parse(deadline.anchor)
+            if anchor.occurrence is not None and anchor.occurrence != occurrence:
+                continue
+            event = EventRef.parse(deadline.event)
+            if event.occurrence is not None and self.counts.get(event.event, 0) >= event.occurrence:
+                continue
+            if not evaluate(self.procedure.condition("deadline", deadline.id), self.facts()):
+                continue
+            if deadline.within is None and deadline.every is None:
+                continue
+            created.append(self._schedule(deadline, step.date))
+        return created
+
+    def _schedule(self, deadline, start: dt.date) -> dict:
+        event = EventRef.parse(deadline.event)
+        period = deadline.within or deadline.every
+        due = self.calendar.add(start, period)
+        self.pending = [p for p in self.pending if p.deadline != deadline.id]
+        self.pending.append(Pending(deadline.id, event.event, event.occurrence, due, start,
+                                    EventRef.parse(deadline.anchor).event))
+        return {"deadline": deadline.id, "event": event.event, "due": due.isoformat(), "period": str(period),
+                "text": deadline.text, "citation": deadline.citation,
+                "holidays_in_window": [f"{d.isoformat()} {self.calendar.holiday_name(d)}"
+                                       for d in _days_between(start, due) if self.calendar.holiday_name(d)]}
+
+    def _overdue(self, date: dt.date) -> list[Breach]:
+        found = []
+        for pending in self.pending:
+            if pending.due < date and not pending.flagged:
+                pending.flagged = True
+                deadline = self.procedure.deadlines[pending.deadline]
+                found.append(Breach("deadline_missed", pending.deadline, date,
+                                    f"{deadline.text or pending.deadline} was due by {pending.due.isoformat()} "
+                                    "and had not happened", self._cites(deadline.citation)))
+        return found
+
+    def _drop_impossible(self) -> None:
+        self.pending = [p for p in self.pending if p.event in self.index.events_ahead(self.state, p.anchor)]
+
+    @staticmethod
+    def _cites(text: str) -> list[str]:
+        return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _days_between(start: dt.date, end: dt.date):
+    day = start + dt.timedelta(days=1)
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def walk_history(procedure: Procedure, steps: list[Step], until: dt.date | None = None,
+                 index: ProcedureIndex | None = None, calendar: WorkingCalendar | None = None,
+                 start: str | None = None, facts: dict | None = None):
+    """Walk a whole history; return the step reports and the breaches open at the end."""
+    walker = CaseWalk(index or ProcedureIndex(procedure), calendar, start)
+    walker.known.update(facts or {})
+    for step in steps:
+        walker.walk(step)
+    end = until or (steps[-1].date if steps else dt.date.today())
+    return walker.reports, walker.finish(end)

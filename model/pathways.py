@@ -1,0 +1,103 @@
+"""Training pathways: dated case histories in scenarios/pathways/*.yaml, validated like the model."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from model.calendar import WorkingCalendar
+from model.errors import InputError
+from model.history import Step
+from model.loader import suggestion, validate_model
+from model.procedure import Procedure
+from model.schema import Period
+from model.yaml_source import read_yaml
+
+PATHWAY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "pathways"
+
+
+def _date(value):
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+
+
+class PathwayStep(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    event: str
+    facts: dict = {}
+    note: str = ""
+    repeat_every: Optional[Period] = None
+    repeat_until: Optional[dt.date] = None
+
+    _dates = field_validator("date", "repeat_until", mode="before")(classmethod(lambda cls, v: None if v is None else _date(v)))
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    item: str
+
+
+class PathwayFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str
+    sections: list[str] = []
+    start: Optional[str] = None
+    facts: dict = {}
+    until: Optional[dt.date] = None
+    expect_breaches: list[Expected] = []
+    steps: list[PathwayStep] = Field(min_length=1)
+
+    _until = field_validator("until", mode="before")(classmethod(lambda cls, v: None if v is None else _date(v)))
+
+
+def pathway_names() -> list[str]:
+    return sorted(p.stem for p in PATHWAY_FOLDER.glob("*.yaml"))
+
+
+def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, list[Step]]:
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PATHWAY_FOLDER / f"{name_or_path}.yaml"
+        if not path.exists():
+            raise InputError(str(name_or_path), None, "NAME",
+                             f"no pathway of that name{suggestion(name_or_path, pathway_names())}; "
+                             f"see `cpmodel pathway --list`")
+    document = read_yaml(path)
+    pathway = validate_model(PathwayFile, document)
+    if pathway.start is not None and pathway.start not in procedure.states:
+        raise document.error(("start",), f"unknown state {pathway.start!r}{suggestion(pathway.start, procedure.states)}")
+    calendar = WorkingCalendar()
+    steps: list[Step] = []
+    previous = None
+    for index, step in enumerate(pathway.steps):
+        where = ("steps", index)
+        if step.event not in procedure.events:
+            raise document.error(where + ("event",), f"unknown event {step.event!r}{suggestion(step.event, procedure.events)}")
+        for fact, value in step.facts.items():
+            if fact not in procedure.facts:
+                raise document.error(where + ("facts", fact), f"unknown fact {fact!r}{suggestion(fact, procedure.facts)}")
+            if value not in procedure.facts[fact].domain():
+                raise document.error(where + ("facts", fact), f"{value!r} is not a value of {fact!r}")
+        if previous and step.date < previous:
+            raise document.error(where + ("date",), f"{step.date} is before the step above ({previous}); "
+                                 "steps go in date order")
+        day = step.date
+        while True:
+            steps.append(Step(day, step.event, dict(step.facts), step.note))
+            if step.repeat_every is None:
+                break
+            day = calendar.add(day, step.repeat_every)
+            if step.repeat_until is None or day > step.repeat_until:
+                break
+        previous = step.date
+    steps.sort(key=lambda s: s.date)   # stable: steps on one day keep their written order
+    return pathway, steps
