@@ -288,6 +288,74 @@ def _print_staffing(answer: dict, folder) -> None:
     console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
 
 
+@app.command()
+@user_errors
+def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
+            list_all: bool = typer.Option(False, "--list", help="List the bundled pathways."),
+            procedure: Optional[Path] = ProcedureOption,
+            png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file."),
+            as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
+    """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
+    from cpmodel.render_pathway import print_pathway, timeline_png
+    from model import load_procedure
+    from model.history import walk_history
+    from model.pathways import load_pathway, pathway_names
+
+    loaded = load_procedure(procedure)
+    if list_all or name is None:
+        for item in pathway_names():
+            pathway_file, _ = load_pathway(item, loaded)
+            console.print(f"{item:40} {pathway_file.name}")
+        return
+    pathway_file, steps = load_pathway(name, loaded)
+    reports, end = walk_history(loaded, steps, pathway_file.until, start=pathway_file.start, facts=pathway_file.facts)
+    if png is not None:
+        from cpmodel.atomic import write_bytes
+        write_bytes(png, timeline_png(pathway_file, reports, end))
+    if as_json:
+        print_json({"schema_version": 1, "pathway": name, "name": pathway_file.name,
+                    "description": pathway_file.description, "steps": [r.to_json() for r in reports],
+                    "open_at_end": [b.to_json() for b in end],
+                    "breaches": [b.to_json() for r in reports for b in r.breaches] + [b.to_json() for b in end]})
+    else:
+        print_pathway(console, loaded, pathway_file, reports, end)
+
+
+@app.command()
+@user_errors
+def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date, event, fact columns."),
+          procedure: Optional[Path] = ProcedureOption,
+          until: Optional[str] = typer.Option(None, "--until", help="Also flag deadlines open and overdue at this date (YYYY-MM-DD)."),
+          as_json: bool = typer.Option(False, "--json", help="Print the breaches as JSON.")):
+    """Check many case histories against the procedure; report each breach per case and in total."""
+    import datetime as dt
+
+    from model import load_procedure
+    from model.audit import audit_log
+
+    end = None
+    if until:
+        try:
+            end = dt.date.fromisoformat(until)
+        except ValueError:
+            raise InputError("--until", None, until, "is not a real date (YYYY-MM-DD)") from None
+    result = audit_log(events, load_procedure(procedure), end)
+    if as_json:
+        print_json(result.to_json())
+        return
+    data = result.to_json()
+    console.print(f"{data['cases']} cases, {data['events']} events; {data['cases_with_breaches']} cases with breaches")
+    for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
+        console.print(f"  {count:6}  {kind}")
+    for case, found in list(data["breaches"].items())[:50]:
+        console.print(f"[bold]{case}[/]")
+        for breach in found:
+            console.print(f"  {breach['date']} [red]{breach['kind']}[/] {breach['item']}: {breach['message']} "
+                          f"({', '.join(breach['citations'])})", highlight=False)
+    if len(data["breaches"]) > 50:
+        console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
+
+
 def main() -> None:
     app()
 

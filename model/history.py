@@ -121,21 +121,27 @@ class CaseWalk:
         self.procedure = index.procedure
         self.calendar = calendar or WorkingCalendar()
         self.state = start or self.procedure.start.id
-        self.known: dict = {}
+        self.known: dict = {}       # facts the history states
+        self.inferred: dict = {}    # facts assumed so that the history's events could happen
         self.counts: dict[str, int] = {}
         self.pending: list[Pending] = []
         self.reports: list[StepReport] = []
 
     # -- facts ----------------------------------------------------------------------------------
     def facts(self) -> dict:
-        return self.index.quiet | self.known
+        return self.index.quiet | self.inferred | self.known
 
     def _satisfiable(self, condition) -> dict | None:
-        """Values for the unknown facts a condition needs so that it holds, or None if it cannot."""
+        """Values for the unstated facts a condition needs so that it holds, or None if it cannot.
+        Earlier assumptions are kept where they still fit, so an assumed fact changes only when
+        an event needs it to."""
         unknown = sorted(facts_named(condition) - set(self.known))
+        trial = self.facts()
+        if evaluate(condition, trial):
+            return {name: trial[name] for name in unknown}
         domains = [self._domain(name) for name in unknown]
         for values in itertools.product(*domains):
-            trial = self.facts() | dict(zip(unknown, values))
+            trial = self.index.quiet | self.known | dict(zip(unknown, values))
             if evaluate(condition, trial):
                 return dict(zip(unknown, values))
         return None
@@ -168,6 +174,9 @@ class CaseWalk:
         if transition is not None:
             explanation = transition.description or self.procedure.states[transition.target].description
             self.state = transition.target
+            implied = self._satisfiable(self.procedure.condition("state", self.state))
+            if implied:
+                self.inferred.update(implied)
             if transition.action:
                 breaches.extend(self._check_action(transition, step.date))
         self._count(step.event)
@@ -199,7 +208,7 @@ class CaseWalk:
             for transition in matching:
                 inferred = self._satisfiable(self.procedure.condition("transition", transition.id))
                 if inferred is not None:
-                    self.known.update(inferred)
+                    self.inferred.update(inferred)
                     return transition
             if matching:
                 transition = matching[0]
@@ -212,7 +221,7 @@ class CaseWalk:
             if state.kind != "decision" or not automatic:
                 break
             chosen = automatic[0]
-            self.known.update(self._satisfiable(self.procedure.condition("transition", chosen.id)))
+            self.inferred.update(self._satisfiable(self.procedure.condition("transition", chosen.id)))
             self.state = chosen.target
             self._count(chosen.event)
             self._set_deadlines(Step(step.date, chosen.event))
@@ -249,6 +258,7 @@ class CaseWalk:
             self.known["failed_visits_in_a_row"] = 0
         if event == "visit_no_access":
             self.known["failed_visits_in_a_row"] = min(self.counts[event], 2)
+        self.inferred = {k: v for k, v in self.inferred.items() if k not in self.known}
 
     def _meet(self, step: Step, breaches: list[Breach]) -> list[str]:
         met = []
@@ -297,7 +307,8 @@ class CaseWalk:
         return {"deadline": deadline.id, "event": event.event, "due": due.isoformat(), "period": str(period),
                 "text": deadline.text, "citation": deadline.citation,
                 "holidays_in_window": [f"{d.isoformat()} {self.calendar.holiday_name(d)}"
-                                       for d in _days_between(start, due) if self.calendar.holiday_name(d)]}
+                                       for d in _days_between(start, due) if self.calendar.holiday_name(d)]
+                if period.unit == "working_days" else []}
 
     def _overdue(self, date: dt.date) -> list[Breach]:
         found = []

@@ -1,0 +1,86 @@
+"""A pathway narrated for a training room, and its timeline drawn for a slide."""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+
+from model.sources import sections  # noqa: E402
+
+
+def _cite(citations) -> str:
+    known = sections()
+    return "; ".join(f"{c} \u201c{known[c].heading}\u201d" if c in known else c for c in citations)
+
+
+def print_pathway(console: Console, procedure, pathway, reports, end) -> None:
+    console.print(f"[bold]{escape(pathway.name)}[/]\n{escape(pathway.description)}\n")
+    previous_obliged: set[str] = set()
+    for report in reports:
+        state = procedure.states[report.state_after].name
+        console.print(f"[bold]{report.date:%a %d %b %Y}[/]  {report.event.replace('_', ' ')}  ->  [cyan]{escape(state)}[/]")
+        if report.note:
+            console.print(f"    {escape(report.note)}")
+        if report.explanation:
+            console.print(f"    [dim]{escape(report.explanation)}[/]")
+        if report.citations:
+            console.print(f"    [dim]per {escape(_cite(report.citations))}[/]")
+        for entry in report.forbidden:
+            console.print(f"    [magenta]forbidden now:[/] {escape(entry['description'])} ({entry['rule']}, {entry['citation']})")
+        for entry in report.permitted:
+            console.print(f"    [green]permitted now:[/] {escape(entry['description'])} ({entry['rule']}, {entry['citation']})")
+        obliged = {e["rule"] for e in report.obliged}
+        for entry in report.obliged:
+            if entry["rule"] not in previous_obliged:
+                console.print(f"    [blue]now required:[/] {escape(entry['description'])} ({entry['role']}; {entry['citation']})")
+        previous_obliged = obliged
+        for deadline in report.deadlines_set:
+            holidays = f" (skipping {', '.join(deadline['holidays_in_window'])})" if deadline["holidays_in_window"] else ""
+            console.print(f"    [yellow]deadline:[/] {deadline['event'].replace('_', ' ')} by {deadline['due']} "
+                          f"({deadline['period']}; {deadline['deadline']}, {deadline['citation']}){escape(holidays)}")
+        for met in report.deadlines_met:
+            console.print(f"    [green]met:[/] {met}")
+        for breach in report.breaches:
+            console.print(f"    [bold red]BREACH[/] {breach.kind}: {escape(breach.message)} ({', '.join(breach.citations)})")
+    for breach in end:
+        console.print(f"[bold red]BREACH at the end[/] {breach.kind}: {escape(breach.message)}")
+    total = sum(len(r.breaches) for r in reports) + len(end)
+    console.print(f"\n{len(reports)} steps; {total} breach(es).")
+
+
+def timeline_png(pathway, reports, end) -> bytes:
+    rows = sorted({d["deadline"] for r in reports for d in r.deadlines_set})
+    figure, axes = plt.subplots(figsize=(13, 1.2 + 0.45 * (len(rows) + 1)))
+    y_events = len(rows)
+    for report in reports:
+        axes.plot(report.date, y_events, "o", color="#2c3e50", markersize=5)
+    shown = set()
+    for report in reports:
+        if report.event not in shown and report.event != "visit":
+            axes.annotate(report.event.replace("_", " "), (report.date, y_events), xytext=(0, 8),
+                          textcoords="offset points", rotation=35, fontsize=7)
+            shown.add(report.event)
+    for report in reports:
+        for deadline in report.deadlines_set:
+            row = rows.index(deadline["deadline"])
+            due = __import__("datetime").date.fromisoformat(deadline["due"])
+            axes.plot([report.date, due], [row, row], color="#f0a500", linewidth=4, alpha=0.6, solid_capstyle="butt")
+            axes.plot(due, row, "|", color="#b07000", markersize=10)
+    for breach in [b for r in reports for b in r.breaches] + list(end):
+        row = rows.index(breach.item) if breach.item in rows else y_events
+        axes.plot(breach.date, row, "X", color="#c0392b", markersize=11)
+    axes.set_yticks(range(len(rows) + 1), [r.replace("_", " ") for r in rows] + ["events"], fontsize=8)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    axes.set_title(f"{pathway.name}: deadlines (bars end on the due date), breaches (red X)", fontsize=10)
+    axes.grid(axis="x", alpha=0.3)
+    figure.autofmt_xdate()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", dpi=120)
+    plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,74 @@
+"""Training pathways narrate without error; the ones built to break a rule are flagged with it."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+from model import load_procedure
+from model.history import walk_history
+from model.pathways import load_pathway, pathway_names
+from model.sources import sections
+
+PROCEDURE = load_procedure()
+
+
+def breaches_of(name):
+    pathway, steps = load_pathway(name, PROCEDURE)
+    reports, end = walk_history(PROCEDURE, steps, pathway.until, start=pathway.start, facts=pathway.facts)
+    return pathway, reports, [b for r in reports for b in r.breaches] + end
+
+
+def test_there_are_at_least_ten_pathways_and_together_they_touch_every_section():
+    names = pathway_names()
+    assert len(names) >= 10
+    touched = set()
+    for name in names:
+        pathway, reports, _ = breaches_of(name)
+        touched |= set(pathway.sections)
+        for report in reports:
+            touched |= set(report.citations)
+            for group in (report.permitted, report.forbidden, report.obliged):
+                touched |= {c.strip() for entry in group for c in entry["citation"].split(",")}
+    own = {c for c in sections() if c.split("#")[0] in ("cpp", "impl")}
+    assert own - touched == set()
+
+
+@pytest.mark.parametrize("name", pathway_names())
+def test_each_pathway_breaks_exactly_the_rules_it_was_built_to_break(name):
+    pathway, reports, breaches = breaches_of(name)
+    assert {(b.kind, b.item) for b in breaches} == {(e.kind, e.item) for e in pathway.expect_breaches}
+    assert reports[-1].state_after in PROCEDURE.states
+
+
+def test_plo_pathway_is_flagged_with_the_plo_rule_and_its_citation():
+    _, _, breaches = breaches_of("section-20-with-plo")
+    forbidden = [b for b in breaches if b.kind == "forbidden_action"]
+    assert forbidden and forbidden[0].item == "plo_plan_ends_only_at_review"
+    assert "cpp#avoiding-double-protection" in forbidden[0].citations
+
+
+def test_first_core_group_deadline_skips_bank_holidays():
+    _, reports, _ = breaches_of("late-first-core-group")
+    first = next(d for r in reports for d in r.deadlines_set if d["deadline"] == "first_core_group")
+    assert first["due"] == "2027-01-07"     # 18 Dec 2026 + 10 working days, past 25 and 28 Dec and 1 Jan
+    assert any("Christmas" in h for h in first["holidays_in_window"])
+
+
+def test_pathway_command_narrates_lists_and_draws(tmp_path):
+    runner = CliRunner()
+    listing = runner.invoke(app, ["pathway", "--list"])
+    assert listing.exit_code == 0 and "section-20-with-plo" in listing.output
+    result = runner.invoke(app, ["pathway", "section-20-with-plo", "--png", str(tmp_path / "t.png"), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert any(b["item"] == "plo_plan_ends_only_at_review" for b in data["breaches"])
+    assert (tmp_path / "t.png").stat().st_size > 10_000
+
+
+def test_unknown_pathway_and_bad_pathway_file_exit_2(tmp_path):
+    assert CliRunner().invoke(app, ["pathway", "section-20-with-pol"]).exit_code == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ndescription: y\nsteps:\n  - {date: 2027-02-30, event: visit}\n")
+    result = CliRunner().invoke(app, ["pathway", str(bad)])
+    assert result.exit_code == 2 and "bad.yaml:4" in result.output and "not a real date" in result.output
