@@ -51,7 +51,7 @@ def test_plo_pathway_is_flagged_with_the_plo_rule_and_its_citation():
 def test_first_core_group_deadline_skips_bank_holidays():
     _, reports, _ = breaches_of("late-first-core-group")
     first = next(d for r in reports for d in r.deadlines_set if d["deadline"] == "first_core_group")
-    assert first["due"] == "2027-01-07"     # 18 Dec 2026 + 10 working days, past 25 and 28 Dec and 1 Jan
+    assert first["due"] == "2027-01-06"     # 18 Dec 2026 + 10 working days, past 25 and 28 Dec and 1 Jan
     assert any("Christmas" in h for h in first["holidays_in_window"])
 
 
