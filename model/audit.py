@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from model.calendar import WorkingCalendar
 from model.errors import InputError, display_path
 from model.history import Breach, CaseWalk, ProcedureIndex, Step
 from model.loader import suggestion
@@ -117,9 +118,10 @@ def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
 def audit_log(path: Path, procedure: Procedure, until: dt.date | None = None) -> AuditResult:
     cases = read_event_log(path, procedure)
     index = ProcedureIndex(procedure)
+    calendar = WorkingCalendar()
     result = AuditResult(display_path(path), len(cases), sum(len(s) for s in cases.values()))
     for case, steps in cases.items():
-        walker = CaseWalk(index)
+        walker = CaseWalk(index, calendar, narrate=False)
         for step in steps:
             walker.walk(step)
         found = [b for report in walker.reports for b in report.breaches]

@@ -23,8 +23,13 @@ class WorkingCalendar:
     def bank_holidays(self):
         return holidays.country_holidays("GB", subdiv="ENG", years=range(self.first_year, self.last_year + 1))
 
+    @cached_property
+    def closed_days(self) -> frozenset:
+        """Bank holidays (with substitute days) and local closures, as a plain set for speed."""
+        return frozenset(self.bank_holidays.keys()) | self.closures
+
     def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and day not in self.bank_holidays and day not in self.closures
+        return day.weekday() < 5 and day not in self.closed_days
 
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.closures:

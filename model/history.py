@@ -116,8 +116,10 @@ class ProcedureIndex:
 class CaseWalk:
     """One case's history, step by step."""
 
-    def __init__(self, index: ProcedureIndex, calendar: WorkingCalendar | None = None, start: str | None = None):
+    def __init__(self, index: ProcedureIndex, calendar: WorkingCalendar | None = None, start: str | None = None,
+                 narrate: bool = True):
         self.index = index
+        self.narrate = narrate      # a training walk lists what is permitted at each step; an audit needs only breaches
         self.procedure = index.procedure
         self.calendar = calendar or WorkingCalendar()
         self.state = start or self.procedure.start.id
@@ -173,18 +175,18 @@ class CaseWalk:
         explanation = ""
         if transition is not None:
             explanation = transition.description or self.procedure.states[transition.target].description
+            if transition.action:   # judged on the situation when the action is taken
+                breaches.extend(self._check_action(transition, step.date))
             self.state = transition.target
             implied = self._satisfiable(self.procedure.condition("state", self.state))
             if implied:
                 self.inferred.update(implied)
-            if transition.action:
-                breaches.extend(self._check_action(transition, step.date))
         self._count(step.event)
         met = self._meet(step, breaches)
         breaches.extend(self._overdue(step.date))
         set_now = self._set_deadlines(step)
         self._drop_impossible()
-        rules = self.applicable_rules()
+        rules = self.applicable_rules() if self.narrate else []
         report = StepReport(
             date=step.date, event=step.event, state_before=before, state_after=self.state,
             transition=transition.id if transition else None,
@@ -308,7 +310,7 @@ class CaseWalk:
                 "text": deadline.text, "citation": deadline.citation,
                 "holidays_in_window": [f"{d.isoformat()} {self.calendar.holiday_name(d)}"
                                        for d in _days_between(start, due) if self.calendar.holiday_name(d)]
-                if period.unit == "working_days" else []}
+                if period.unit == "working_days" and self.narrate else []}
 
     def _overdue(self, date: dt.date) -> list[Breach]:
         found = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from model.conditions import Condition
 from model.schema import (Action, Deadline, FactDefinition, Invariant, ProcedureFile, Role, Rule,
@@ -21,13 +21,18 @@ class EventRef:
 
     @classmethod
     def parse(cls, text: str) -> "EventRef | None":
-        match = _EVENT_REF.match(text or "")
-        if not match:
-            return None
-        return cls(match.group(1), int(match.group(2)) if match.group(2) else None)
+        return _parse_event_ref(text or "")
 
     def __str__(self) -> str:
         return self.event if self.occurrence is None else f"{self.event}#{self.occurrence}"
+
+
+@lru_cache(maxsize=4096)
+def _parse_event_ref(text: str) -> EventRef | None:
+    match = _EVENT_REF.match(text)
+    if not match:
+        return None
+    return EventRef(match.group(1), int(match.group(2)) if match.group(2) else None)
 
 
 def roles_of(role) -> list[str]:
@@ -95,8 +100,15 @@ class Procedure:
     def invariant_conditions(self) -> list[Condition]:
         return [self.conditions[("invariant", i.id)] for i in self.spec.invariants]
 
+    @cached_property
+    def _outgoing(self) -> dict[str, list[Transition]]:
+        found: dict[str, list[Transition]] = {s.id: [] for s in self.spec.states}
+        for transition in self.spec.transitions:
+            found.setdefault(transition.source, []).append(transition)
+        return found
+
     def outgoing(self, state_id: str) -> list[Transition]:
-        return [t for t in self.spec.transitions if t.source == state_id]
+        return self._outgoing.get(state_id, [])
 
     def line_of(self, *path) -> int | None:
         path = tuple(path)

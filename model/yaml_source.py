@@ -53,6 +53,9 @@ def read_yaml(path: Path | str) -> YamlDocument:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(shown, None, "", f"cannot read the file ({error})") from None
     yaml = YAML(typ="rt")
+    # Dates stay text here, so that a date that does not exist (2027-02-30) is reported by
+    # validation with its line and field, not as a crash inside the YAML library.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.__class__.construct_yaml_str)
     try:
         raw = yaml.load(text)
     except MarkedYAMLError as error:

@@ -1,0 +1,81 @@
+"""`cpmodel audit`: every planted breach found, none in a clean log; pseudonymised input only."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+from event_logs import EXPECTED, write_log
+from model import load_procedure
+from model.audit import audit_log
+
+PROCEDURE = load_procedure()
+
+
+def test_a_clean_log_has_no_breaches(tmp_path):
+    path = tmp_path / "clean.csv"
+    write_log(path, 60, planted_every=0, seed=3)
+    result = audit_log(path, PROCEDURE)
+    assert result.cases == 60
+    assert {case: [(b.kind, b.item) for b in found] for case, found in result.breaches.items() if found} == {}
+
+
+def test_every_planted_breach_is_found_in_the_right_case_and_nothing_else(tmp_path):
+    path = tmp_path / "planted.csv"
+    plants = write_log(path, 80, planted_every=5, seed=4)
+    result = audit_log(path, PROCEDURE)
+    def same(breach, expected):   # a late deadline may be caught as missed first, at a later event
+        kind, item = expected
+        return breach.item == item and (breach.kind == kind or {breach.kind, kind} <= {"deadline_late", "deadline_missed"})
+
+    for case, found in result.breaches.items():
+        if case in plants:
+            assert any(same(b, EXPECTED[plants[case]]) for b in found), (case, plants[case], found)
+            extra = [b for b in found if not same(b, EXPECTED[plants[case]])]
+            assert all((b.kind, b.item) == ("condition_not_met", "chair_ends_plan") for b in extra), (case, extra)
+        else:
+            assert found == [], (case, found)
+
+
+def test_audit_command_reports_per_case_and_in_total(tmp_path):
+    path = tmp_path / "planted.csv"
+    plants = write_log(path, 20, planted_every=5, seed=5)
+    result = CliRunner().invoke(app, ["audit", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["cases"] == 20 and data["cases_with_breaches"] == len(plants)
+    assert data["totals"]["forbidden_action:plo_plan_ends_only_at_review"] == 1
+
+
+def write(tmp_path, text):
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("text,field,message", [
+    ("case_id,date,event,child_name\nC1,2027-01-04,initial_conference,x\n", "child_name", "personal detail"),
+    ("case_id,date,event,dob\nC1,2027-01-04,initial_conference,2015-01-01\n", "dob", "personal detail"),
+    ("case_id,date,event\nJane Smith,2027-01-04,initial_conference\n", "case_id", "looks like a person's name"),
+    ("case_id,date,event\nC1,2027-02-30,initial_conference\n", "date", "not a real date"),
+    ("case_id,date,event\nC1,2027-01-04,inital_conference\n", "event", "did you mean 'initial_conference'"),
+    ("case_id,date,event,colour\nC1,2027-01-04,initial_conference,red\n", "colour", "unknown column"),
+    ("case_id,date,event,plo\nC1,2027-01-04,initial_conference,maybe\n", "plo", "not true or false"),
+    ("case_id,date,event,legal_status\nC1,2027-01-04,initial_conference,s21\n", "legal_status", "not one of"),
+])
+def test_bad_logs_are_refused_naming_the_row(tmp_path, text, field, message):
+    result = CliRunner().invoke(app, ["audit", str(write(tmp_path, text))])
+    assert result.exit_code == 2, result.output
+    assert field in result.output and message in result.output and "Traceback" not in result.output
+    if field not in ("child_name", "dob", "colour"):
+        assert "log.csv:2" in result.output
+
+
+def test_a_large_generated_log_is_audited(tmp_path):
+    """100,000 events (speed is measured in benchmarks/bench_audit.py, not here)."""
+    path = tmp_path / "big.csv"
+    plants = write_log(path, 3300, planted_every=50, seed=6)
+    result = audit_log(path, PROCEDURE)
+    assert result.events >= 100_000
+    flagged = {case for case, found in result.breaches.items() if found}
+    assert flagged == set(plants)
