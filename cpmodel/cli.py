@@ -356,6 +356,52 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
         console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
 
 
+@app.command()
+@user_errors
+def report(procedure: Optional[Path] = ProcedureOption,
+           scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate (default: county)."),
+           replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
+           no_simulation: bool = typer.Option(False, "--no-simulation", help="Leave the simulation out."),
+           out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file; never overwritten).")):
+    """Write one self-contained HTML report: graph, check, pathways and simulation."""
+    from cpmodel.atomic import write_text
+    from cpmodel.draw_graph import render_png
+    from cpmodel.html_report import build_report
+    from cpmodel.render_pathway import timeline_png
+    from cpmodel.simulation_report import plot_compliance, plot_lateness, plot_workload
+    from model import load_procedure
+    from model.history import ProcedureIndex, walk_history
+    from model.pathways import load_pathway, pathway_names
+    from proofs import run_checks
+
+    if out.exists():
+        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    loaded = load_procedure(procedure)
+    index = ProcedureIndex(loaded)
+    walked = []
+    for name in pathway_names():
+        pathway_file, steps = load_pathway(name, loaded)
+        reports, end = walk_history(loaded, steps, pathway_file.until, index=index, start=pathway_file.start,
+                                    facts=pathway_file.facts)
+        walked.append((name, pathway_file, reports, end, timeline_png(pathway_file, reports, end)))
+    summary, plots = None, {}
+    if not no_simulation:
+        from sim.runner import replication_seeds, run_replications
+        from sim.scenario import load_scenario
+        from sim.stats import summarise
+        plan, _ = load_scenario(scenario, loaded)
+        if replications:
+            plan = plan.model_copy(update={"replications": replications})
+        with console.status("simulating"):
+            results = run_replications(loaded, plan, replication_seeds(plan.seed, plan.replications))
+        summary = {"scenario": plan.name, "seed": plan.seed, "replications": plan.replications,
+                   "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+        plots = {"compliance": plot_compliance(summary), "workload": plot_workload(results), "lateness": plot_lateness(results)}
+    html = build_report(loaded, run_checks(loaded), render_png(loaded), walked, summary, plots)
+    write_text(out, html)
+    console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB)")
+
+
 def main() -> None:
     app()
 
