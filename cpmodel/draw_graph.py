@@ -19,25 +19,54 @@ KIND_COLOURS = {"start": "#9ad0a5", "decision": "#f6d58b", "final": "#c9c9c9", "
 
 
 def layered_positions(procedure: Procedure, graph: nx.MultiDiGraph) -> dict:
-    """Columns by distance from the start, so a case reads left to right on a slide."""
+    """Columns by distance from the start, so a case reads left to right on a slide; within a
+    column, states ordered by the average height of their neighbours (a few barycentre sweeps),
+    which keeps related states side by side and edges short."""
     depth = nx.single_source_shortest_path_length(graph, procedure.start.id)
     fallback = max(depth.values(), default=0) + 1
+    layers: dict[int, list[str]] = {}
     for node in graph.nodes:
-        graph.nodes[node]["layer"] = depth.get(node, fallback)
-    return nx.multipartite_layout(graph, subset_key="layer", align="vertical", scale=10)
+        layers.setdefault(depth.get(node, fallback), []).append(node)
+    undirected = nx.Graph((a, b) for a, b in graph.edges() if a != b)
+    undirected.add_nodes_from(graph.nodes)
+    height = {}
+    for nodes in layers.values():
+        for rank, node in enumerate(nodes):
+            height[node] = rank - (len(nodes) - 1) / 2
+    order = sorted(layers)
+    for sweep in range(8):
+        for layer in (order if sweep % 2 == 0 else reversed(order)):
+            nodes = layers[layer]
+            def centre(node):
+                near = [height[n] for n in undirected[node] if depth.get(n, fallback) != layer]
+                return sum(near) / len(near) if near else height[node]
+            nodes.sort(key=lambda n: (centre(n), n))
+            for rank, node in enumerate(nodes):
+                height[node] = rank - (len(nodes) - 1) / 2
+    spread = max(len(nodes) for nodes in layers.values())
+    return {node: (3.0 * layer, -height[node] * 10 / max(spread, 1) * 2)
+            for layer, nodes in layers.items() for node in nodes}
 
 
 def render_png(procedure: Procedure) -> bytes:
     graph = state_graph(procedure)
     positions = layered_positions(procedure, graph)
-    layers = len({graph.nodes[n]["layer"] for n in graph.nodes})
-    figure, axes = plt.subplots(figsize=(max(16, 3.2 * layers), 18), dpi=110)
-    simple = nx.DiGraph(graph)
+    columns = len({x for x, _ in positions.values()})
+    figure, axes = plt.subplots(figsize=(max(16, 3.4 * columns), 18), dpi=110)
+    simple = nx.DiGraph((a, b) for a, b in graph.edges() if a != b)   # loops are listed under the state
+    simple.add_nodes_from(graph.nodes)
     nx.draw_networkx_edges(simple, positions, ax=axes, arrowsize=12, edge_color="#555555",
                            connectionstyle="arc3,rad=0.08", node_size=2600, width=0.9)
-    labels = {}
+    labels, loops = {}, {}
     for source, target, data in graph.edges(data=True):
+        if source == target:
+            loops.setdefault(source, set()).add(data["event"].replace("_", " "))
+            continue
         labels.setdefault((source, target), set()).add(data["event"].replace("_", " "))
+    for node, events in loops.items():
+        x, y = positions[node]
+        axes.annotate("\u21bb " + ", ".join(sorted(events)), (x, y), xytext=(0, -34), textcoords="offset points",
+                      ha="center", fontsize=6.5, color="#444444")
     nx.draw_networkx_edge_labels(simple, positions, ax=axes, font_size=6.5, rotate=False,
                                  edge_labels={k: "\n".join(sorted(v)) for k, v in labels.items()},
                                  bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
@@ -77,7 +106,7 @@ def _plain_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Copy with only string attributes, quoted where DOT needs it."""
     plain = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        plain.add_node(node, **{k: f'"{v}"' for k, v in data.items() if k != "layer"})
+        plain.add_node(node, **{k: f'"{v}"' for k, v in data.items()})
     for source, target, key, data in graph.edges(keys=True, data=True):
         plain.add_edge(source, target, key=key, **{k: f'"{v}"' for k, v in data.items()})
     return plain
@@ -85,8 +114,6 @@ def _plain_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def render_graphml(procedure: Procedure) -> str:
     graph = state_graph(procedure)
-    for node in graph.nodes:
-        graph.nodes[node].pop("layer", None)
     return "\n".join(nx.generate_graphml(graph))
 
 
