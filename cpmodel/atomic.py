@@ -25,6 +25,16 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def write_files(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Write each named text or PNG into folder, atomically; return the paths."""
+    written = []
+    for name, content in files.items():
+        path = folder / name
+        (write_bytes if isinstance(content, bytes) else write_text)(path, content)
+        written.append(path)
+    return written
+
+
 def new_run_folder(out: Path | None, kind: str) -> Path:
     """A folder that did not exist before: never overwrite what the user already has.
 

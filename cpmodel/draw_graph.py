@@ -11,7 +11,7 @@ import networkx as nx
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from cpmodel.atomic import write_bytes, write_text  # noqa: E402
+from cpmodel.atomic import write_files  # noqa: E402
 from model.graph import state_graph  # noqa: E402
 from model.procedure import Procedure  # noqa: E402
 
@@ -131,18 +131,9 @@ def render_mermaid(procedure: Procedure) -> str:
 
 def write_all(procedure: Procedure, folder: Path) -> list[Path]:
     """Write PNG, DOT, GraphML and Mermaid into folder; return the paths."""
-    outputs = {
+    return write_files(folder, {
         "procedure.png": render_png(procedure),
         "procedure.dot": render_dot(procedure),
         "procedure.graphml": render_graphml(procedure),
         "procedure.mmd": render_mermaid(procedure),
-    }
-    written = []
-    for name, content in outputs.items():
-        path = folder / name
-        if isinstance(content, bytes):
-            write_bytes(path, content)
-        else:
-            write_text(path, content)
-        written.append(path)
-    return written
+    })

@@ -16,7 +16,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from cpmodel.atomic import write_bytes, write_text  # noqa: E402
+from cpmodel.atomic import write_files  # noqa: E402
 
 PACKAGES = ("cpmodel", "simpy", "numpy", "scipy", "holidays", "z3-solver", "networkx", "pydantic", "matplotlib")
 POOL_NAMES = {"social_workers": "Social workers", "team_managers": "Team managers",
@@ -83,12 +83,7 @@ def write_run(folder: Path, summary: dict, results, manifest_data: dict) -> list
         "workload.png": plot_workload(results),
         "lateness.png": plot_lateness(results),
     }
-    written = []
-    for name, content in files.items():
-        path = folder / name
-        (write_bytes if isinstance(content, bytes) else write_text)(path, content)
-        written.append(path)
-    return written
+    return write_files(folder, files)
 
 
 def _png(figure) -> bytes:

@@ -12,19 +12,14 @@ from model.errors import InputError
 from model.history import Step
 from model.loader import suggestion, validate_model
 from model.procedure import Procedure
-from model.schema import Period
+from model.schema import Period, real_date
 from model.yaml_source import read_yaml
 
 PATHWAY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "pathways"
 
 
 def _date(value):
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+    return None if value is None else real_date(value)
 
 
 class PathwayStep(BaseModel):
@@ -36,7 +31,7 @@ class PathwayStep(BaseModel):
     repeat_every: Optional[Period] = None
     repeat_until: Optional[dt.date] = None
 
-    _dates = field_validator("date", "repeat_until", mode="before")(classmethod(lambda cls, v: None if v is None else _date(v)))
+    _dates = field_validator("date", "repeat_until", mode="before")(classmethod(lambda cls, v: _date(v)))
 
 
 class Expected(BaseModel):
@@ -56,7 +51,7 @@ class PathwayFile(BaseModel):
     expect_breaches: list[Expected] = []
     steps: list[PathwayStep] = Field(min_length=1)
 
-    _until = field_validator("until", mode="before")(classmethod(lambda cls, v: None if v is None else _date(v)))
+    _until = field_validator("until", mode="before")(classmethod(lambda cls, v: _date(v)))
 
 
 def pathway_names() -> list[str]:

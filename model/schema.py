@@ -1,6 +1,7 @@
 """The procedure file's shape, validated by pydantic. Cross-references are checked in loader.py."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Literal, Optional, Union
 
@@ -10,6 +11,16 @@ Unit = Literal["working_days", "days", "weeks", "months", "visits"]
 UNITS = ("working_days", "days", "weeks", "months", "visits")
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
 _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
+
+
+def real_date(value) -> dt.date:
+    """A date from YAML text, or a sentence saying why it is not one (2027-02-30 does not exist)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
 
 
 class Strict(BaseModel):
@@ -174,11 +185,7 @@ class Acknowledgement(Strict):
     @field_validator("date")
     @classmethod
     def _iso_date(cls, value: str) -> str:
-        import datetime
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"date {value!r} is not a real date in ISO form (YYYY-MM-DD)") from None
+        real_date(value)
         return value
 
 

@@ -293,13 +293,16 @@ class Replication:
             yield self.env.timeout(self.days.add(int(self.env.now), window) - self.env.now + 0.5)
         self.occur(household, event)
 
-    def _end_plan(self, household: Household, ending: str) -> None:
-        if household.phase != "plan":
-            return
-        for task in list(household.open_tasks):
+    def _cancel_open_work(self, household: Household) -> None:
+        for task in household.open_tasks:
             task.cancelled = True
             self.open_tasks.discard(task)
         household.open_tasks.clear()
+
+    def _end_plan(self, household: Household, ending: str) -> None:
+        if household.phase != "plan":
+            return
+        self._cancel_open_work(household)
         household.phase = "after_plan"
         household.plan_ended = self.env.now
         household.facts["on_plan"] = False
@@ -308,10 +311,7 @@ class Replication:
             self._close(household)
 
     def _close(self, household: Household) -> None:
-        for task in list(household.open_tasks):
-            task.cancelled = True
-            self.open_tasks.discard(task)
-        household.open_tasks.clear()
+        self._cancel_open_work(household)
         household.phase = "closed"
         household.closed = self.env.now
         self.open_households -= 1

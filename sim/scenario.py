@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from model.errors import InputError
 from model.loader import validate_model
 from model.procedure import Procedure
-from model.schema import Period
+from model.schema import Period, real_date
 from model.yaml_source import read_yaml
 
 SCENARIO_FOLDER = Path(__file__).resolve().parents[1] / "scenarios"
@@ -56,14 +56,7 @@ class Calendar(Strict):
     @field_validator("start_date", "closures", mode="before")
     @classmethod
     def _real_dates(cls, value):
-        def check(text):
-            if isinstance(text, dt.date):
-                return text
-            try:
-                return dt.date.fromisoformat(str(text))
-            except ValueError:
-                raise ValueError(f"{text!r} is not a real date (YYYY-MM-DD)") from None
-        return [check(v) for v in value] if isinstance(value, list) else check(value)
+        return [real_date(v) for v in value] if isinstance(value, list) else real_date(value)
 
 
 class Demand(Strict):
