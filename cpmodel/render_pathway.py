@@ -60,11 +60,13 @@ def timeline_png(pathway, reports, end) -> bytes:
     y_events = len(rows)
     for report in reports:
         axes.plot(report.date, y_events, "o", color="#2c3e50", markersize=5)
-    shown = set()
+    shown, per_day = set(), {}
     for report in reports:
         if report.event not in shown and report.event != "visit":
-            axes.annotate(report.event.replace("_", " "), (report.date, y_events), xytext=(0, 8),
-                          textcoords="offset points", rotation=35, fontsize=7)
+            stack = per_day.get(report.date, 0)
+            per_day[report.date] = stack + 1
+            axes.annotate(report.event.replace("_", " "), (report.date, y_events), xytext=(0, 8 + 11 * stack),
+                          textcoords="offset points", rotation=25, fontsize=7)
             shown.add(report.event)
     for report in reports:
         for deadline in report.deadlines_set:
@@ -75,9 +77,19 @@ def timeline_png(pathway, reports, end) -> bytes:
     for breach in [b for r in reports for b in r.breaches] + list(end):
         row = rows.index(breach.item) if breach.item in rows else y_events
         axes.plot(breach.date, row, "X", color="#c0392b", markersize=11)
+    import datetime as dt
+    from model.calendar import WorkingCalendar
+    calendar, first, last = WorkingCalendar(), reports[0].date, max(r.date for r in reports)
+    last = max([last] + [dt.date.fromisoformat(d["due"]) for r in reports for d in r.deadlines_set])
+    day = first
+    while day <= last:   # bank holidays shaded, so a trainer sees why a working-day deadline moved
+        if calendar.holiday_name(day):
+            axes.axvspan(day, day + dt.timedelta(days=1), color="#bbbbbb", alpha=0.5, linewidth=0)
+        day += dt.timedelta(days=1)
     axes.set_yticks(range(len(rows) + 1), [r.replace("_", " ") for r in rows] + ["events"], fontsize=8)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
-    axes.set_title(f"{pathway.name}: deadlines (bars end on the due date), breaches (red X)", fontsize=10)
+    axes.set_title(f"{pathway.name}\ndeadlines (bars end on the due date), breaches (red X), bank holidays (grey)",
+                   fontsize=10, pad=55)
     axes.grid(axis="x", alpha=0.3)
     figure.autofmt_xdate()
     buffer = io.BytesIO()
