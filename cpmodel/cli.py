@@ -189,6 +189,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
           level_range: Optional[str] = typer.Option(None, "--range", help="LOW:HIGH staffing levels to search."),
           replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
           max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
+          survey: int = typer.Option(4, "--survey", min=0, help="Extra levels spread over the range, for the plot."),
           workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
           procedure: Optional[Path] = ProcedureOption,
@@ -213,7 +214,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     low, high = _parse_range(level_range, getattr(plan.staff, pool).count)
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
                "role": role, "range": [low, high], "replications": replications,
-               "max_replications": max_replications, "seed": plan.seed}
+               "max_replications": max_replications, "survey": survey, "seed": plan.seed}
     if resume is not None:
         saved_request = resume / "request.json"
         if not saved_request.exists():
@@ -231,6 +232,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
             search = StaffingSearch(loaded, plan, pool, targets, low, high, replications, max_replications,
                                     SavedReplications(folder, write_text), executor,
                                     progress=lambda message: status.update(message) if not as_json else None)
+            search.survey(survey)
             chosen = search.run()
     finally:
         if executor is not None:

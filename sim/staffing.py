@@ -146,6 +146,16 @@ class StaffingSearch:
         order = {s: i for i, s in enumerate(self.seeds())}
         result.replications.sort(key=lambda r: order.get(r["seed"], 0))
 
+    def survey(self, points: int) -> None:
+        """A few levels spread over the range (initial replications only), so the plot shows the
+        whole curve and not just where the bisection went."""
+        if points <= 0:
+            return
+        step = (self.high - self.low) / (points + 1)
+        for index in range(1, points + 1):
+            level = int(round(self.low + index * step))
+            self._run(self.levels.setdefault(level, LevelResult(level)), self.seeds()[:self.replications])
+
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
         if not self.evaluate(self.high).meets(self.targets):
@@ -161,7 +171,7 @@ class StaffingSearch:
 
     def best_seen(self) -> tuple[int, dict[str, float]]:
         """For a miss: the level closest to the targets, and each target's lower bound there."""
-        def shortfall(level):
-            return sum(max(0.0, target - self.levels[level].share(kind).low) for kind, target in self.targets.items())
-        level = min(self.levels, key=lambda l: (shortfall(l), l))
+        def shortfall(level):   # by the mean share: with few replications the lower bounds can all be 0
+            return sum(max(0.0, target - self.levels[level].share(kind).mean) for kind, target in self.targets.items())
+        level = min(self.levels, key=lambda l: (shortfall(l), -l))
         return level, {kind: self.levels[level].share(kind).low for kind in self.targets}
