@@ -22,7 +22,6 @@ from sim.duties import Duty, DutyRules, duty_rules
 from sim.scenario import Scenario
 from sim.workforce import Task, Queue, Worker, Workforce
 
-PLAN_ENDINGS = ("plan_ended_at_conference", "original_plan_ended", "plan_ended_at_18", "plan_ended_by_chair")
 POOLS = ("social_workers", "team_managers", "conference_chairs")
 WORKING_DAYS_PER_YEAR = 253
 
@@ -64,7 +63,6 @@ class ReplicationResult:
     hours_by_event: dict[str, float]
     days_worked: list[int]
     events: int
-    waits_hours: list[float] = field(default_factory=list)
 
 
 class Replication:
@@ -85,7 +83,6 @@ class Replication:
         self.open_households = 0
         self.lowest_caseload: list = []
         self.open_tasks: set[Task] = set()
-        self.waits: list[float] = []
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
         self._build_staff()
 
@@ -209,8 +206,6 @@ class Replication:
         household = task.case
         household.open_tasks.discard(task)
         self.open_tasks.discard(task)
-        if task.accountable and task.started is not None:
-            self.waits.append((task.started - task.released) * 24)
         if not task.accountable:
             return
         day = int(now)
@@ -275,7 +270,9 @@ class Replication:
     def _after_review_conference(self, household: Household) -> None:
         if household.facts["significant_harm_continuing"]:
             return
-        if household.facts["agencies_absent"] and "absent_agencies_asked" in self.rules.simulated:
+        asks_views = any(d.event == "views_requested" and evaluate(d.condition, household.facts)
+                         for d in self.rules.by_anchor.get("review_conference", ()))
+        if asks_views:
             return  # the plan ends when the absent agencies' views are in (views_received)
         self._end_plan(household, "plan_ended_at_conference")
 
@@ -451,7 +448,6 @@ class Replication:
             hours_by_event=dict(self.workforce.hours_by_event),
             days_worked=sorted(self.workforce.days_worked),
             events=next(self.env._eid) if hasattr(self.env, "_eid") else 0,
-            waits_hours=self.waits,
         )
 
 
