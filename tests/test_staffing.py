@@ -85,3 +85,11 @@ def test_a_target_no_level_meets_exits_1_naming_the_best_level(tmp_path):
                                       "--max-replications", "2", "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert "No level in 2-4 meets every target" in result.output and "Best seen: 4" in result.output
+
+
+def test_resume_refuses_a_folder_started_with_other_arguments(tmp_path):
+    first = CliRunner().invoke(app, BASE + ["--out", str(tmp_path / "run")])
+    assert first.exit_code in (0, 1)
+    other = ["staff", str(FAST), "--target", "visits=0.8", "--range", "4:16", "-n", "3", "--max-replications", "4"]
+    result = CliRunner().invoke(app, other + ["--resume", str(tmp_path / "run")])
+    assert result.exit_code == 2 and "resume with the same ones" in result.output
