@@ -51,6 +51,8 @@ def _pydantic_message(error: dict) -> str:
         message = message.removeprefix(prefix)
     if kind == "greater_than_equal" and error["ctx"].get("ge") == 0:
         return f"must not be negative (got {error['input']})"
+    if kind == "less_than_equal" and "number" in [str(part) for part in error["loc"]]:
+        return f"a period of {error['input']} is longer than any procedure timescale (at most {error['ctx']['le']})"
     if kind == "string_pattern_mismatch":
         return (f"{error['input']!r} is not a valid id: use lower case letters, digits and "
                 "underscores, starting with a letter")

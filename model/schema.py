@@ -30,7 +30,7 @@ class Strict(BaseModel):
 class Period(Strict):
     """A length of time with its unit, as the documents state it ("10 working days")."""
 
-    number: int = Field(ge=0)
+    number: int = Field(ge=0, le=1000)   # no procedure timescale is longer; guards date arithmetic
     unit: Unit
 
     @model_validator(mode="before")

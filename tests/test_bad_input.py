@@ -41,6 +41,10 @@ def unitless_period(data):
     find(data, "deadlines", "second_core_group")["within"] = 6
 
 
+def huge_period(data):
+    find(data, "deadlines", "second_core_group")["within"] = "999999 days"
+
+
 def unknown_unit(data):
     find(data, "deadlines", "second_core_group")["within"] = "6 fortnights"
 
@@ -66,6 +70,7 @@ CASES = [
     ("condition that does not parse", unparsable_condition, "transitions[", ".when", "cannot parse", None),
     ("negative period", negative_period, "deadlines[", ".within", "must not be negative", None),
     ("unitless period", unitless_period, "deadlines[", ".within", "has no unit", None),
+    ("period longer than any timescale", huge_period, "deadlines[", ".within", "longer than any procedure timescale", None),
     ("unknown unit", unknown_unit, "deadlines[", ".within", "fortnights", None),
     ("unknown anchor event", unknown_event, "deadlines[", ".anchor", "unknown event 'intial_conference'", "initial_conference"),
     ("unknown field", unknown_field, "states[", ".colour", "unknown field", None),
