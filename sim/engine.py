@@ -128,16 +128,18 @@ class Replication:
                 worker.returned.succeed()
 
     def _reallocate(self, leaver: Worker) -> None:
+        """A leaver's cases go to colleagues; with no colleague in post they wait for the vacancy
+        to be filled (their work stays queued for the post)."""
         if leaver.pool != "social_workers" or self.scenario.staff.allocation == "pooled":
             return
+        if not any(w.active for w in self.workforce.workers["social_workers"]):
+            return
+        waiting = [task for task in leaver.queue.heap if not task.cancelled]
+        leaver.queue.heap = []
         for household in list(leaver.cases):
             self._allocate(household)
-        for task in leaver.queue.heap:
-            if not task.cancelled:
-                task.case.worker.queue.push(task)
-        leaver.queue.heap.clear()
-        leaver.cases.clear()
-        leaver.caseload = 0
+        for task in waiting:
+            task.case.worker.queue.push(task)
 
     def _allocate(self, household: Household) -> None:
         """The active lead social worker with the lowest caseload (ties by name).

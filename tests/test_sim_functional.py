@@ -104,3 +104,12 @@ def test_random_valid_scenarios_never_crash_and_every_case_is_ended_or_open(work
         assert closed is None or started <= closed <= plan.horizon_days
     for kind, values in result.lateness.items():
         assert all(v >= 0 for v in values), kind
+
+
+def test_a_sole_social_worker_leaving_leaves_cases_waiting_for_the_post_not_a_crash():
+    """Regression: reallocating a leaver's work when nobody else is in post once looped forever."""
+    plan = scenario(horizon_years=1.0, warm_up_months=1)
+    alone = plan.staff.social_workers.model_copy(update={"count": 1, "turnover_per_year": 6.0, "vacancy_weeks": 4})
+    plan = plan.model_copy(update={"staff": plan.staff.model_copy(update={"social_workers": alone})})
+    result = run_replication(PROCEDURE, plan, 3)
+    assert result.households and sum(len(v) for v in result.lateness.values()) > 0
