@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import networkx as nx
 
@@ -90,10 +89,7 @@ class ProcedureIndex:
             if deadline.anchor and not (deadline.every and deadline.every.unit == "visits"):
                 self.by_anchor.setdefault(EventRef.parse(deadline.anchor).event, []).append(deadline)
         self.quiet = {f.id: f.quiet_value() for f in procedure.spec.facts}
-
-    @cached_property
-    def _ahead(self) -> dict:
-        return {}
+        self._ahead: dict[tuple[str, str], set[str]] = {}
 
     def events_ahead(self, state: str, anchor: str) -> set[str]:
         """Events that can still happen from a state without the anchor event happening again and

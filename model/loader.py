@@ -6,8 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.conditions import Compare, ConditionSyntaxError, Fact, Member, atoms, parse
-from model.errors import InputError
+from model.conditions import Compare, ConditionSyntaxError, Fact, atoms, parse
 from model.procedure import EventRef, Procedure, roles_of
 from model.schema import ProcedureFile
 from model.sources import sections, split_citations

@@ -12,7 +12,6 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.errors import InputError
 from model.loader import validate_model
 from model.procedure import Procedure
 from model.schema import Period, real_date

@@ -18,7 +18,7 @@ from model.procedure import Procedure
 from sim.engine import run_replication
 from sim.runner import replication_seeds
 from sim.scenario import Scenario
-from sim.stats import confidence_interval, met_share
+from sim.stats import confidence_interval
 
 ROLE_POOLS = {"social_worker": "social_workers", "lead_social_worker": "social_workers",
               "conference_chair": "conference_chairs", "independent_reviewing_officer": "conference_chairs",

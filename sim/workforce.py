@@ -68,9 +68,6 @@ class Queue:
                 return task
         return None
 
-    def __len__(self) -> int:
-        return sum(1 for t in self.heap if not t.cancelled)
-
 
 @dataclass
 class Worker:

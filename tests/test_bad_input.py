@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from helpers import find, shipped_data, variant, write_variant
+from helpers import find, variant, write_variant
 
 
 def set_transition_target(data):
@@ -105,7 +105,7 @@ def test_the_line_named_is_the_line_of_the_bad_field(tmp_path):
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     path = tmp_path / "procedure.yaml"
-    text = path.write_text("name: x\nversion: '1'\nroles: [\n  {id: a\n")
+    path.write_text("name: x\nversion: '1'\nroles: [\n  {id: a\n")
     result = CliRunner().invoke(app, ["export", str(path)])
     assert result.exit_code == 2
     assert "YAML syntax error" in result.output and "procedure.yaml:" in result.output
