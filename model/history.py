@@ -194,14 +194,9 @@ class CaseWalk:
             if transition.action:   # judged on the situation when the action is taken
                 breaches.extend(self._check_action(transition, step.date))
             self.state = transition.target
-            implied = self._satisfiable(self.procedure.condition("state", self.state))
-            if implied is not None:
-                self.inferred.update(implied)
-            else:
-                state = self.procedure.states[self.state]
-                breaches.append(Breach("condition_not_met", transition.id, step.date,
-                                       f"{state.name!r} needs {state.assumes}, which what is known rules out",
-                                       self._cites(state.citation)))
+            entered = self._enter(transition, step)
+            if not any(b.kind == "condition_not_met" and b.item == transition.id for b in breaches):
+                breaches.extend(entered)   # one flag per step: the transition's own condition says it
         self._order(step, breaches, advice)
         self._count(step.event)
         self.last_seen[step.event] = step.date
@@ -221,6 +216,26 @@ class CaseWalk:
             deadlines_set=set_now, deadlines_met=met, breaches=breaches, note=step.note, advice=advice)
         self.reports.append(report)
         return report
+
+    def _enter(self, transition, step: Step) -> list[Breach]:
+        """Entering a state makes its meaning true: facts stated at earlier steps give way (a plan
+        made means the child is now on a plan); facts stated at this very step cannot, and a
+        contradiction with them is flagged."""
+        state = self.procedure.states[self.state]
+        condition = self.procedure.condition("state", self.state)
+        implied = self._satisfiable(condition)
+        if implied is None:
+            stale = {name: self.known.pop(name) for name in facts_named(condition) - set(step.facts)
+                     if name in self.known}
+            implied = self._satisfiable(condition)
+            if implied is None:
+                self.known.update(stale)
+                return [Breach("condition_not_met", transition.id, step.date,
+                               f"{state.name!r} needs {state.assumes}, which what is stated rules out",
+                               self._cites(state.citation))]
+            self.known.update({name: implied[name] for name in stale if name in implied})
+        self.inferred.update(implied)
+        return []
 
     def finish(self, until: dt.date) -> list[Breach]:
         """Deadlines still open at the end of the history that were due before it ended (advice
@@ -393,7 +408,10 @@ class CaseWalk:
 
     def _drop_impossible(self) -> None:
         deadlines = self.procedure.deadlines
-        self.pending = [p for p in self.pending if p.event in self.index.events_ahead(self.state, p.anchor)
+        # A deadline whose event is its own anchor (the second core group after the first) is
+        # not made impossible by blocking its anchor.
+        self.pending = [p for p in self.pending
+                        if (p.event == p.anchor or p.event in self.index.events_ahead(self.state, p.anchor))
                         and self.procedure.deadline_live_in(deadlines[p.deadline], self.state)]
 
     @staticmethod

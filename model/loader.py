@@ -24,10 +24,20 @@ def load_procedure(path: Path | str | None = None) -> Procedure:
 def procedure_from_document(document: YamlDocument) -> Procedure:
     if not isinstance(document.data, dict):
         raise document.error((), "the file must be a mapping with keys such as 'states' and 'rules'")
-    spec = validate_model(ProcedureFile, document)
+    spec = _judgement_outcomes_not_exclusive(validate_model(ProcedureFile, document))
     procedure = Procedure(document.file, spec, lines=document.lines)
     _CrossReferences(procedure, document).check()
     return procedure
+
+
+def _judgement_outcomes_not_exclusive(spec: ProcedureFile) -> ProcedureFile:
+    """At a decision the documents leave to a person every way out is a valid outcome, so none
+    of them excludes another (the gap check then asks only whether some outcome is open)."""
+    judged = {s.id for s in spec.states if s.judgement}
+    if not judged:
+        return spec
+    transitions = [t.model_copy(update={"exclusive": False}) if t.source in judged else t for t in spec.transitions]
+    return spec.model_copy(update={"transitions": transitions})
 
 
 def validate_model(model, document: YamlDocument):

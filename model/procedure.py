@@ -163,7 +163,7 @@ class Procedure:
             standard = standards.get(deadline.parameter) if deadline.parameter else None
             if standard is not None:
                 deadline = deadline.model_copy(update={
-                    deadline.parameter_period: standard.period,
+                    deadline.parameter_period: standard.period, "strength": standard.strength,
                     "standard_source": standard.source or standards.name})
             deadlines.append(deadline)
         spec = self.spec.model_copy(update={"deadlines": deadlines})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +25,7 @@ class StandardEntry(BaseModel):
     parameter: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     value: Period
     source: str = Field(min_length=1)
+    strength: Literal["must", "should"] = "must"   # how firmly the authority expects it
     note: str = ""
 
 
@@ -39,6 +41,7 @@ class Standard:
     parameter: str
     period: Period
     source: str
+    strength: str = "must"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Standards:
 
 
 def standards_from_entries(name: str, file: str, entries: list[StandardEntry]) -> Standards:
-    return Standards(name, file, {e.parameter: Standard(e.parameter, e.value, e.source) for e in entries})
+    return Standards(name, file, {e.parameter: Standard(e.parameter, e.value, e.source, e.strength) for e in entries})
 
 
 def load_standards(path: Path | str, procedure: Procedure) -> Standards:
