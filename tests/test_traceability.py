@@ -63,3 +63,11 @@ def test_a_wrong_id_is_refused_with_its_line(procedure, tmp_path):
     with pytest.raises(InputError) as error:
         load_traceability(procedure, bad)
     assert "first_core_grup" in str(error.value) and ":2:" in str(error.value) and "first_core_group" in str(error.value)
+
+
+def test_the_readme_states_the_counts_and_lists_every_paragraph_not_modelled(table):
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"**{len(table.modelled())} of {len(table.entries)} are modelled.**" in readme
+    for entry in table.not_modelled():
+        assert f"| `{entry.ref}` |" in readme, entry.ref
