@@ -5,12 +5,14 @@ import time
 from dataclasses import dataclass, field
 
 from model.procedure import Procedure
-from proofs import accountability, conflicts, deadlines, gaps, structure, units
+from proofs import accountability, conflicts, deadlines, gaps, reachability, structure, units, vacuity
 from proofs.encode import DEFAULT_TIMEOUT_MS, FactEncoder, SolverUndecided
 from proofs.findings import SEVERITIES, Finding
 
 CHECKS = {
     "structure": structure.check,
+    "vacuity": vacuity.check,
+    "reachability": reachability.check,
     "conflicts": conflicts.check,
     "gaps": gaps.check,
     "deadlines": deadlines.check,

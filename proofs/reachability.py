@@ -1,0 +1,111 @@
+"""Unreachable by guard: a state the graph reaches, but no path whose guards can all hold does.
+
+Symbolic reachability over the facts along paths. A case's facts may change at every step (its
+circumstances change), but at each step they satisfy the invariants and what the current state
+assumes, and a way out is taken only where its guard holds. So a transition can be taken when
+Z3 finds a case meeting the invariants, its source state's assumption and its guard, and the
+target's assumption can hold afterwards. At a decision left to a person's judgement (v2
+`judgement: true`), every way out is open whatever the facts. A state reached only through
+steps that can never be taken is reported once where its branch is entered, with the path
+from the start to the closed door, the reasons it is closed (the smallest unsat core, in words)
+and the states behind it.
+"""
+from __future__ import annotations
+
+import networkx as nx
+
+from model.graph import reachable as graph_reachable
+from model.procedure import Procedure
+from proofs.encode import FactEncoder
+from proofs.findings import Finding, citations_of, words_of
+from proofs.paths import path_in_words, path_to
+from proofs.vacuity import reason_in_words
+
+KIND = "unreachable_by_guard"
+
+
+def is_judgement(state) -> bool:
+    return bool(getattr(state, "judgement", False))
+
+
+def step_parts(procedure: Procedure, encoder: FactEncoder, transition) -> dict:
+    """What must hold, in one case, for the step to be taken (named, for explanations)."""
+    parts = {f"state:{transition.source}": encoder.encode(procedure.condition("state", transition.source))}
+    if not is_judgement(procedure.states[transition.source]):
+        parts["condition"] = encoder.encode(procedure.condition("transition", transition.id))
+    return parts
+
+
+def open_steps(procedure: Procedure, encoder: FactEncoder) -> set[str]:
+    """The transitions some case can take."""
+    arrival = {s.id: encoder.satisfiable(encoder.encode(procedure.condition("state", s.id)))
+               for s in procedure.spec.states}
+    return {t.id for t in procedure.spec.transitions
+            if arrival[t.target] and encoder.satisfiable(*step_parts(procedure, encoder, t).values())}
+
+
+def reachable_by_guard(procedure: Procedure, opened: set[str]) -> set[str]:
+    graph = nx.DiGraph()
+    graph.add_node(procedure.start.id)
+    graph.add_edges_from((t.source, t.target) for t in procedure.spec.transitions if t.id in opened)
+    return {procedure.start.id} | nx.descendants(graph, procedure.start.id)
+
+
+def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
+    opened = open_steps(procedure, encoder)
+    reached = reachable_by_guard(procedure, opened)
+    closed_off = graph_reachable(procedure) - reached
+    inside = nx.DiGraph()
+    inside.add_nodes_from(closed_off)
+    inside.add_edges_from((t.source, t.target) for t in procedure.spec.transitions
+                          if t.source in closed_off and t.target in closed_off)
+    findings = []
+    for state in [s.id for s in procedure.spec.states if s.id in closed_off]:
+        doors = [t for t in procedure.spec.transitions if t.target == state and t.source in reached]
+        if not doors:
+            continue  # behind another closed door: listed in that finding's branch
+        branch = sorted(nx.descendants(inside, state))
+        reasons, because = {}, []
+        for door in doors:
+            if door.id in opened:   # the door opens, but the state itself cannot hold
+                parts = {"condition": encoder.encode(procedure.condition("state", state))}
+                labels = encoder.explain(parts)
+                item = procedure.states[state]
+            else:
+                parts = step_parts(procedure, encoder, door)
+                labels = encoder.explain(parts)
+                item = door
+            reasons[door.id] = labels
+            because.append(f"{door.id!r} ({path_in_words(procedure, path_to(procedure, door.source, opened) or [])}"
+                           f" -> [{door.event}]) needs: "
+                           + "; ".join(reason_in_words(procedure, item, label) for label in labels))
+        path = path_to(procedure, doors[0].source, opened) or []
+        behind = (", and with it " + ", ".join(repr(procedure.states[s].name) for s in branch)) if branch else ""
+        findings.append(Finding(
+            kind=KIND, severity="error", involved=[state],
+            witness={"path_to_door": path, "closed_ways_in": reasons, "branch": branch},
+            message=f"{words_of(procedure, state)}: the graph leads to {procedure.states[state].name!r}, but no "
+                    f"case can get there{behind}: every way in is closed, since no case meets all that each "
+                    f"needs. " + " | ".join(because),
+            citations=citations_of(procedure, state, *(d.id for d in doors),
+                                   *(label.split(":", 1)[1] for labels in reasons.values()
+                                     for label in labels if label.startswith("invariant:")))))
+    return findings
+
+
+def brute_force_reachable(procedure: Procedure, cases: list[dict]) -> set[str]:
+    """The oracle: the same question by enumerating every case (tests only; small models)."""
+    from model.conditions import evaluate
+
+    def holds(kind, item_id, case):
+        return evaluate(procedure.condition(kind, item_id), case)
+
+    opened = set()
+    for transition in procedure.spec.transitions:
+        arrival = any(holds("state", transition.target, c) for c in cases)
+        judgement = is_judgement(procedure.states[transition.source])
+        if arrival and any(holds("state", transition.source, c) and
+                           (judgement or holds("transition", transition.id, c)) for c in cases):
+            opened.add(transition.id)
+    return reachable_by_guard(procedure, opened)
+
