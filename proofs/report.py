@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 
 from model.procedure import Procedure
-from proofs import accountability, conflicts, deadlines, gaps, reachability, structure, units, vacuity
+from proofs import accountability, conflicts, deadlines, gaps, reachability, structure, text_drift, units, vacuity
 from proofs.encode import DEFAULT_TIMEOUT_MS, FactEncoder, SolverUndecided
 from proofs.findings import SEVERITIES, Finding
 
@@ -17,6 +17,7 @@ CHECKS = {
     "gaps": gaps.check,
     "deadlines": deadlines.check,
     "units": units.check,
+    "text_drift": text_drift.check,
     "accountability": accountability.check,
 }
 
