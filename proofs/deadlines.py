@@ -311,8 +311,8 @@ def minimal_clash(bounds: list[Bound], tables: CalendarTables, root: str) -> lis
     return needed
 
 
-def case_classes(procedure: Procedure, encoder, group: list[Bound]) -> list[tuple[set[str], dict]]:
-    """The sets of deadlines that can apply together in one case, with such a case.
+def case_classes(procedure: Procedure, encoder, group: list[Bound]) -> list[set[str]]:
+    """The sets of deadlines that can apply together in one case.
 
     A deadline applies only in the cases its `when` (and its scope, `in:`) allows; two deadlines
     for cases that can never overlap never clash. Feasibility is monotone (fewer deadlines are
@@ -329,21 +329,17 @@ def case_classes(procedure: Procedure, encoder, group: list[Bound]) -> list[tupl
             always.append(deadline_id)
         else:
             conditional.append((deadline_id, list(parts.values())))
-    if not conditional:
-        return [(set(ids), {})]
-    if len(conditional) > MAX_CONDITIONAL:   # too many to split: treat them as applying together
-        return [(set(ids), {})]
-    found: list[tuple[set[str], dict]] = []
+    if not conditional or len(conditional) > MAX_CONDITIONAL:  # too many to split: taken together
+        return [set(ids)]
+    found: list[set[str]] = []
     for size in range(len(conditional), -1, -1):
         for chosen in itertools.combinations(conditional, size):
             names = {d for d, _ in chosen}
-            if any(names <= earlier for earlier, _ in found):
+            if any(names <= earlier for earlier in found):
                 continue
-            constraints = [c for _, parts in chosen for c in parts]
-            if encoder.satisfiable(*constraints):
-                case = encoder.search(*constraints).witness if names else {}
-                found.append((names, case))
-    return [(set(always) | names, case) for names, case in found]
+            if encoder.satisfiable(*(c for _, parts in chosen for c in parts)):
+                found.append(names)
+    return [set(always) | names for names in found]
 
 
 def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None = None,
@@ -359,7 +355,7 @@ def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None =
     for whole_group in groups:
         root = _root(whole_group)
         tightest, clash = None, None
-        for applying, case in case_classes(procedure, encoder, whole_group):
+        for applying in case_classes(procedure, encoder, whole_group):
             group = [b for b in whole_group if b.deadline is None or b.deadline in applying]
             for start in starts:
                 tables = tables_by_start[start]
@@ -373,7 +369,7 @@ def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None =
                     if propagate(part, tables, entry) is None:
                         core = minimal_clash(part, tables, entry)
                         if clash is None or len(core) < len(clash[1]):
-                            clash = (start, core, entry, part, case)
+                            clash = (start, core, entry, part)
         if clash:
             findings.append(_clash_finding(procedure, encoder, tables_by_start, *clash))
         elif tightest:
@@ -382,7 +378,7 @@ def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None =
     return findings
 
 
-def _clash_finding(procedure, encoder, tables_by_start, start, core, entry, part, case) -> Finding:
+def _clash_finding(procedure, encoder, tables_by_start, start, core, entry, part) -> Finding:
     """Name the dates: the event whose earliest allowed date is after its latest allowed date."""
     from proofs.vacuity import applicability
 
@@ -430,9 +426,10 @@ def _tightest_slack(group, tables, earliest):
             witness={"pathway_start": root_name, "start_date": tables.start.isoformat(),
                      "event": bound.later, "earliest_date": tables.date(happens).isoformat(),
                      "due_date": tables.date(due).isoformat(), "slack_days": slack},
-            message=f"all deadlines on the pathway from {root_name!r} can be met; the tightest is "
-                    f"{bound.deadline!r} with {slack} calendar day(s) of slack when every step is taken "
-                    f"as early as allowed (start {tables.start.isoformat()})",
+            message=f"{words_of(procedure, bound.deadline)}: the tightest of the deadlines on the pathway from "
+                    f"{root_name!r}, all of which can be met: {slack} calendar day(s) of slack when every step is "
+                    f"taken as early as allowed ({bound.later!r} on {tables.date(happens).isoformat()}, due "
+                    f"{tables.date(due).isoformat()}; start {tables.start.isoformat()})",
             citations=citations_of(procedure, bound.deadline))
     return slack, finding
 
@@ -479,7 +476,8 @@ def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_
                 kind="uncovered_stretch", severity="warning", involved=[last_deadline, recurrence.id],
                 witness={last: tables.date(last_day).isoformat(), str(anchor): tables.date(anchor_day).isoformat(),
                          "uncovered_days": anchor_day - last_day},
-                message=f"nothing says how often {event.event!r} must happen between {last!r} "
+                message=f"{words_of(procedure, last_deadline)} and {words_of(procedure, recurrence.id)}: "
+                        f"nothing says how often {event.event!r} must happen between {last!r} "
                         f"({last_deadline}) and {str(anchor)!r}, where {recurrence.id!r} starts: "
                         f"the gap can be {anchor_day - last_day} days, longer than its interval of {recurrence.every}",
                 citations=citations_of(procedure, last_deadline, recurrence.id)))

@@ -10,7 +10,8 @@ from model.loader import BUNDLED_PROCEDURE
 
 def test_changing_the_core_group_interval_is_reported_in_words(tmp_path):
     revised = write_variant(tmp_path, variant(
-        lambda d: find(d, "deadlines", "core_groups_after_first_review").update(every="4 weeks")))
+        lambda d: find(d, "deadlines", "core_groups_after_first_review").update(
+            every="4 weeks", text="After the first review conference the core group meets at least every four weeks.")))
     result = CliRunner().invoke(app, ["diff", str(BUNDLED_PROCEDURE), str(revised)])
     assert result.exit_code == 0, result.output
     assert "core groups after first review (interval): 6 weeks -> 4 weeks" in result.output

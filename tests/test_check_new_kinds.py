@@ -1,0 +1,169 @@
+"""The defects that used to escape `cpmodel check`, planted in copies of the shipped model: each is
+now caught with the right kind, a witness in the documents' words, and citations."""
+import datetime as dt
+
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+from helpers import find, variant, write_variant
+from model.loader import load_procedure
+from proofs import deadlines, run_checks
+
+
+def check(tmp_path, change):
+    path = write_variant(tmp_path, variant(change))
+    return run_checks(load_procedure(path)), path
+
+
+def new(report, kind):
+    return [f for f in report.findings if f.kind == kind and not f.acknowledged]
+
+
+# -- vacuous ------------------------------------------------------------------------------------
+def test_off_by_one_guard_beyond_the_facts_maximum_is_a_vacuous_duty(tmp_path):
+    report, path = check(tmp_path, lambda d: find(d, "deadlines", "two_failed_visits_reported").update(
+        when="failed_visits_in_a_row > 2"))
+    [finding] = new(report, "vacuous")
+    assert finding.id == "vacuous:two_failed_visits_reported" and finding.severity == "error"
+    assert finding.witness["reasons"] == ["condition", "domain:failed_visits_in_a_row"]
+    assert "at most 2" in finding.message
+    assert finding.message.startswith("\u201cTwo visits in a row without access are reported at once.\u201d (impl#8.2")
+    assert "impl#8.2" in finding.citations
+    assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 1
+
+
+def test_a_rule_the_invariants_make_impossible_names_the_invariant(tmp_path):
+    report, _ = check(tmp_path, lambda d: find(d, "rules", "child_given_plan").update(
+        when="on_plan and unborn and looked_after"))
+    [finding] = new(report, "vacuous")
+    assert finding.involved == ["child_given_plan"]
+    assert finding.witness["reasons"] == ["condition", "invariant:unborn_child_is_not_looked_after"]
+    assert "An unborn child has no age and cannot be looked after." in finding.message
+    assert "impl#7.2" in finding.citations
+
+
+def test_a_guard_its_own_state_contradicts_is_vacuous(tmp_path):
+    report, _ = check(tmp_path, lambda d: find(d, "transitions", "child_dies").update(when="not on_plan"))
+    vacuous = {f.id: f for f in new(report, "vacuous")}
+    assert set(vacuous) == {"vacuous:child_dies"}
+    assert vacuous["vacuous:child_dies"].witness["reasons"] == ["condition", "state:plan_in_force"]
+
+
+# -- unreachable by guard -------------------------------------------------------------------------
+def test_a_branch_the_invariants_close_is_unreachable_by_guard_with_its_path(tmp_path):
+    report, path = check(tmp_path, lambda d: find(d, "transitions", "birthday_review_held").update(
+        when="on_plan and unborn and age >= 17"))
+    [finding] = new(report, "unreachable_by_guard")
+    assert finding.id == "unreachable_by_guard:eighteenth_birthday_review"
+    assert finding.witness["branch"] == ["plan_ended_at_18"]
+    assert finding.witness["path_to_door"] == ["enquiry_leads_to_conference", "plan_made"]
+    assert finding.witness["closed_ways_in"]["birthday_review_held"] == [
+        "condition", "invariant:unborn_child_is_not_looked_after"]
+    assert "Plan ended at 18" in finding.message and "Child protection plan in force" in finding.message
+    assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 1
+
+
+def test_a_state_reached_only_through_closed_steps_is_reported_once_at_its_door(tmp_path):
+    def close(d):
+        find(d, "transitions", "accommodated_under_section_20").update(when="legal_status == none and looked_after")
+    report, _ = check(tmp_path, close)
+    ids = [f.id for f in new(report, "unreachable_by_guard")]
+    assert ids == ["unreachable_by_guard:looked_after_section_20"]
+    assert new(report, "unreachable_by_guard")[0].witness["closed_ways_in"]["accommodated_under_section_20"] == [
+        "condition", "invariant:looked_after_has_a_status"]
+
+
+# -- deadlines: `when` and the dates of a clash ---------------------------------------------------
+def _second_first_core_group(d, separate_cases: bool):
+    d["deadlines"].append({"id": "unborn_first_core_group_later", "event": "core_group#1", "anchor": "initial_conference",
+                           "not_before": "15 working_days", "duty": "meeting", "role": "lead_social_worker",
+                           "citation": "impl#4.1", **({"when": "unborn"} if separate_cases else {})})
+    if separate_cases:
+        find(d, "deadlines", "first_core_group")["when"] = "not unborn"
+
+
+def test_deadlines_for_cases_that_never_overlap_do_not_clash(tmp_path):
+    """The false positive: 'within 10 working days' for born children and 'not before 15 working
+    days' for unborn ones were reported as clashing."""
+    procedure = load_procedure(write_variant(tmp_path, variant(lambda d: _second_first_core_group(d, True))))
+    assert not [f for f in deadlines.check(procedure) if f.kind == "infeasible_deadline"]
+
+
+def test_the_same_deadlines_for_overlapping_cases_clash_and_name_the_dates(tmp_path):
+    procedure = load_procedure(write_variant(tmp_path, variant(lambda d: _second_first_core_group(d, False))))
+    [clash] = [f for f in deadlines.check(procedure, starts=(dt.date(2027, 6, 14),)) if f.kind == "infeasible_deadline"]
+    assert clash.involved == ["first_core_group", "unborn_first_core_group_later"]
+    assert clash.witness["event"] == "core_group#1"
+    # 10 working days after Monday 14 June 2027 is Monday 28 June; 15 working days is Monday 5 July
+    assert clash.witness["latest_date"] == "2027-06-28" and clash.witness["earliest_date"] == "2027-07-05"
+    assert "2027-06-28" in clash.message and "2027-07-05" in clash.message
+    assert clash.message.startswith("\u201cThe first core group meets within ten working days")
+
+
+def test_a_clash_between_conditional_deadlines_shows_the_case(tmp_path):
+    def change(d):
+        _second_first_core_group(d, False)
+        find(d, "deadlines", "unborn_first_core_group_later")["when"] = "unborn"
+    procedure = load_procedure(write_variant(tmp_path, variant(change)))
+    [clash] = [f for f in deadlines.check(procedure) if f.kind == "infeasible_deadline"]
+    assert clash.witness["case"] == {"unborn": True}
+
+
+# -- precedence ---------------------------------------------------------------------------------
+def test_a_resolved_conflict_says_which_rule_wins_and_why():
+    report = run_checks(load_procedure())
+    finding = next(f for f in report.findings if f.id == "conflict:double_protection_removal+plo_plan_ends_only_at_review")
+    assert finding.witness["winner"] == "plo_plan_ends_only_at_review"
+    assert "'plo_plan_ends_only_at_review' wins, because 'plo_plan_ends_only_at_review' declares that it overrides " \
+           "'double_protection_removal'" in finding.message
+    assert "is forbidden there" in finding.message
+
+
+# -- units and text -----------------------------------------------------------------------------
+def test_working_days_changed_to_days_is_a_unit_inconsistency_and_a_text_drift(tmp_path):
+    report, path = check(tmp_path, lambda d: find(d, "deadlines", "core_group_notes").update(within="5 days"))
+    assert [f.id for f in new(report, "unit_inconsistency")] == ["unit_inconsistency:core_group_notes"]
+    [drift] = new(report, "text_drift")
+    assert drift.id == "text_drift:core_group_notes"
+    assert drift.witness == {"text_states": "5 working days", "period": "5 days"}
+    assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 1
+
+
+def test_the_unit_flip_keeps_the_other_plain_day_findings(tmp_path):
+    """The old pairwise check lost the finding on the return-home conference when the move rule it
+    was compared with changed; judged against the whole procedure, it stays."""
+    report, _ = check(tmp_path, lambda d: find(d, "deadlines", "receiving_conference_deadline").update(within="15 days"))
+    ids = {f.id for f in report.findings if f.kind == "unit_inconsistency"}
+    assert {"unit_inconsistency:receiving_conference_deadline", "unit_inconsistency:conference_before_return_home"} <= ids
+
+
+def test_a_guard_that_disagrees_with_its_text_by_one_is_a_text_drift(tmp_path):
+    report, _ = check(tmp_path, lambda d: find(d, "deadlines", "two_failed_visits_reported").update(
+        when="failed_visits_in_a_row >= 1"))
+    assert [f.id for f in new(report, "text_drift")] == ["text_drift:two_failed_visits_reported"]
+    assert not new(report, "vacuous")
+
+
+# -- structure with paths -----------------------------------------------------------------------
+def test_a_dead_end_comes_with_the_path_that_reaches_it(tmp_path):
+    def add(d):
+        d["states"].append({"id": "limbo", "name": "Limbo", "citation": "impl#1"})
+        d["transitions"].append({"id": "into_limbo", "from": "plan_in_force", "to": "limbo",
+                                 "event": "limbo_entered", "citation": "impl#1"})
+    report, _ = check(tmp_path, add)
+    [finding] = new(report, "dead_end")
+    assert finding.witness["path"] == ["enquiry_leads_to_conference", "plan_made", "into_limbo"]
+    assert "nothing leads out of it" in finding.message
+
+
+def test_an_unreachable_state_says_where_its_ways_in_come_from(tmp_path):
+    def add(d):
+        d["states"] += [{"id": "orphan", "name": "Orphan", "citation": "impl#1"},
+                        {"id": "orphan_two", "name": "Orphan two", "citation": "impl#1"}]
+        d["transitions"] += [{"id": "orphan_on", "from": "orphan", "to": "orphan_two", "event": "x", "citation": "impl#1"},
+                             {"id": "orphan_out", "from": "orphan_two", "to": "support_ended", "event": "support_ended",
+                              "citation": "impl#1"}]
+    report, _ = check(tmp_path, add)
+    found = {f.id: f for f in new(report, "unreachable")}
+    assert "no transition leads to it" in found["unreachable:orphan"].message
+    assert found["unreachable:orphan_two"].witness["ways_in_from"] == ["orphan"]
