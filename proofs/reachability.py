@@ -92,20 +92,3 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
                                      for label in labels if label.startswith("invariant:")))))
     return findings
 
-
-def brute_force_reachable(procedure: Procedure, cases: list[dict]) -> set[str]:
-    """The oracle: the same question by enumerating every case (tests only; small models)."""
-    from model.conditions import evaluate
-
-    def holds(kind, item_id, case):
-        return evaluate(procedure.condition(kind, item_id), case)
-
-    opened = set()
-    for transition in procedure.spec.transitions:
-        arrival = any(holds("state", transition.target, c) for c in cases)
-        judgement = is_judgement(procedure.states[transition.source])
-        if arrival and any(holds("state", transition.source, c) and
-                           (judgement or holds("transition", transition.id, c)) for c in cases):
-            opened.add(transition.id)
-    return reachable_by_guard(procedure, opened)
-

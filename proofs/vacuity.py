@@ -71,6 +71,15 @@ def _items(procedure: Procedure):
 
 
 def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
+    if not encoder.satisfiable():   # the invariants contradict each other: no case exists at all
+        reasons = encoder.explain({})
+        invariants = [r.split(":", 1)[1] for r in reasons if r.startswith("invariant:")]
+        because = "; ".join(reason_in_words(procedure, None, r) for r in reasons)
+        return [Finding(
+            kind=KIND, severity="error", involved=invariants or ["invariants"],
+            witness={"reasons": reasons, "because": because},
+            message=f"no case can exist at all, so every rule, deadline and step is void: {because}",
+            citations=citations_of(procedure, *invariants))]
     findings = []
     for kind, item in _items(procedure):
         if kind == "state" and procedure.condition("state", item.id) == Const(True):
