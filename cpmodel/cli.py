@@ -292,18 +292,30 @@ def _print_staffing(answer: dict, folder) -> None:
     console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
 
 
+StandardsOption = typer.Option(
+    None, "--standards", help="An authority's local standards file (e.g. standards/example-authority.yaml): "
+                              "also check the periods the procedure leaves to the plan; breaches are labelled local standard.")
+
+
+def _load_standards(path, procedure):
+    if path is None:
+        return None
+    from model.standards import load_standards
+    return load_standards(path, procedure)
+
+
 @app.command()
 @user_errors
 def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
             list_all: bool = typer.Option(False, "--list", help="List the bundled pathways."),
             procedure: Optional[Path] = ProcedureOption,
             png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file."),
+            standards: Optional[Path] = StandardsOption,
             as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
     from cpmodel.render_pathway import print_pathway, timeline_png
     from model import load_procedure
-    from model.history import walk_history
-    from model.pathways import load_pathway, pathway_names
+    from model.pathways import load_pathway, pathway_names, walk_pathway
 
     loaded = load_procedure(procedure)
     if list_all or name is None:
@@ -312,17 +324,21 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
             console.print(f"{item:40} {pathway_file.name}")
         return
     pathway_file, steps = load_pathway(name, loaded)
-    reports, end = walk_history(loaded, steps, pathway_file.until, start=pathway_file.start, facts=pathway_file.facts)
+    walker, end = walk_pathway(loaded, pathway_file, steps, _load_standards(standards, loaded))
+    reports = walker.reports
     if png is not None:
         from cpmodel.atomic import write_bytes
         write_bytes(png, timeline_png(pathway_file, reports, end))
     if as_json:
-        print_json({"schema_version": 1, "pathway": name, "name": pathway_file.name,
-                    "description": pathway_file.description, "steps": [r.to_json() for r in reports],
+        print_json({"schema_version": 2, "pathway": name, "name": pathway_file.name,
+                    "description": pathway_file.description, "standards": str(standards) if standards else pathway_file.standards,
+                    "steps": [r.to_json() for r in reports],
                     "open_at_end": [b.to_json() for b in end],
-                    "breaches": [b.to_json() for r in reports for b in r.breaches] + [b.to_json() for b in end]})
+                    "breaches": [b.to_json() for r in reports for b in r.breaches] + [b.to_json() for b in end],
+                    "advice_not_followed": [b.to_json() for r in reports for b in r.advice]
+                    + [b.to_json() for b in walker.end_advice]})
     else:
-        print_pathway(console, loaded, pathway_file, reports, end)
+        print_pathway(console, loaded, pathway_file, reports, end, walker.end_advice)
 
 
 @app.command()
@@ -330,6 +346,7 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
 def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date, event, fact columns."),
           procedure: Optional[Path] = ProcedureOption,
           until: Optional[str] = typer.Option(None, "--until", help="Also flag deadlines open and overdue at this date (YYYY-MM-DD)."),
+          standards: Optional[Path] = StandardsOption,
           as_json: bool = typer.Option(False, "--json", help="Print the breaches as JSON.")):
     """Check many case histories against the procedure; report each breach per case and in total."""
     import datetime as dt
@@ -343,21 +360,32 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
             end = dt.date.fromisoformat(until)
         except ValueError:
             raise InputError("--until", None, until, "is not a real date (YYYY-MM-DD)") from None
-    result = audit_log(events, load_procedure(procedure), end)
+    loaded = load_procedure(procedure)
+    result = audit_log(events, loaded, end, _load_standards(standards, loaded))
     if as_json:
         print_json(result.to_json())
         return
     data = result.to_json()
-    console.print(f"{data['cases']} cases, {data['events']} events; {data['cases_with_breaches']} cases with breaches")
+    checked = f" against the procedure and {data['standards']}" if data["standards"] else " against the procedure"
+    console.print(f"{data['cases']} cases, {data['events']} events checked{checked}: "
+                  f"{data['cases_with_breaches']} cases with breaches, {data['cases_with_advice_not_followed']} "
+                  "with advice (should) not followed")
+    if data["local_standard_breaches"]:
+        console.print(f"  of the breaches, {data['local_standard_breaches']} are of a local standard, not of the procedure")
     for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
         console.print(f"  {count:6}  {kind}")
     for case, found in list(data["breaches"].items())[:50]:
         console.print(f"[bold]{case}[/]")
         for breach in found:
-            console.print(f"  {breach['date']} [red]{breach['kind']}[/] {breach['item']}: {breach['message']} "
+            label = "local standard " if breach["basis"] == "local_standard" else ""
+            console.print(f"  {breach['date']} [red]{label}{breach['kind']}[/] {breach['item']}: {breach['message']} "
                           f"({', '.join(breach['citations'])})", highlight=False)
     if len(data["breaches"]) > 50:
         console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
+    if data["advice_totals"]:
+        console.print("advice not followed (the documents say 'should'; not breaches):")
+        for kind, count in sorted(data["advice_totals"].items(), key=lambda item: -item[1]):
+            console.print(f"  {count:6}  {kind}")
 
 
 @app.command()

@@ -7,7 +7,7 @@ import base64
 import datetime as dt
 from html import escape
 
-from model.sources import sections
+from model.sources import heading_of, sections
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45}
@@ -26,8 +26,7 @@ def _image(png: bytes, alt: str) -> str:
 
 
 def _cites(refs) -> str:
-    known = sections()
-    return "<br>".join(f"{escape(r)} <span class=muted>{escape(known[r].heading) if r in known else ''}</span>" for r in refs)
+    return "<br>".join(f"{escape(r)} <span class=muted>{escape(heading_of(r) or '')}</span>" for r in refs)
 
 
 def findings_section(report) -> str:

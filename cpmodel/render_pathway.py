@@ -11,15 +11,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from model.sources import sections  # noqa: E402
+from model.sources import heading_of, sections  # noqa: E402
 
 
 def _cite(citations) -> str:
-    known = sections()
-    return "; ".join(f"{c} \u201c{known[c].heading}\u201d" if c in known else c for c in citations)
+    return "; ".join(f"{c} \u201c{heading_of(c)}\u201d" if heading_of(c) else c for c in citations)
 
 
-def print_pathway(console: Console, procedure, pathway, reports, end) -> None:
+_STRENGTH_WORD = {"must": "required", "should": "expected (should)", "consider": "to consider", "may": "may"}
+
+
+def print_pathway(console: Console, procedure, pathway, reports, end, end_advice=()) -> None:
     console.print(f"[bold]{escape(pathway.name)}[/]\n{escape(pathway.description)}\n")
     previous_obliged: set[str] = set()
     for report in reports:
@@ -38,20 +40,30 @@ def print_pathway(console: Console, procedure, pathway, reports, end) -> None:
         obliged = {e["rule"] for e in report.obliged}
         for entry in report.obliged:
             if entry["rule"] not in previous_obliged:
-                console.print(f"    [blue]now required:[/] {escape(entry['description'])} ({entry['role']}; {entry['citation']})")
+                word = _STRENGTH_WORD.get(entry.get("strength"), "required")
+                console.print(f"    [blue]now {word}:[/] {escape(entry['description'])} ({entry['role'] or 'nobody named'}; {entry['citation']})")
         previous_obliged = obliged
         for deadline in report.deadlines_set:
             holidays = f" (skipping {', '.join(deadline['holidays_in_window'])})" if deadline["holidays_in_window"] else ""
-            console.print(f"    [yellow]deadline:[/] {deadline['event'].replace('_', ' ')} by {deadline['due']} "
-                          f"({deadline['period']}; {deadline['deadline']}, {deadline['citation']}){escape(holidays)}")
+            kind = {"should": "expected", "consider": "to consider", "may": "possible"}.get(deadline.get("strength"), "deadline")
+            standard = f"; local standard: {deadline['standard_source']}" if deadline.get("standard_source") else ""
+            console.print(f"    [yellow]{kind}:[/] {deadline['event'].replace('_', ' ')} by {deadline['due']} "
+                          f"({deadline['period']}; {deadline['deadline']}, {deadline['citation']}{escape(standard)}){escape(holidays)}")
         for met in report.deadlines_met:
             console.print(f"    [green]met:[/] {met}")
         for breach in report.breaches:
-            console.print(f"    [bold red]BREACH[/] {breach.kind}: {escape(breach.message)} ({', '.join(breach.citations)})")
+            label = "BREACH of a local standard" if breach.basis == "local_standard" else "BREACH"
+            console.print(f"    [bold red]{label}[/] {breach.kind}: {escape(breach.message)} ({', '.join(breach.citations)})")
+        for advice in report.advice:
+            console.print(f"    [yellow]advice not followed[/] {advice.kind}: {escape(advice.message)} ({', '.join(advice.citations)})")
     for breach in end:
-        console.print(f"[bold red]BREACH at the end[/] {breach.kind}: {escape(breach.message)}")
+        label = "BREACH of a local standard at the end" if breach.basis == "local_standard" else "BREACH at the end"
+        console.print(f"[bold red]{label}[/] {breach.kind}: {escape(breach.message)}")
+    for advice in end_advice:
+        console.print(f"[yellow]advice not followed at the end[/] {advice.kind}: {escape(advice.message)}")
     total = sum(len(r.breaches) for r in reports) + len(end)
-    console.print(f"\n{len(reports)} steps; {total} breach(es).")
+    advised = sum(len(r.advice) for r in reports) + len(end_advice)
+    console.print(f"\n{len(reports)} steps; {total} breach(es); {advised} piece(s) of advice not followed.")
 
 
 def timeline_png(pathway, reports, end) -> bytes:
