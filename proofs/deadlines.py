@@ -368,7 +368,7 @@ def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None =
                     part = downstream(group, entry)
                     if propagate(part, tables, entry) is None:
                         core = minimal_clash(part, tables, entry)
-                        if clash is None or len(core) < len(clash[1]):
+                        if clash is None or (len(core), len(part)) < (len(clash[1]), len(clash[3])):
                             clash = (start, core, entry, part)
         if clash:
             findings.append(_clash_finding(procedure, encoder, tables_by_start, *clash))
@@ -384,8 +384,8 @@ def _clash_finding(procedure, encoder, tables_by_start, start, core, entry, part
 
     tables = tables_by_start[start]
     bounds = [b for b in part if b.deadline is None or b.deadline in core]
-    low, high, event = narrow(bounds, tables, entry)
-    earliest, latest = tables.date(low[event]), tables.date(high[event])
+    event, earliest_day, latest_day = clash_window(bounds, core, tables, entry)
+    earliest, latest = tables.date(earliest_day), tables.date(latest_day)
     limits = [applicability(procedure, encoder, "deadline", procedure.deadlines[d]) for d in core]
     conditional = [c for parts in limits for name, c in parts.items()
                    if name == "scope" or not z3.is_true(z3.simplify(c))]
@@ -401,6 +401,24 @@ def _clash_finding(procedure, encoder, tables_by_start, start, core, entry, part
                 f"{event!r} may come no earlier than {earliest.isoformat()} ({earliest:%A %d %B %Y}) but must "
                 f"come by {latest.isoformat()} ({latest:%A %d %B %Y}) (smallest clashing set: {', '.join(core)})",
         citations=citations_of(procedure, *core))
+
+
+def clash_window(bounds: list[Bound], core: list[str], tables: CalendarTables, entry: str) -> tuple[str, int, int]:
+    """The event and the two days that show a clash: with every other deadline of the smallest
+    clashing set met, one deadline needs the event earlier than the others allow, or later than
+    they allow. (Falls back to the window that bounds propagation emptied.)"""
+    for deadline in reversed(core):
+        low, high, failed = narrow([b for b in bounds if b.deadline != deadline], tables, entry)
+        if failed:
+            continue
+        for bound in (b for b in bounds if b.deadline == deadline):
+            x, y = bound.earlier, bound.later
+            if bound.kind == "within" and low[y] > tables.shift(high[x], bound.period):
+                return y, low[y], tables.shift(high[x], bound.period)
+            if bound.kind == "after" and tables.shift(low[x], bound.period) > high[y]:
+                return y, tables.shift(low[x], bound.period), high[y]
+    low, high, failed = narrow(bounds, tables, entry)
+    return failed, low[failed], high[failed]
 
 
 def _facts(case: dict) -> str:

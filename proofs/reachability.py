@@ -1,14 +1,15 @@
 """Unreachable by guard: a state the graph reaches, but no path whose guards can all hold does.
 
 Symbolic reachability over the facts along paths. A case's facts may change at every step (its
-circumstances change), but at each step they satisfy the invariants and what the current state
-assumes, and a way out is taken only where its guard holds. So a transition can be taken when
-Z3 finds a case meeting the invariants, its source state's assumption and its guard, and the
-target's assumption can hold afterwards. At a decision left to a person's judgement (v2
-`judgement: true`), every way out is open whatever the facts. A state reached only through
-steps that can never be taken is reported once where its branch is entered, with the path
-from the start to the closed door, the reasons it is closed (the smallest unsat core, in words)
-and the states behind it.
+circumstances change, and the step's own event changes them: a plan made puts the child on a
+plan), but at every moment they meet the invariants and what the current state assumes. A way
+out is taken where its guard holds, judged, as the pathway walker judges it, on the situation
+at the step: the guard must be able to hold together with the state being left (the situation
+before the event) or with the state entered (the situation the event brings about). A decision
+left to a person's judgement (`judgement: true`) has no gap or overlap, but its ways out keep
+their guards, as the walker keeps them. A state reached only through steps that can never be taken is reported once where its
+branch is entered, with the path from the start to the closed door, the reasons it is closed
+(the smallest unsat core, in words) and the states behind it.
 """
 from __future__ import annotations
 
@@ -24,24 +25,32 @@ from proofs.vacuity import reason_in_words
 KIND = "unreachable_by_guard"
 
 
-def is_judgement(state) -> bool:
-    return bool(getattr(state, "judgement", False))
 
 
-def step_parts(procedure: Procedure, encoder: FactEncoder, transition) -> dict:
-    """What must hold, in one case, for the step to be taken (named, for explanations)."""
-    parts = {f"state:{transition.source}": encoder.encode(procedure.condition("state", transition.source))}
-    if not is_judgement(procedure.states[transition.source]):
-        parts["condition"] = encoder.encode(procedure.condition("transition", transition.id))
-    return parts
+def step_options(procedure: Procedure, encoder: FactEncoder, transition) -> list[dict]:
+    """What must hold, in one case, for the step to be taken: before it or after it (named parts)."""
+    guard = encoder.encode(procedure.condition("transition", transition.id))
+    return [{"condition": guard, f"state:{state}": encoder.encode(procedure.condition("state", state))}
+            for state in dict.fromkeys((transition.source, transition.target))]
+
+
+def step_possible(procedure: Procedure, encoder: FactEncoder, transition) -> bool:
+    return any(encoder.satisfiable(*parts.values()) for parts in step_options(procedure, encoder, transition))
+
+
+def step_reasons(procedure: Procedure, encoder: FactEncoder, transition) -> list[str]:
+    """Why a step can never be taken: the smallest reasons, before and after it, merged."""
+    reasons: list[str] = []
+    for parts in step_options(procedure, encoder, transition):
+        for label in encoder.explain(parts):
+            if label not in reasons:
+                reasons.append(label)
+    return sorted(reasons)
 
 
 def open_steps(procedure: Procedure, encoder: FactEncoder) -> set[str]:
     """The transitions some case can take."""
-    arrival = {s.id: encoder.satisfiable(encoder.encode(procedure.condition("state", s.id)))
-               for s in procedure.spec.states}
-    return {t.id for t in procedure.spec.transitions
-            if arrival[t.target] and encoder.satisfiable(*step_parts(procedure, encoder, t).values())}
+    return {t.id for t in procedure.spec.transitions if step_possible(procedure, encoder, t)}
 
 
 def reachable_by_guard(procedure: Procedure, opened: set[str]) -> set[str]:
@@ -67,14 +76,7 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
         branch = sorted(nx.descendants(inside, state))
         reasons, because = {}, []
         for door in doors:
-            if door.id in opened:   # the door opens, but the state itself cannot hold
-                parts = {"condition": encoder.encode(procedure.condition("state", state))}
-                labels = encoder.explain(parts)
-                item = procedure.states[state]
-            else:
-                parts = step_parts(procedure, encoder, door)
-                labels = encoder.explain(parts)
-                item = door
+            labels, item = step_reasons(procedure, encoder, door), door
             reasons[door.id] = labels
             because.append(f"{door.id!r} ({path_in_words(procedure, path_to(procedure, door.source, opened) or [])}"
                            f" -> [{door.event}]) needs: "

@@ -5,7 +5,8 @@ import time
 from dataclasses import dataclass, field
 
 from model.procedure import Procedure
-from proofs import accountability, conflicts, deadlines, gaps, reachability, structure, text_drift, units, vacuity
+from proofs import (accountability, conflicts, deadlines, gaps, interpretations, reachability, structure,
+                    text_drift, timing, transition_conflicts, units, vacuity)
 from proofs.encode import DEFAULT_TIMEOUT_MS, FactEncoder, SolverUndecided
 from proofs.findings import SEVERITIES, Finding
 
@@ -19,6 +20,9 @@ CHECKS = {
     "units": units.check,
     "text_drift": text_drift.check,
     "accountability": accountability.check,
+    "transition_conflicts": transition_conflicts.check,
+    "timing": timing.check,
+    "interpretations": interpretations.check,
 }
 
 

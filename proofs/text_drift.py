@@ -74,8 +74,8 @@ def check(procedure: Procedure, _encoder=None) -> list[Finding]:
                              ("transition", procedure.spec.transitions)):
         for item in collection:
             numbers = stated_numbers(_text(item))
-            if not numbers:
-                continue
+            if not numbers or getattr(item, "interpretation", ""):
+                continue   # a recorded interpretation explains the number the model uses
             for comparison, accepted in thresholds(procedure.condition(kind, item.id), procedure):
                 if not accepted & numbers:
                     findings.append(Finding(

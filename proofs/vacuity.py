@@ -27,15 +27,25 @@ def scope_states(item) -> list[str]:
 
 
 def applicability(procedure: Procedure, encoder: FactEncoder, kind: str, item) -> dict:
-    """The named parts that must all hold for the item to apply (for explanations)."""
+    """The named parts that must all hold for a rule or deadline to apply (for explanations)."""
     parts = {"condition": encoder.encode(procedure.condition(kind, item.id))}
-    if kind == "transition":
-        parts[f"state:{item.source}"] = encoder.encode(procedure.condition("state", item.source))
-    else:
-        states = scope_states(item)
-        if states:
-            parts["scope"] = z3.Or([encoder.encode(procedure.condition("state", s)) for s in states])
+    states = scope_states(item)
+    if states:
+        parts["scope"] = z3.Or([encoder.encode(procedure.condition("state", s)) for s in states])
     return parts
+
+
+def _never(procedure: Procedure, encoder: FactEncoder, kind: str, item) -> list[str] | None:
+    """The reasons an item can never hold, or None if some case meets it."""
+    if kind == "transition":
+        from proofs.reachability import step_possible, step_reasons
+
+        return None if step_possible(procedure, encoder, item) else step_reasons(procedure, encoder, item)
+    if kind == "state":
+        parts = {"condition": encoder.encode(procedure.condition("state", item.id))}
+    else:
+        parts = applicability(procedure, encoder, kind, item)
+    return None if encoder.satisfiable(*parts.values()) else encoder.explain(parts)
 
 
 def reason_in_words(procedure: Procedure, item, label: str) -> str:
@@ -49,7 +59,11 @@ def reason_in_words(procedure: Procedure, item, label: str) -> str:
             f"{procedure.states[s].name!r} assumes `{procedure.states[s].assumes}`" for s in scope_states(item))
     if label.startswith("state:"):
         state = procedure.states[label.split(":", 1)[1]]
-        return f"it leaves {state.name!r}, which assumes `{state.assumes}`"
+        if item is not None and getattr(item, "target", None) == state.id and getattr(item, "source", None) != state.id:
+            return f"it enters {state.name!r}, which assumes `{state.assumes}`"
+        if item is not None and getattr(item, "source", None) == state.id:
+            return f"it leaves {state.name!r}, which assumes `{state.assumes}`"
+        return f"{state.name!r} assumes `{state.assumes}`"
     if label.startswith("invariant:"):
         invariant = procedure.invariants[label.split(":", 1)[1]]
         return f"the invariant \u201c{invariant.text or invariant.when}\u201d ({invariant.citation}; {invariant.id})"
@@ -84,12 +98,9 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
     for kind, item in _items(procedure):
         if kind == "state" and procedure.condition("state", item.id) == Const(True):
             continue
-        parts = applicability(procedure, encoder, kind, item)
-        if kind == "state":
-            parts = {"condition": parts["condition"]}
-        if encoder.satisfiable(*parts.values()):
+        reasons = _never(procedure, encoder, kind, item)
+        if reasons is None:
             continue
-        reasons = encoder.explain(parts)
         because = "; ".join(reason_in_words(procedure, item, r) for r in reasons)
         what = {"rule": "this rule can never apply", "deadline": "this deadline can never apply",
                 "transition": "this way out can never be taken",

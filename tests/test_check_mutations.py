@@ -115,13 +115,13 @@ def test_strict_fails_on_an_unacknowledged_warning(tmp_path):
 @pytest.mark.parametrize("role", [None, ["lead_social_worker", "team_manager"]])
 def test_a_duty_with_no_single_accountable_role_is_unaccountable(tmp_path, role):
     def change(d):
-        deadline = find(d, "deadlines", "first_core_group")
+        deadline = find(d, "deadlines", "second_core_group")
         if role is None:
             deadline.pop("role")
         else:
             deadline["role"] = role
     report, _ = check(tmp_path, change)
-    assert [f.id for f in unacknowledged(report, "unaccountable")] == ["unaccountable:first_core_group"]
+    assert [f.id for f in unacknowledged(report, "unaccountable")] == ["unaccountable:second_core_group"]
 
 
 def test_a_stretch_no_recurrence_covers_is_reported_once_unacknowledged(tmp_path):

@@ -21,14 +21,14 @@ def new(report, kind):
 
 # -- vacuous ------------------------------------------------------------------------------------
 def test_off_by_one_guard_beyond_the_facts_maximum_is_a_vacuous_duty(tmp_path):
-    report, path = check(tmp_path, lambda d: find(d, "deadlines", "two_failed_visits_reported").update(
-        when="failed_visits_in_a_row > 2"))
+    report, path = check(tmp_path, lambda d: find(d, "rules", "failed_visits_reported").update(
+        when="on_plan and failed_visits_in_a_row > 2"))
     [finding] = new(report, "vacuous")
-    assert finding.id == "vacuous:two_failed_visits_reported" and finding.severity == "error"
+    assert finding.id == "vacuous:failed_visits_reported" and finding.severity == "error"
     assert finding.witness["reasons"] == ["condition", "domain:failed_visits_in_a_row"]
     assert "at most 2" in finding.message
-    assert finding.message.startswith("\u201cTwo visits in a row without access are reported at once.\u201d (impl#8.2")
-    assert "impl#8.2" in finding.citations
+    assert finding.message.startswith("\u201cTwo home visits in close succession without access")
+    assert "impl#8.2/1" in finding.citations
     assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 1
 
 
@@ -39,14 +39,21 @@ def test_a_rule_the_invariants_make_impossible_names_the_invariant(tmp_path):
     assert finding.involved == ["child_given_plan"]
     assert finding.witness["reasons"] == ["condition", "invariant:unborn_child_is_not_looked_after"]
     assert "An unborn child has no age and cannot be looked after." in finding.message
-    assert "impl#7.2" in finding.citations
+    assert "impl#7.2/1" in finding.citations
 
 
-def test_a_guard_its_own_state_contradicts_is_vacuous(tmp_path):
-    report, _ = check(tmp_path, lambda d: find(d, "transitions", "child_dies").update(when="not on_plan"))
+def test_a_guard_both_the_state_left_and_the_state_entered_contradict_is_vacuous(tmp_path):
+    report, _ = check(tmp_path, lambda d: find(d, "transitions", "accommodated_under_section_20").update(when="not on_plan"))
     vacuous = {f.id: f for f in new(report, "vacuous")}
-    assert set(vacuous) == {"vacuous:child_dies"}
-    assert vacuous["vacuous:child_dies"].witness["reasons"] == ["condition", "state:plan_in_force"]
+    assert set(vacuous) == {"vacuous:accommodated_under_section_20"}
+    assert vacuous["vacuous:accommodated_under_section_20"].witness["reasons"] == [
+        "condition", "state:looked_after_section_20", "state:plan_in_force"]
+
+
+def test_a_guard_that_describes_the_situation_the_step_brings_about_is_not_vacuous(tmp_path):
+    """A plan ended on the child's death: the guard may speak of the situation after the event."""
+    report, _ = check(tmp_path, lambda d: find(d, "transitions", "child_dies").update(when="died and not on_plan"))
+    assert not new(report, "vacuous") and not new(report, "unreachable_by_guard")
 
 
 # -- unreachable by guard -------------------------------------------------------------------------
@@ -56,7 +63,7 @@ def test_a_branch_the_invariants_close_is_unreachable_by_guard_with_its_path(tmp
     [finding] = new(report, "unreachable_by_guard")
     assert finding.id == "unreachable_by_guard:eighteenth_birthday_review"
     assert finding.witness["branch"] == ["plan_ended_at_18"]
-    assert finding.witness["path_to_door"] == ["enquiry_leads_to_conference", "plan_made"]
+    assert finding.witness["path_to_door"] == ["enquiry_started", "enquiry_leads_to_conference", "plan_made"]
     assert finding.witness["closed_ways_in"]["birthday_review_held"] == [
         "condition", "invariant:unborn_child_is_not_looked_after"]
     assert "Plan ended at 18" in finding.message and "Child protection plan in force" in finding.message
@@ -138,9 +145,9 @@ def test_the_unit_flip_keeps_the_other_plain_day_findings(tmp_path):
 
 
 def test_a_guard_that_disagrees_with_its_text_by_one_is_a_text_drift(tmp_path):
-    report, _ = check(tmp_path, lambda d: find(d, "deadlines", "two_failed_visits_reported").update(
-        when="failed_visits_in_a_row >= 1"))
-    assert [f.id for f in new(report, "text_drift")] == ["text_drift:two_failed_visits_reported"]
+    report, _ = check(tmp_path, lambda d: find(d, "rules", "failed_visits_reported").update(
+        when="on_plan and failed_visits_in_a_row >= 1"))
+    assert [f.id for f in new(report, "text_drift")] == ["text_drift:failed_visits_reported"]
     assert not new(report, "vacuous")
 
 
@@ -152,7 +159,7 @@ def test_a_dead_end_comes_with_the_path_that_reaches_it(tmp_path):
                                  "event": "limbo_entered", "citation": "impl#1"})
     report, _ = check(tmp_path, add)
     [finding] = new(report, "dead_end")
-    assert finding.witness["path"] == ["enquiry_leads_to_conference", "plan_made", "into_limbo"]
+    assert finding.witness["path"] == ["enquiry_started", "enquiry_leads_to_conference", "plan_made", "into_limbo"]
     assert "nothing leads out of it" in finding.message
 
 
@@ -167,3 +174,89 @@ def test_an_unreachable_state_says_where_its_ways_in_come_from(tmp_path):
     found = {f.id: f for f in new(report, "unreachable")}
     assert "no transition leads to it" in found["unreachable:orphan"].message
     assert found["unreachable:orphan_two"].witness["ways_in_from"] == ["orphan"]
+
+
+# -- v2: transitions against rules, interpretations, timing, judgement ---------------------------
+def test_a_step_whose_action_a_rule_forbids_to_its_actor_is_a_transition_conflict(tmp_path):
+    """The graph let a PLO plan be ended by the chair outside a conference."""
+    report, path = check(tmp_path, lambda d: find(d, "transitions", "chair_ends_plan").update(when="true"))
+    [finding] = new(report, "transition_conflict")
+    assert finding.id == "transition_conflict:chair_ends_plan+plo_plan_ends_only_at_review"
+    assert finding.witness["plo"] is True and finding.witness["action"] == "end_plan_outside_conference"
+    assert finding.message.startswith("\u201cUnder the Public Law Outline the double-protection route does not apply")
+    assert "cpp#avoiding-double-protection/6" in finding.citations
+    assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 1
+
+
+def test_a_prohibition_for_another_role_is_no_transition_conflict(tmp_path):
+    def change(d):
+        find(d, "transitions", "chair_ends_plan").update(when="true")
+        find(d, "rules", "plo_plan_ends_only_at_review").update(role="parents")
+    report, _ = check(tmp_path, change)
+    assert not new(report, "transition_conflict")
+
+
+def test_a_duty_no_step_can_perform_is_a_transition_conflict(tmp_path):
+    def change(d):
+        d["rules"].append({"id": "must_end_at_review_under_plo", "strength": "must", "action": "end_plan_at_review_conference",
+                           "role": "conference", "in": ["review_conference"], "when": "on_plan and plo and significant_harm_continuing",
+                           "text": "Under the PLO a review conference ends the plan.", "citation": "cpp#avoiding-double-protection/6"})
+    report, _ = check(tmp_path, change)
+    [finding] = new(report, "transition_conflict")
+    assert finding.involved == ["must_end_at_review_under_plo"]
+    assert finding.witness["significant_harm_continuing"] is True
+    assert "plan_discontinued_at_review" in finding.witness["steps_performing_it"]
+
+
+def test_every_interpretation_the_model_records_is_listed_as_info():
+    procedure = load_procedure()
+    report = run_checks(procedure)
+    listed = {f.involved[0] for f in report.findings if f.kind == "interpretation"}
+    assert listed == {item_id for _, item_id, _ in procedure.items_with_interpretation()}
+    assert all(f.severity == "info" for f in report.findings if f.kind == "interpretation")
+    finding = next(f for f in report.findings if f.id == "interpretation:first_review_conference")
+    assert "Working Together 2023" in finding.message
+
+
+def test_an_interpretation_removed_is_a_finding_gone_in_diff(tmp_path):
+    from model.loader import BUNDLED_PROCEDURE
+    import json
+    revised = write_variant(tmp_path, variant(lambda d: find(d, "deadlines", "first_review_conference").pop("interpretation")))
+    data = json.loads(CliRunner().invoke(app, ["diff", str(BUNDLED_PROCEDURE), str(revised), "--json"]).output)
+    assert "interpretation:first_review_conference" in {f["id"] for f in data["findings_removed"]}
+
+
+def test_a_timing_word_without_a_window_is_vague_timing():
+    report = run_checks(load_procedure())
+    vague = {f.id: f for f in report.findings if f.kind == "vague_timing"}
+    assert vague["vague_timing:childs_plan_meeting_after_discontinuation"].witness["model_period"] == "10 days"
+    assert "'around'" in vague["vague_timing:childs_plan_meeting_after_discontinuation"].message
+    assert vague["vague_timing:difficulty_reported_at_once"].witness["words"] == ["at once"]
+    assert "vague_timing:continuing_support_considered" not in vague   # 'thinks about' is not timing
+
+
+def test_a_duty_after_an_event_with_no_period_or_reason_is_no_timescale(tmp_path):
+    report = run_checks(load_procedure())
+    found = {f.id for f in report.findings if f.kind == "no_timescale"}
+    assert "no_timescale:notify_agencies_when_plan_ends" in found
+    assert "no_timescale:lead_social_worker_named" not in found   # the chair names them at the conference
+    report, _ = check(tmp_path, lambda d: find(d, "rules", "notify_agencies_when_plan_ends").update(
+        interpretation="Read as at the conference that ends the plan."))
+    assert "no_timescale:notify_agencies_when_plan_ends" not in {f.id for f in report.findings}
+
+
+def test_no_gap_or_overlap_is_reported_at_a_judgement_decision(tmp_path):
+    def only_under_plo(d):
+        for transition in d["transitions"]:
+            if transition["from"] == "double_protection_request":
+                transition["when"] = "plo"
+    assert find(variant(lambda d: None), "states", "double_protection_request")["judgement"] is True
+    report, _ = check(tmp_path, only_under_plo)
+    assert not [f for f in report.findings if f.kind in ("gap", "overlap") and "double_protection_request" in f.id]
+
+    def not_judged(d):
+        only_under_plo(d)
+        find(d, "states", "double_protection_request")["judgement"] = False
+    report, _ = check(tmp_path, not_judged)
+    gap = next(f for f in report.findings if f.id == "gap:double_protection_request")
+    assert gap.witness["plo"] is False

@@ -172,16 +172,15 @@ def test_z3_reachability_over_guards_equals_brute_force_enumeration(assumptions,
 
 def brute_force_reachable(procedure, cases):
     """The states a case can reach, by trying every case at every step."""
-    from proofs.reachability import is_judgement, reachable_by_guard
+    from proofs.reachability import reachable_by_guard
 
     def holds(kind, item_id, case):
         return evaluate(procedure.condition(kind, item_id), case)
 
     opened = set()
     for transition in procedure.spec.transitions:
-        arrival = any(holds("state", transition.target, c) for c in cases)
-        judgement = is_judgement(procedure.states[transition.source])
-        if arrival and any(holds("state", transition.source, c) and
-                           (judgement or holds("transition", transition.id, c)) for c in cases):
+        sides = [lambda c, s=state: holds("transition", transition.id, c) and holds("state", s, c)
+                 for state in (transition.source, transition.target)]
+        if any(side(c) for side in sides for c in cases):
             opened.add(transition.id)
     return reachable_by_guard(procedure, opened)
