@@ -42,7 +42,8 @@ def closing_sentence(report: CheckReport, strict: bool = False) -> str:
     else:
         text = "No new problems."
     if warnings:
-        text += f" {_plural(len(warnings), 'warning')} to look at: {', '.join(f.id for f in warnings)}."
+        named = f": {', '.join(f.id for f in warnings)}" if len(warnings) <= 3 else " (listed above)"
+        text += f" {_plural(len(warnings), 'warning')} to look at{named}."
     text += (f" {_plural(known, 'known finding')} {'is' if known == 1 else 'are'} acknowledged; "
              f"{_plural(notes, 'note')}.")
     return text
@@ -51,13 +52,16 @@ def closing_sentence(report: CheckReport, strict: bool = False) -> str:
 def print_report(console: Console, report: CheckReport, strict: bool = False) -> None:
     console.print(f"[bold]{escape(report.procedure_name)}[/] (version {escape(report.procedure_version)}, "
                   f"{escape(report.procedure_file)}): checked in {report.seconds:.2f} s")
-    new = [f for f in report.findings if not f.acknowledged and f.severity in ("error", "warning")]
+    new = [f for f in report.findings if not f.acknowledged and
+           (f.severity == "error" or (strict and f.severity == "warning"))]
+    warnings = [f for f in report.findings if not f.acknowledged and f.severity == "warning" and f not in new]
     notes = [f for f in report.findings if not f.acknowledged and f.severity == "info"]
     known = [f for f in report.findings if f.acknowledged]
-    if new:
-        console.print(f"\n[bold]New problems ({len(new)})[/]")
-        for finding in new:
-            _print_finding(console, finding)
+    for title, group in (("New problems", new), ("Warnings", warnings)):
+        if group:
+            console.print(f"\n[bold]{title} ({len(group)})[/]")
+            for finding in group:
+                _print_finding(console, finding)
     if notes:
         console.print(f"\n[bold]Notes ({len(notes)})[/]")
         for finding in notes:

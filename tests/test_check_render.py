@@ -17,7 +17,11 @@ def test_shipped_model_ends_with_no_new_problems_and_counts():
     report = run_checks(load_procedure())
     known = sum(f.acknowledged for f in report.findings)
     notes = sum(f.severity == "info" and not f.acknowledged for f in report.findings)
-    assert closing_sentence(report) == f"No new problems. {known} known findings are acknowledged; {notes} notes."
+    warnings = sum(f.severity == "warning" and not f.acknowledged for f in report.findings)
+    sentence = closing_sentence(report)
+    assert sentence.startswith("No new problems.")
+    assert sentence.endswith(f"{known} known findings are acknowledged; {notes} notes.")
+    assert (f"{warnings} warning" in sentence) == bool(warnings)
     text = rendered(report)
     assert text.rstrip().endswith(closing_sentence(report))
     assert "New problems" not in text and "Acknowledged (" in text
@@ -28,6 +32,7 @@ def test_new_problems_come_first_and_are_named_in_the_closing_sentence(tmp_path)
     report = run_checks(load_procedure(path))
     text = rendered(report)
     assert text.index("New problems (2)") < text.index("Notes (") < text.index("Acknowledged (")
+    assert text.index("New problems (2)") < text.index("core_group_notes")
     sentence = closing_sentence(report)
     assert sentence.startswith("2 new problems: ")
     assert "text_drift:core_group_notes" in sentence and "unit_inconsistency:core_group_notes" in sentence
