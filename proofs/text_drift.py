@@ -42,15 +42,49 @@ def stated_numbers(text: str) -> set[int]:
     return {_number(m.group(1)) for m in _ANY_NUMBER.finditer(text or "")}
 
 
-def thresholds(condition, procedure: Procedure) -> list[tuple[str, set[int]]]:
-    """For each comparison of a number fact: the numbers a text may state for it."""
-    found = []
-    for atom in atoms(condition):
-        if isinstance(atom, Compare) and procedure.facts[atom.name].type == "int":
-            value = atom.value
-            accepted = {"<": {value, value - 1}, ">": {value, value + 1}}.get(atom.op, {value})
-            found.append((f"{atom.name} {atom.op} {value}", accepted))
-    return found
+_MORE = re.compile(r"\b(more than|over|above|exceeding)\s+$", re.IGNORECASE)
+_FEWER = re.compile(r"\b(fewer than|less than|under|below)\s+$", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
+
+
+def stated_boundaries(text: str, fact: str) -> set[int]:
+    """The first or last value a text says a number fact takes where the item applies ('two
+    visits' -> 2, 'more than two' -> 3, 'under 18' -> 17). Numbers near a word of the fact's name
+    ('age 17', 'two home visits') are preferred over other numbers in the text."""
+    words = [w for w in fact.split("_") if len(w) >= 3]
+    tokens = [(m.start(), m.group(0).lower()) for m in _TOKEN.finditer(text or "")]
+    near, anywhere = set(), set()
+    for match in _ANY_NUMBER.finditer(text or ""):
+        value = _number(match.group(1))
+        before = text[:match.start()]
+        value += 1 if _MORE.search(before) else -1 if _FEWER.search(before) else 0
+        position = next(i for i, (start, _) in enumerate(tokens) if start >= match.start())
+        close = tokens[max(0, position - 4):position + 5]
+        anywhere.add(value)
+        if any(token.startswith(word) for _, token in close for word in words):
+            near.add(value)
+    return near or anywhere
+
+
+def boundary(atom) -> int:
+    """The value at which a comparison starts (or stops) holding: '>= 2' and '> 1' both give 2."""
+    return {">": atom.value + 1, "<": atom.value - 1}.get(atom.op, atom.value)
+
+
+def thresholds(condition, procedure: Procedure) -> list:
+    """Every comparison of a number fact in a condition."""
+    return [atom for atom in atoms(condition)
+            if isinstance(atom, Compare) and procedure.facts[atom.name].type == "int"]
+
+
+def _sources(procedure: Procedure, item) -> list[str]:
+    """Where the documents' number is stated: the recorded interpretation first (the model's own
+    reading), then the item's text, then, for a step, the state it leads to."""
+    sources = [getattr(item, "interpretation", "") or "", _text(item)]
+    if hasattr(item, "target"):
+        target = procedure.states[item.target]
+        sources.append(f"{target.name}. {target.description}")
+    return [s for s in sources if s]
 
 
 def _text(item) -> str:
@@ -73,16 +107,17 @@ def check(procedure: Procedure, _encoder=None) -> list[Finding]:
     for kind, collection in (("rule", procedure.spec.rules), ("deadline", procedure.spec.deadlines),
                              ("transition", procedure.spec.transitions)):
         for item in collection:
-            numbers = stated_numbers(_text(item))
-            if not numbers or getattr(item, "interpretation", ""):
-                continue   # a recorded interpretation explains the number the model uses
-            for comparison, accepted in thresholds(procedure.condition(kind, item.id), procedure):
-                if not accepted & numbers:
-                    findings.append(Finding(
-                        kind=KIND, severity="error", involved=[item.id],
-                        witness={"text_numbers": sorted(numbers), "condition": comparison},
-                        message=f"{words_of(procedure, item.id)}: the text states "
-                                f"{', '.join(map(str, sorted(numbers)))}, but the condition is `{comparison}`; "
-                                "make them agree",
-                        citations=citations_of(procedure, item.id)))
+            for atom in thresholds(procedure.condition(kind, item.id), procedure):
+                stated = next((found for found in (stated_boundaries(text, atom.name) for text in _sources(procedure, item))
+                               if found), set())
+                if not stated or boundary(atom) in stated:
+                    continue
+                comparison = f"{atom.name} {atom.op} {atom.value}"
+                findings.append(Finding(
+                    kind=KIND, severity="error", involved=[item.id],
+                    witness={"stated": sorted(stated), "condition": comparison, "applies_from": boundary(atom)},
+                    message=f"{words_of(procedure, item.id)}: the words give {atom.name} "
+                            f"{' or '.join(map(str, sorted(stated)))}, but the condition `{comparison}` starts at "
+                            f"{boundary(atom)}; make them agree",
+                    citations=citations_of(procedure, item.id)))
     return findings

@@ -260,3 +260,18 @@ def test_no_gap_or_overlap_is_reported_at_a_judgement_decision(tmp_path):
     report, _ = check(tmp_path, not_judged)
     gap = next(f for f in report.findings if f.id == "gap:double_protection_request")
     assert gap.witness["plo"] is False
+
+
+def test_text_drift_reads_the_boundary_a_text_states():
+    from proofs.text_drift import stated_boundaries
+
+    assert stated_boundaries("Two home visits in close succession", "failed_visits_in_a_row") == {2}
+    assert stated_boundaries("more than two visits", "failed_visits_in_a_row") == {3}
+    assert stated_boundaries("a child under 18", "age") == {17}
+    assert stated_boundaries("the model applies this from age 17, around the birthday", "age") == {17}
+
+
+def test_an_off_by_one_in_a_step_is_read_against_the_state_it_leads_to(tmp_path):
+    report, _ = check(tmp_path, lambda d: find(d, "transitions", "plan_ends_at_18").update(when="age == 17"))
+    [drift] = new(report, "text_drift")
+    assert drift.id == "text_drift:plan_ends_at_18" and drift.witness["stated"] == [18]
