@@ -97,7 +97,8 @@ def check(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
 def diff(old: Path = typer.Argument(..., help="The procedure before the revision."),
          new: Path = typer.Argument(..., help="The revised procedure."),
          as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON.")):
-    """What a revision changes: findings added and removed; rules, transitions, deadlines changed."""
+    """What a revision changes: findings added, changed and gone; rules, transitions, deadlines changed.
+    Exit 1 when the revision adds an unacknowledged error."""
     from cpmodel.render_findings import print_diff
     from model import load_procedure
     from proofs import run_checks
@@ -109,6 +110,7 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
         print_json(result.to_json())
     else:
         print_diff(console, result)
+    raise typer.Exit(1 if result.adds_errors else 0)
 
 
 @app.command()

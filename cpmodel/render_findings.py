@@ -1,4 +1,5 @@
-"""Findings and diffs as text a policy writer reads: grouped by severity, citations quoted."""
+"""Findings and diffs as text a policy writer reads: new problems first, known ones listed briefly,
+and one plain closing sentence."""
 from __future__ import annotations
 
 from rich.console import Console
@@ -14,31 +15,82 @@ def _witness(witness: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in witness.items()) if witness else "(every fact at its default)"
 
 
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _print_finding(console: Console, finding) -> None:
+    data = finding.to_json()
+    style = STYLE[finding.severity]
+    console.print(f"  [{style}]{finding.severity}[/] {escape(finding.kind)}  [dim]{escape(finding.id)}[/]")
+    console.print(f"    {escape(finding.message)}", soft_wrap=False)
+    if finding.witness:
+        console.print(f"    [dim]witness:[/] {escape(_witness(finding.witness))}")
+    for citation in data["citations"]:
+        console.print(f"    [dim]cites {escape(citation['ref'])}: \u201c{escape(citation['heading'] or '')}\u201d[/]")
+
+
+def closing_sentence(report: CheckReport, strict: bool = False) -> str:
+    """'No new problems. 8 known findings are acknowledged; 7 notes.' or '2 new problems: a, b.'"""
+    problems = [f for f in report.findings if not f.acknowledged and
+                (f.severity == "error" or (strict and f.severity == "warning"))]
+    warnings = [f for f in report.findings if not f.acknowledged and f.severity == "warning" and f not in problems]
+    known = sum(f.acknowledged for f in report.findings)
+    notes = sum(f.severity == "info" for f in report.findings if not f.acknowledged)
+    if problems:
+        text = f"{_plural(len(problems), 'new problem')}: {', '.join(f.id for f in problems)}."
+    else:
+        text = "No new problems."
+    if warnings:
+        named = f": {', '.join(f.id for f in warnings)}" if len(warnings) <= 3 else " (listed above)"
+        text += f" {_plural(len(warnings), 'warning')} to look at{named}."
+    text += (f" {_plural(known, 'known finding')} {'is' if known == 1 else 'are'} acknowledged; "
+             f"{_plural(notes, 'note')}.")
+    return text
+
+
 def print_report(console: Console, report: CheckReport, strict: bool = False) -> None:
     console.print(f"[bold]{escape(report.procedure_name)}[/] (version {escape(report.procedure_version)}, "
                   f"{escape(report.procedure_file)}): checked in {report.seconds:.2f} s")
-    for severity in ("error", "warning", "info"):
-        group = [f for f in report.findings if f.severity == severity]
-        if not group:
-            continue
-        console.print(f"\n[{STYLE[severity]}]{severity.upper()}S ({len(group)})[/]")
-        for finding in group:
-            data = finding.to_json()
-            mark = " [dim](acknowledged)[/]" if finding.acknowledged else ""
-            console.print(f"  [{STYLE[severity]}]{escape(finding.id)}[/]{mark}")
-            console.print(f"    {escape(finding.message)}")
-            if finding.witness:
-                console.print(f"    witness: {escape(_witness(finding.witness))}")
-            for citation in data["citations"]:
-                console.print(f"    cites {escape(citation['ref'])}: \u201c{escape(citation['heading'] or '')}\u201d")
-            if finding.acknowledged:
-                reason = " ".join(finding.acknowledgement["reason"].split())
-                console.print(f"    [dim]acknowledged by {escape(finding.acknowledgement['by'])} on "
-                              f"{finding.acknowledgement['date']}: {escape(reason)}[/]")
-    counts = report.counts()
-    verdict = "[bold red]NOT CONSISTENT[/]" if report.failed(strict) else "[bold green]CONSISTENT[/]"
-    console.print(f"\n{verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} "
-                  f"info; {counts['acknowledged']} acknowledged")
+    new = [f for f in report.findings if not f.acknowledged and
+           (f.severity == "error" or (strict and f.severity == "warning"))]
+    warnings = [f for f in report.findings if not f.acknowledged and f.severity == "warning" and f not in new]
+    notes = [f for f in report.findings if not f.acknowledged and f.severity == "info"]
+    known = [f for f in report.findings if f.acknowledged]
+    for title, group in (("New problems", new), ("Warnings", warnings)):
+        if group:
+            console.print(f"\n[bold]{title} ({len(group)})[/]")
+            for finding in group:
+                _print_finding(console, finding)
+    if notes:
+        console.print(f"\n[bold]Notes ({len(notes)})[/]")
+        for finding in notes:
+            console.print(f"  [cyan]{escape(finding.kind)}[/] [dim]{escape(finding.id)}[/]: {escape(finding.message)}")
+    if known:
+        console.print(f"\n[bold]Acknowledged ({len(known)})[/]")
+        for finding in known:
+            reason = " ".join(finding.acknowledgement["reason"].split())
+            console.print(f"  [dim]{escape(finding.id)}[/] ({finding.severity}): {escape(reason)}")
+    verdict = "bold red" if report.failed(strict) else "bold green"
+    console.print(f"\n[{verdict}]{escape(closing_sentence(report, strict))}[/]")
+
+
+def diff_sentence(result: ProcedureDiff) -> str:
+    if result.empty:
+        return "No differences."
+    added = [f for f in result.findings_added if f["severity"] in ("error", "warning") and not f["acknowledged"]]
+    parts = []
+    if result.new_errors:
+        parts.append(f"The revision adds {_plural(len(result.new_errors), 'new problem')}: "
+                     f"{', '.join(result.new_errors)}.")
+    else:
+        parts.append("The revision adds no new errors.")
+    warnings = [f["id"] for f in added if f["severity"] == "warning"]
+    if warnings:
+        parts.append(f"{_plural(len(warnings), 'new warning')}: {', '.join(warnings)}.")
+    parts.append(f"{_plural(len(result.findings_changed), 'finding')} changed, "
+                 f"{len(result.findings_removed)} gone; {_plural(len(result.changes), 'change')} to the model.")
+    return " ".join(parts)
 
 
 def print_diff(console: Console, result: ProcedureDiff) -> None:
@@ -46,17 +98,23 @@ def print_diff(console: Console, result: ProcedureDiff) -> None:
     if result.empty:
         console.print("no differences")
         return
-    for title, findings in (("Findings added", result.findings_added), ("Findings removed", result.findings_removed)):
+    serious = [f for f in result.findings_added if f["severity"] != "info"]
+    notes = [f for f in result.findings_added if f["severity"] == "info"]
+    for title, findings in (("New findings", serious), ("New notes", notes), ("Findings gone", result.findings_removed)):
         if findings:
             console.print(f"\n[bold]{title} ({len(findings)})[/]")
             for finding in findings:
-                console.print(f"  [{STYLE[finding['severity']]}]{finding['severity']}[/] {escape(finding['id'])}: "
-                              f"{escape(finding['message'])}")
+                mark = " (acknowledged)" if finding["acknowledged"] else ""
+                console.print(f"  [{STYLE[finding['severity']]}]{finding['severity']}{mark}[/] {escape(finding['kind'])} "
+                              f"[dim]{escape(finding['id'])}[/]: {escape(finding['message'])}")
     if result.findings_changed:
         console.print(f"\n[bold]Findings changed ({len(result.findings_changed)})[/]")
         for change in result.findings_changed:
             console.print(f"  {escape(change['text'])}")
+            console.print(f"    [dim]now:[/] {escape(change['message'])}")
     if result.changes:
         console.print(f"\n[bold]Model changes ({len(result.changes)})[/]")
         for change in result.changes:
             console.print(f"  {change['change']:8} {escape(change['text'])}")
+    style = "bold red" if result.adds_errors else "bold green"
+    console.print(f"\n[{style}]{escape(diff_sentence(result))}[/]")

@@ -8,7 +8,7 @@ import networkx as nx
 from model.conditions import facts_named
 from model.procedure import Procedure
 from proofs.encode import FactEncoder
-from proofs.findings import Finding, citations_of
+from proofs.findings import Finding, citations_of, words_of
 
 KIND = "conflict"
 
@@ -28,8 +28,8 @@ def override_cycles(procedure: Procedure) -> list[Finding]:
     for cycle in nx.simple_cycles(precedence(procedure)):
         findings.append(Finding(
             kind="override_cycle", severity="error", involved=sorted(cycle),
-            message=f"rules override each other in a circle ({' -> '.join(cycle + cycle[:1])}): "
-                    "no rule can take precedence",
+            message=f"{' and '.join(words_of(procedure, r) for r in cycle)}: these rules override each other "
+                    f"in a circle ({' -> '.join(cycle + cycle[:1])}), so no rule can take precedence",
             citations=citations_of(procedure, *cycle)))
     return findings
 
@@ -43,7 +43,7 @@ def clashing_pairs(procedure: Procedure):
         modalities = {first.modality, second.modality}
         if first.action == second.action:
             if "forbidden" in modalities and modalities != {"forbidden"}:
-                yield first, second, f"one {_verb(first)} and the other {_verb(second)} {first.action!r}"
+                yield first, second, f"{first.id!r} {_verb(first)} and {second.id!r} {_verb(second)} {first.action!r}"
         elif (first.action, second.action) in excludes and "forbidden" not in modalities \
                 and "obliged" in modalities:
             yield first, second, (f"{first.id!r} {_verb(first)} {first.action!r} and {second.id!r} "
@@ -57,7 +57,7 @@ def _verb(rule) -> str:
 def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
     order = precedence(procedure)
     findings = override_cycles(procedure)
-    for first, second, why in clashing_pairs(procedure):
+    for first, second, clash in clashing_pairs(procedure):
         conditions = [procedure.condition("rule", r.id) for r in (first, second)]
         outcome = encoder.search(*map(encoder.encode, conditions),
                                  show=facts_named(conditions[0]) | facts_named(conditions[1]))
@@ -68,15 +68,30 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
             winner, loser = first, second
         elif nx.has_path(order, second.id, first.id) and not nx.has_path(order, first.id, second.id):
             winner, loser = second, first
+        quoted = f"{words_of(procedure, first.id)} and {words_of(procedure, second.id)}"
+        case = _case_text(outcome.witness)
         if winner:
+            chain = nx.shortest_path(order, winner.id, loser.id)
+            why = (f"{winner.id!r} declares that it overrides {loser.id!r}" if len(chain) == 2 else
+                   "of the chain of overrides " + " -> ".join(repr(r) for r in chain))
+            outcome_words = {"obliged": "required", "permitted": "allowed", "forbidden": "forbidden"}[winner.modality]
             findings.append(Finding(
-                kind=KIND, severity="info", involved=[first.id, second.id], witness=outcome.witness,
-                message=f"resolved conflict: {why}; {winner.id!r} overrides {loser.id!r}, "
-                        f"so in a case like the witness {winner.modality} wins",
+                kind=KIND, severity="info", involved=[first.id, second.id],
+                witness=outcome.witness | {"winner": winner.id, "overridden": loser.id,
+                                           "outcome": f"{winner.action} {outcome_words}"},
+                message=f"{quoted}: resolved conflict in a case like {case}: {clash}. {winner.id!r} wins, "
+                        f"because {why}; so {winner.action!r} is {outcome_words} there",
                 citations=citations_of(procedure, first.id, second.id)))
         else:
             findings.append(Finding(
                 kind=KIND, severity="error", involved=[first.id, second.id], witness=outcome.witness,
-                message=f"conflict: {why}, in the case shown, and neither rule overrides the other",
+                message=f"{quoted}: conflict in a case like {case}: {clash}, and neither rule overrides "
+                        "the other (say which wins with `overrides`, or narrow one rule's `when`)",
                 citations=citations_of(procedure, first.id, second.id)))
     return findings
+
+
+def _case_text(witness: dict) -> str:
+    if not witness:
+        return "every fact at its default"
+    return ", ".join(f"{k}={'true' if v is True else 'false' if v is False else v}" for k, v in witness.items())

@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
 import z3
 
 from model.calendar import WorkingCalendar
+from model.conditions import Const
 from model.procedure import EventRef, Procedure
 from model.schema import Period
 from proofs.encode import SolverUndecided
-from proofs.findings import Finding, citations_of
+from proofs.findings import Finding, citations_of, words_of
 
 # Start dates the deadlines are tried from: the Friday before Christmas, the week before Easter,
 # an ordinary June Monday and the week before the August bank holiday.
 DEFAULT_STARTS = (dt.date(2026, 12, 18), dt.date(2027, 3, 22), dt.date(2027, 6, 14), dt.date(2027, 8, 20))
 HORIZON_DAYS = 800
 RECURRENCES_UNROLLED = 2
+MAX_CONDITIONAL = 10   # conditional deadlines on one pathway split into cases; more are taken together
 
 
 @dataclass(frozen=True)
@@ -249,11 +252,17 @@ def _root(bounds: list[Bound]) -> str:
 
 
 def propagate(bounds: list[Bound], tables: CalendarTables, root: str) -> dict[str, int] | None:
+    low, _high, _failed = narrow(bounds, tables, root)
+    return None if _failed else low
+
+
+def narrow(bounds: list[Bound], tables: CalendarTables, root: str):
     """Decide a pathway exactly: the earliest date of every event, or None if no schedule exists.
 
     Every bound is monotone (a later anchor never gives an earlier due date), so narrowing each
     event's [earliest, latest] window until nothing changes is complete: if no window empties,
     taking every event at its earliest date meets every bound (checked by Z3 in the tests).
+    Returns (earliest, latest, the event whose window emptied or None).
     """
     names = {n for b in bounds for n in (b.earlier, b.later)}
     low = {n: 0 for n in names}
@@ -276,8 +285,8 @@ def propagate(bounds: list[Bound], tables: CalendarTables, root: str) -> dict[st
                 elif side == "high" and value < high[name]:
                     high[name], changed = value, True
                 if low[name] > high[name]:
-                    return None
-    return low
+                    return low, high, name
+    return low, high, None
 
 
 def _entries(bounds: list[Bound]) -> list[str]:
@@ -302,41 +311,118 @@ def minimal_clash(bounds: list[Bound], tables: CalendarTables, root: str) -> lis
     return needed
 
 
-def check(procedure: Procedure, _encoder=None, calendar: WorkingCalendar | None = None,
+def case_classes(procedure: Procedure, encoder, group: list[Bound]) -> list[set[str]]:
+    """The sets of deadlines that can apply together in one case.
+
+    A deadline applies only in the cases its `when` (and its scope, `in:`) allows; two deadlines
+    for cases that can never overlap never clash. Feasibility is monotone (fewer deadlines are
+    easier to meet), so the maximal sets that some case allows are enough.
+    """
+    from proofs.vacuity import applicability
+
+    ids = sorted({b.deadline for b in group if b.deadline})
+    conditional, always = [], []
+    for deadline_id in ids:
+        deadline = procedure.deadlines[deadline_id]
+        parts = applicability(procedure, encoder, "deadline", deadline)
+        if len(parts) == 1 and procedure.condition("deadline", deadline_id) == Const(True):
+            always.append(deadline_id)
+        else:
+            conditional.append((deadline_id, list(parts.values())))
+    if not conditional or len(conditional) > MAX_CONDITIONAL:  # too many to split: taken together
+        return [set(ids)]
+    found: list[set[str]] = []
+    for size in range(len(conditional), -1, -1):
+        for chosen in itertools.combinations(conditional, size):
+            names = {d for d, _ in chosen}
+            if any(names <= earlier for earlier in found):
+                continue
+            if encoder.satisfiable(*(c for _, parts in chosen for c in parts)):
+                found.append(names)
+    return [set(always) | names for names in found]
+
+
+def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None = None,
           starts=DEFAULT_STARTS, timeout_ms: int = 10_000) -> list[Finding]:
+    from proofs.encode import FactEncoder
+
+    encoder = encoder or FactEncoder(procedure, timeout_ms)
     calendar = calendar or WorkingCalendar()
     findings: list[Finding] = []
     groups = pathways(timeline_bounds(procedure))
     horizon = max((horizon_for(g) for g in groups), default=0)
     tables_by_start = {start: CalendarTables(calendar, start, horizon) for start in starts}
-    for group in groups:
-        root = _root(group)
+    for whole_group in groups:
+        root = _root(whole_group)
         tightest, clash = None, None
-        for start in starts:
-            tables = tables_by_start[start]
-            schedule = propagate(group, tables, root)
-            if schedule is not None:
-                slack = _tightest_slack(group, tables, schedule)
-                if slack and (tightest is None or slack[0] < tightest[0]):
-                    tightest = slack
-            for entry in _entries(group):
-                part = downstream(group, entry)
-                if propagate(part, tables, entry) is None:
-                    core = minimal_clash(part, tables, entry)
-                    if clash is None or len(core) < len(clash[1]):
-                        clash = (start, core, entry)
+        for applying in case_classes(procedure, encoder, whole_group):
+            group = [b for b in whole_group if b.deadline is None or b.deadline in applying]
+            for start in starts:
+                tables = tables_by_start[start]
+                schedule = propagate(group, tables, root)
+                if schedule is not None:
+                    slack = _tightest_slack(group, tables, schedule)
+                    if slack and (tightest is None or slack[0] < tightest[0]):
+                        tightest = slack
+                for entry in _entries(group):
+                    part = downstream(group, entry)
+                    if propagate(part, tables, entry) is None:
+                        core = minimal_clash(part, tables, entry)
+                        if clash is None or (len(core), len(part)) < (len(clash[1]), len(clash[3])):
+                            clash = (start, core, entry, part)
         if clash:
-            start, core, entry = clash
-            findings.append(Finding(
-                kind="infeasible_deadline", severity="error", involved=core,
-                witness={"pathway_start": entry, "start_date": start.isoformat(), "clashing_deadlines": core},
-                message=f"the deadlines {', '.join(core)} cannot all be met together when {entry!r} "
-                        f"happens on {start.isoformat()} (smallest clashing set)",
-                citations=citations_of(procedure, *core)))
+            findings.append(_clash_finding(procedure, encoder, tables_by_start, *clash))
         elif tightest:
             findings.append(tightest[1](procedure, root))
     findings.extend(coverage_gaps(procedure, tables_by_start[starts[0]], groups, timeout_ms))
     return findings
+
+
+def _clash_finding(procedure, encoder, tables_by_start, start, core, entry, part) -> Finding:
+    """Name the dates: the event whose earliest allowed date is after its latest allowed date."""
+    from proofs.vacuity import applicability
+
+    tables = tables_by_start[start]
+    bounds = [b for b in part if b.deadline is None or b.deadline in core]
+    event, earliest_day, latest_day = clash_window(bounds, core, tables, entry)
+    earliest, latest = tables.date(earliest_day), tables.date(latest_day)
+    limits = [applicability(procedure, encoder, "deadline", procedure.deadlines[d]) for d in core]
+    conditional = [c for parts in limits for name, c in parts.items()
+                   if name == "scope" or not z3.is_true(z3.simplify(c))]
+    case = encoder.search(*conditional).witness if conditional else {}
+    quoted = " and ".join(words_of(procedure, d) for d in core)
+    when = f" in a case like {_facts(case)}" if case else ""
+    return Finding(
+        kind="infeasible_deadline", severity="error", involved=core,
+        witness={"pathway_start": entry, "start_date": start.isoformat(), "clashing_deadlines": core,
+                 "event": event, "earliest_date": earliest.isoformat(), "latest_date": latest.isoformat(),
+                 "case": case},
+        message=f"{quoted} cannot all be met: when {entry!r} happens on {start.isoformat()}{when}, "
+                f"{event!r} may come no earlier than {earliest.isoformat()} ({earliest:%A %d %B %Y}) but must "
+                f"come by {latest.isoformat()} ({latest:%A %d %B %Y}) (smallest clashing set: {', '.join(core)})",
+        citations=citations_of(procedure, *core))
+
+
+def clash_window(bounds: list[Bound], core: list[str], tables: CalendarTables, entry: str) -> tuple[str, int, int]:
+    """The event and the two days that show a clash: with every other deadline of the smallest
+    clashing set met, one deadline needs the event earlier than the others allow, or later than
+    they allow. (Falls back to the window that bounds propagation emptied.)"""
+    for deadline in reversed(core):
+        low, high, failed = narrow([b for b in bounds if b.deadline != deadline], tables, entry)
+        if failed:
+            continue
+        for bound in (b for b in bounds if b.deadline == deadline):
+            x, y = bound.earlier, bound.later
+            if bound.kind == "within" and low[y] > tables.shift(high[x], bound.period):
+                return y, low[y], tables.shift(high[x], bound.period)
+            if bound.kind == "after" and tables.shift(low[x], bound.period) > high[y]:
+                return y, tables.shift(low[x], bound.period), high[y]
+    low, high, failed = narrow(bounds, tables, entry)
+    return failed, low[failed], high[failed]
+
+
+def _facts(case: dict) -> str:
+    return ", ".join(f"{k}={'true' if v is True else 'false' if v is False else v}" for k, v in case.items())
 
 
 def _tightest_slack(group, tables, earliest):
@@ -358,9 +444,10 @@ def _tightest_slack(group, tables, earliest):
             witness={"pathway_start": root_name, "start_date": tables.start.isoformat(),
                      "event": bound.later, "earliest_date": tables.date(happens).isoformat(),
                      "due_date": tables.date(due).isoformat(), "slack_days": slack},
-            message=f"all deadlines on the pathway from {root_name!r} can be met; the tightest is "
-                    f"{bound.deadline!r} with {slack} calendar day(s) of slack when every step is taken "
-                    f"as early as allowed (start {tables.start.isoformat()})",
+            message=f"{words_of(procedure, bound.deadline)}: the tightest of the deadlines on the pathway from "
+                    f"{root_name!r}, all of which can be met: {slack} calendar day(s) of slack when every step is "
+                    f"taken as early as allowed ({bound.later!r} on {tables.date(happens).isoformat()}, due "
+                    f"{tables.date(due).isoformat()}; start {tables.start.isoformat()})",
             citations=citations_of(procedure, bound.deadline))
     return slack, finding
 
@@ -407,7 +494,8 @@ def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_
                 kind="uncovered_stretch", severity="warning", involved=[last_deadline, recurrence.id],
                 witness={last: tables.date(last_day).isoformat(), str(anchor): tables.date(anchor_day).isoformat(),
                          "uncovered_days": anchor_day - last_day},
-                message=f"nothing says how often {event.event!r} must happen between {last!r} "
+                message=f"{words_of(procedure, last_deadline)} and {words_of(procedure, recurrence.id)}: "
+                        f"nothing says how often {event.event!r} must happen between {last!r} "
                         f"({last_deadline}) and {str(anchor)!r}, where {recurrence.id!r} starts: "
                         f"the gap can be {anchor_day - last_day} days, longer than its interval of {recurrence.every}",
                 citations=citations_of(procedure, last_deadline, recurrence.id)))

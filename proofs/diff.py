@@ -18,6 +18,11 @@ class ProcedureDiff:
     findings_removed: list[dict] = field(default_factory=list)
     findings_changed: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
+    new_errors: list[str] = field(default_factory=list)   # unacknowledged errors the revision adds
+
+    @property
+    def adds_errors(self) -> bool:
+        return bool(self.new_errors)
 
     @property
     def empty(self) -> bool:
@@ -26,7 +31,8 @@ class ProcedureDiff:
     def to_json(self) -> dict:
         return {"schema_version": 1, "old": self.old, "new": self.new,
                 "findings_added": self.findings_added, "findings_removed": self.findings_removed,
-                "findings_changed": self.findings_changed, "changes": self.changes}
+                "findings_changed": self.findings_changed, "changes": self.changes,
+                "new_errors": self.new_errors}
 
 
 def _describe(value) -> str:
@@ -48,12 +54,11 @@ def diff_procedures(old: Procedure, new: Procedure, old_report: CheckReport, new
     result.findings_added = [after[i].to_json() for i in after if i not in before]
     result.findings_removed = [before[i].to_json() for i in before if i not in after]
     for finding_id in before.keys() & after.keys():
-        was, now = before[finding_id], after[finding_id]
-        status = lambda f: f"{f.severity}{' (acknowledged)' if f.acknowledged else ''}"
-        if status(was) != status(now):
-            result.findings_changed.append({"id": finding_id, "old": status(was), "new": status(now),
-                                            "message": now.message,
-                                            "text": f"{finding_id}: {status(was)} -> {status(now)}"})
+        change = _finding_change(before[finding_id], after[finding_id])
+        if change:
+            result.findings_changed.append(change)
+    result.new_errors = sorted(f.id for f in new_report.findings
+                               if f.fails and not (f.id in before and before[f.id].fails))
     result.findings_changed.sort(key=lambda c: c["id"])
     for collection in COLLECTIONS:
         old_items, new_items = _items(old, collection), _items(new, collection)
@@ -82,3 +87,31 @@ def _label(kind: str, item_id: str, key: str) -> str:
     if kind == "deadline" and key in _PERIOD_FIELDS:
         return f"{name} ({'interval' if key == 'every' else key.replace('_', ' ')})"
     return f"{kind} {name}: {key}"
+
+
+def _status(finding) -> str:
+    return f"{finding.severity}{' (acknowledged)' if finding.acknowledged else ''}"
+
+
+def _finding_change(was, now) -> dict | None:
+    """How a finding the two revisions share has changed, in words (None if it has not)."""
+    parts = []
+    if _status(was) != _status(now):
+        parts.append(f"{_status(was)} -> {_status(now)}")
+    if was.witness.get("winner") != now.witness.get("winner"):
+        parts.append(f"the winner changed: {was.witness.get('winner') or 'no rule'} won "
+                     f"({was.witness.get('outcome') or 'unresolved'}), now {now.witness.get('winner') or 'no rule'} "
+                     f"wins ({now.witness.get('outcome') or 'unresolved'})")
+    witness_changed = {k for k in was.witness.keys() | now.witness.keys()
+                       if k not in ("winner", "overridden", "outcome") and was.witness.get(k) != now.witness.get(k)}
+    if witness_changed:
+        parts.append("witness: " + "; ".join(f"{k}: {_describe(was.witness.get(k))} -> {_describe(now.witness.get(k))}"
+                                             for k in sorted(witness_changed)))
+    if was.message != now.message and not parts:
+        parts.append("message changed")
+    if not parts:
+        return None
+    return {"id": now.id, "kind": now.kind, "old": _status(was), "new": _status(now),
+            "old_message": was.message, "message": now.message,
+            "old_witness": was.witness, "witness": now.witness,
+            "text": f"{now.id}: " + "; ".join(parts)}

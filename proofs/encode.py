@@ -33,6 +33,7 @@ class FactEncoder:
         self.timeout_ms = timeout_ms
         self.variables = {}
         self.domain = []
+        self.domain_of = {}     # fact id -> its bounds, for explanations
         for fact in procedure.spec.facts:
             if fact.type == "bool":
                 variable = z3.Bool(fact.id)
@@ -41,8 +42,11 @@ class FactEncoder:
                 upper = len(fact.values) - 1 if fact.type == "enum" else fact.max
                 lower = 0 if fact.type == "enum" else fact.min
                 self.domain.append(z3.And(variable >= lower, variable <= upper))
+                self.domain_of[fact.id] = self.domain[-1]
             self.variables[fact.id] = variable
         self.invariants = [self.encode(c) for c in procedure.invariant_conditions()]
+        self.invariant_of = {i.id: self.encode(procedure.condition("invariant", i.id))
+                             for i in procedure.spec.invariants}
 
     def _value(self, name: str, value):
         fact = self.procedure.facts[name]
@@ -96,6 +100,61 @@ class FactEncoder:
             optimizer.add_soft(self.variables[fact.id] == quiet)
         model = optimizer.model() if optimizer.check() == z3.sat else solver.model()
         return Outcome(True, self.case_from(model, set(show)))
+
+    def satisfiable(self, *constraints) -> bool:
+        """Can the constraints hold in some case meeting the domains and invariants?"""
+        if getattr(self, "_incremental", None) is None:  # one solver, domains and invariants once
+            self._incremental = z3.Solver()
+            self._incremental.set("timeout", self.timeout_ms)
+            self._incremental.add(*self.domain, *self.invariants)
+        solver = self._incremental
+        solver.push()
+        try:
+            solver.add(*constraints)
+            answer = solver.check()
+        finally:
+            solver.pop()
+        if answer == z3.unknown:
+            raise SolverUndecided(self._incremental.reason_unknown())
+        return answer == z3.sat
+
+    def explain(self, named: dict[str, object]) -> list[str]:
+        """Why the named constraints cannot hold together: the smallest set of reasons.
+
+        Reasons are the named constraints themselves, 'invariant:<id>' and 'domain:<fact>'. Z3's
+        unsat core is shrunk by deletion (one at a time), so no reason can be left out.
+        """
+        reasons = dict(named)
+        reasons.update({f"invariant:{k}": v for k, v in self.invariant_of.items()})
+        reasons.update({f"domain:{k}": v for k, v in self.domain_of.items()})
+
+        def unsat(labels) -> bool:
+            solver = z3.Solver()
+            solver.set("timeout", self.timeout_ms)
+            solver.add(*(reasons[label] for label in labels))
+            answer = solver.check()
+            if answer == z3.unknown:
+                raise SolverUndecided(solver.reason_unknown())
+            return answer == z3.unsat
+
+        solver = z3.Solver()
+        solver.set("timeout", self.timeout_ms)
+        markers = {}
+        for label, constraint in reasons.items():
+            marker = z3.Bool(f"reason::{label}")
+            markers[str(marker)] = label
+            solver.assert_and_track(constraint, marker)
+        answer = solver.check()
+        if answer != z3.unsat:
+            if answer == z3.unknown:
+                raise SolverUndecided(solver.reason_unknown())
+            return []
+        core = sorted(markers[str(m)] for m in solver.unsat_core())
+        for label in list(core):
+            trial = [c for c in core if c != label]
+            if trial and unsat(trial):
+                core = trial
+        return core
 
     def case_from(self, model, show: set[str] = frozenset()) -> dict:
         """The witness: the facts that differ from their quiet value, and those asked for."""

@@ -62,3 +62,35 @@ def citations_of(procedure: Procedure, *item_ids: str) -> list[str]:
                         found.append(citation)
                 break
     return found
+
+
+def item_of(procedure: Procedure, item_id: str):
+    """The rule, deadline, transition, state or invariant with this id (None if there is none)."""
+    for collection in (procedure.rules, procedure.deadlines, procedure.transitions, procedure.states,
+                       procedure.invariants, procedure.roles, procedure.facts, procedure.actions,
+                       getattr(procedure, "parameters", {})):
+        if item_id in collection:
+            return collection[item_id]
+    return None
+
+
+def words_of(procedure: Procedure, item_id: str) -> str:
+    """How a policy writer knows an item: its text in quotation marks and its paragraph.
+
+    Messages lead with this and name the id after it, so a finding reads in the documents' words.
+    """
+    item = item_of(procedure, item_id)
+    if item is None:
+        return repr(item_id)
+    text = (getattr(item, "text", "") or getattr(item, "description", "") or getattr(item, "name", "")).strip()
+    where = ", ".join(split_citations(getattr(item, "citation", "") or ""))
+    if hasattr(item, "source") and hasattr(item, "target"):   # a transition: say where it goes
+        step = (f"the step from {procedure.states[item.source].name!r} to "
+                f"{procedure.states[item.target].name!r} on {item.event!r}")
+        text = f"{step}: {text}" if text else step
+        return f"{text} ({where}; {item_id})"
+    if not text:
+        return f"{item_id!r} ({where})" if where else repr(item_id)
+    if not where:
+        return f"\u201c{text}\u201d ({item_id})"
+    return f"\u201c{text}\u201d ({where}; {item_id})"

@@ -14,8 +14,8 @@ from proofs.findings import Finding, citations_of
 def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
     findings = []
     for state in procedure.spec.states:
-        if state.kind != "decision":
-            continue
+        if state.kind != "decision" or getattr(state, "judgement", False):
+            continue   # a judgement decision: every way out is a valid outcome, whatever the facts
         known = encoder.encode(procedure.condition("state", state.id))
         ways = procedure.outgoing(state.id)
         guards = {t.id: encoder.encode(procedure.condition("transition", t.id)) for t in ways}

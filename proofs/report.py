@@ -5,17 +5,24 @@ import time
 from dataclasses import dataclass, field
 
 from model.procedure import Procedure
-from proofs import accountability, conflicts, deadlines, gaps, structure, units
+from proofs import (accountability, conflicts, deadlines, gaps, interpretations, reachability, structure,
+                    text_drift, timing, transition_conflicts, units, vacuity)
 from proofs.encode import DEFAULT_TIMEOUT_MS, FactEncoder, SolverUndecided
 from proofs.findings import SEVERITIES, Finding
 
 CHECKS = {
     "structure": structure.check,
+    "vacuity": vacuity.check,
+    "reachability": reachability.check,
     "conflicts": conflicts.check,
     "gaps": gaps.check,
     "deadlines": deadlines.check,
     "units": units.check,
+    "text_drift": text_drift.check,
     "accountability": accountability.check,
+    "transition_conflicts": transition_conflicts.check,
+    "timing": timing.check,
+    "interpretations": interpretations.check,
 }
 
 
@@ -69,11 +76,20 @@ def run_checks(procedure: Procedure, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Ch
                        time.perf_counter() - started)
 
 
+# Kinds that were renamed: an acknowledgement written under the old name still applies.
+RENAMED_KINDS = {"ambiguous_unit": "unit_inconsistency"}
+
+
+def _current_name(finding_id: str) -> str:
+    kind, _, rest = finding_id.partition(":")
+    return f"{RENAMED_KINDS[kind]}:{rest}" if kind in RENAMED_KINDS and rest else finding_id
+
+
 def apply_acknowledgements(procedure: Procedure, findings: list[Finding]) -> None:
     """Mark acknowledged findings; an acknowledgement that matches nothing is itself a warning."""
     by_id = {f.id: f for f in findings}
     for index, acknowledgement in enumerate(procedure.spec.acknowledgements):
-        finding = by_id.get(acknowledgement.finding)
+        finding = by_id.get(_current_name(acknowledgement.finding))
         if finding is None:
             findings.append(Finding(
                 kind="stale_acknowledgement", severity="warning", involved=[acknowledgement.finding],

@@ -1,19 +1,46 @@
-"""Unreachable states and dead ends, from the state graph."""
+"""Unreachable states and dead ends, from the state graph, each with the path that shows it."""
 from __future__ import annotations
 
-from model.graph import dead_ends, unreachable_states
+import networkx as nx
+
+from model.graph import dead_ends, state_graph, unreachable_states
 from model.procedure import Procedure
-from proofs.findings import Finding, citations_of
+from proofs.findings import Finding, citations_of, words_of
+from proofs.paths import path_in_words, path_to
 
 
 def check(procedure: Procedure, _encoder=None) -> list[Finding]:
     findings = []
-    for state in unreachable_states(procedure):
-        findings.append(Finding(kind="unreachable", severity="error", involved=[state],
-                                message=f"no case can reach state {state!r} from {procedure.start.id!r}",
-                                citations=citations_of(procedure, state)))
+    unreachable = unreachable_states(procedure)
+    for state in unreachable:
+        sources = sorted({t.source for t in procedure.spec.transitions if t.target == state and t.source != state})
+        if not sources:
+            why = "no transition leads to it"
+        else:
+            why = ("the only ways in come from states that are themselves never reached: "
+                   + ", ".join(repr(procedure.states[s].name) for s in sources))
+        findings.append(Finding(
+            kind="unreachable", severity="error", involved=[state],
+            witness={"ways_in_from": sources, "start": procedure.start.id},
+            message=f"{words_of(procedure, state)}: no case can reach {procedure.states[state].name!r} "
+                    f"from {procedure.start.name!r}: {why}",
+            citations=citations_of(procedure, state)))
+    graph = state_graph(procedure)
+    finals = {s.id for s in procedure.spec.states if s.kind == "final"}
     for state in dead_ends(procedure):
-        findings.append(Finding(kind="dead_end", severity="error", involved=[state],
-                                message=f"state {state!r} is not final, yet a case there can never reach an end",
-                                citations=citations_of(procedure, state)))
+        path = path_to(procedure, state)
+        onward = sorted(nx.descendants(graph, state) - {state})
+        if graph.out_degree(state) == 0:
+            why = "nothing leads out of it"
+        else:
+            why = ("its ways out lead only to " + ", ".join(repr(procedure.states[s].name) for s in onward)
+                   + ", and none of them reaches an end")
+        reached = f"a case gets there by {path_in_words(procedure, path)}" if path is not None \
+            else "(it is not reachable either)"
+        findings.append(Finding(
+            kind="dead_end", severity="error", involved=[state],
+            witness={"path": path or [], "onward": onward, "ends": sorted(finals)},
+            message=f"{words_of(procedure, state)}: {procedure.states[state].name!r} is not final, yet a case "
+                    f"there can never reach an end: {why}; {reached}",
+            citations=citations_of(procedure, state)))
     return findings

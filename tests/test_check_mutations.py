@@ -96,11 +96,19 @@ def test_working_day_deadline_clash_depends_on_the_real_calendar(tmp_path):
     assert not [f for f in christmas if f.kind == "infeasible_deadline"]
 
 
-def test_plain_days_beside_working_days_for_the_same_duty_is_an_ambiguous_unit(tmp_path):
+def test_plain_days_where_the_procedure_counts_working_days_is_a_unit_inconsistency(tmp_path):
     report, path = check(tmp_path, lambda d: find(d, "deadlines", "absent_agencies_answer").update(within="10 days"))
-    assert [f.id for f in unacknowledged(report, "ambiguous_unit")] == ["ambiguous_unit:absent_agencies_answer"]
-    assert not report.failed()
-    assert report.failed(strict=True)
+    assert [f.id for f in unacknowledged(report, "unit_inconsistency")] == ["unit_inconsistency:absent_agencies_answer"]
+    assert report.failed()
+    assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 1
+
+
+def test_strict_fails_on_an_unacknowledged_warning(tmp_path):
+    def change(d):
+        d["acknowledgements"] = [a for a in d["acknowledgements"] if not a["finding"].startswith("uncovered_stretch")]
+    report, path = check(tmp_path, change)
+    assert not report.failed() and report.failed(strict=True)
+    assert CliRunner().invoke(app, ["check", str(path)]).exit_code == 0
     assert CliRunner().invoke(app, ["check", str(path), "--strict"]).exit_code == 1
 
 

@@ -112,3 +112,75 @@ def test_deadline_propagation_agrees_with_z3_on_the_real_calendar(pathway, start
         for b in pathway:
             due = tables.shift(schedule[b.earlier], b.period)
             assert schedule[b.later] >= due if b.kind == "after" else schedule[b.later] <= due
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(conditions, min_size=1, max_size=4), st.one_of(st.none(), conditions))
+def test_z3_vacuous_rules_equal_brute_force_enumeration(whens, invariant):
+    from proofs import vacuity
+
+    procedure = build([("obliged", "act", c) for c in whens], invariant)
+    cases = list(all_cases(procedure))
+    found = {f.involved[0] for f in vacuity.check(procedure, FactEncoder(procedure)) if f.involved[0].startswith("rule_")}
+    expected = {f"rule_{i}" for i in range(len(whens))
+                if not any(evaluate(procedure.condition("rule", f"rule_{i}"), case) for case in cases)}
+    assert found == (expected if cases else set())
+    every_case = [dict(zip((f.id for f in procedure.spec.facts), values))
+                  for values in itertools.product(*(f.domain() for f in procedure.spec.facts))]
+    if not cases:   # contradictory invariants: one finding says so, naming them
+        assert [f.involved for f in vacuity.check(procedure, FactEncoder(procedure))] == [["inv"]]
+        return
+    for finding in vacuity.check(procedure, FactEncoder(procedure)):   # the explanation is needed and minimal
+        if not finding.involved[0].startswith("rule_"):
+            continue
+        holds = lambda case: evaluate(procedure.condition("rule", finding.involved[0]), case)
+        without_invariant = any(holds(case) for case in every_case)
+        assert ("invariant:inv" in finding.witness["reasons"]) == without_invariant
+
+
+def graph_procedure(assumptions, edges):
+    """States s0 (start) .. s4 with random assumptions; edges (source, target, guard) between them."""
+    states = [{"id": f"s{i}", "name": f"S{i}", "kind": "start" if i == 0 else "normal",
+               "assumes": render(a) if i else "true", "citation": "impl#1"} for i, a in enumerate(assumptions)]
+    states.append({"id": "end", "name": "End", "kind": "final", "citation": "impl#1"})
+    data = {"name": "oracle", "version": "1", "roles": [{"id": "chair", "name": "Chair", "citation": "impl#1"}],
+            "facts": FACTS, "invariants": [], "states": states,
+            "transitions": [{"id": f"t{i}", "from": f"s{a}", "to": f"s{b}" if b < len(assumptions) else "end",
+                             "event": f"e{i}", "when": render(g), "exclusive": False, "citation": "impl#1"}
+                            for i, (a, b, g) in enumerate(edges) if a < len(assumptions)]}
+    return procedure_from_document(YamlDocument("<oracle>", data, {(): 1}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(conditions, min_size=5, max_size=5),
+       st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5), conditions), min_size=1, max_size=8))
+def test_z3_reachability_over_guards_equals_brute_force_enumeration(assumptions, edges):
+    from proofs import reachability
+
+    procedure = graph_procedure(assumptions, edges)
+    encoder = FactEncoder(procedure)
+    cases = list(all_cases(procedure))
+    symbolic = reachability.reachable_by_guard(procedure, reachability.open_steps(procedure, encoder))
+    assert symbolic == brute_force_reachable(procedure, cases)
+    from model.graph import reachable
+    reported = {f.involved[0] for f in reachability.check(procedure, encoder)}
+    for state in reported:   # every report is a state the graph reaches and no case does
+        assert state in reachable(procedure) and state not in symbolic
+    for state in reachable(procedure) - symbolic:   # and every such state is reported or behind one
+        assert state in reported or any(state in f.witness["branch"] for f in reachability.check(procedure, encoder))
+
+
+def brute_force_reachable(procedure, cases):
+    """The states a case can reach, by trying every case at every step."""
+    from proofs.reachability import reachable_by_guard
+
+    def holds(kind, item_id, case):
+        return evaluate(procedure.condition(kind, item_id), case)
+
+    opened = set()
+    for transition in procedure.spec.transitions:
+        sides = [lambda c, s=state: holds("transition", transition.id, c) and holds("state", s, c)
+                 for state in (transition.source, transition.target)]
+        if any(side(c) for side in sides for c in cases):
+            opened.add(transition.id)
+    return reachable_by_guard(procedure, opened)

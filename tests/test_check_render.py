@@ -1,0 +1,39 @@
+"""The terminal output of `check`: new problems first, known ones briefly, one plain sentence."""
+from rich.console import Console
+
+from cpmodel.render_findings import closing_sentence, print_report
+from helpers import find, variant, write_variant
+from model.loader import load_procedure
+from proofs import run_checks
+
+
+def rendered(report) -> str:
+    console = Console(record=True, width=200)
+    print_report(console, report)
+    return console.export_text()
+
+
+def test_shipped_model_ends_with_no_new_problems_and_counts():
+    report = run_checks(load_procedure())
+    known = sum(f.acknowledged for f in report.findings)
+    notes = sum(f.severity == "info" and not f.acknowledged for f in report.findings)
+    warnings = sum(f.severity == "warning" and not f.acknowledged for f in report.findings)
+    sentence = closing_sentence(report)
+    assert sentence.startswith("No new problems.")
+    assert sentence.endswith(f"{known} known findings are acknowledged; {notes} notes.")
+    assert (f"{warnings} warning" in sentence) == bool(warnings)
+    text = rendered(report)
+    assert text.rstrip().endswith(closing_sentence(report))
+    assert "New problems" not in text and "Acknowledged (" in text
+
+
+def test_new_problems_come_first_and_are_named_in_the_closing_sentence(tmp_path):
+    path = write_variant(tmp_path, variant(lambda d: find(d, "deadlines", "core_group_notes").update(within="5 days")))
+    report = run_checks(load_procedure(path))
+    text = rendered(report)
+    assert text.index("New problems (2)") < text.index("Notes (") < text.index("Acknowledged (")
+    assert text.index("New problems (2)") < text.index("core_group_notes")
+    sentence = closing_sentence(report)
+    assert sentence.startswith("2 new problems: ")
+    assert "text_drift:core_group_notes" in sentence and "unit_inconsistency:core_group_notes" in sentence
+    assert "CONSISTENT" not in text
