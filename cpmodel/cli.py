@@ -1,5 +1,6 @@
 """The `cpmodel` command. Exit codes: 0 fine, 1 the check found errors or a target was missed,
-2 bad input or usage (a message naming file, line and field; never a traceback)."""
+2 bad input or usage (a message naming file, line and field; never a traceback), 3 an internal
+error (a bug: one line of apology, the traceback saved to a file)."""
 from __future__ import annotations
 
 import functools
@@ -10,27 +11,76 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from model.errors import InputError
+from model.errors import InputError, InputErrors
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Formal model and simulation of the procedure for Child Protection Plans in England.")
-console = Console()
-errors = Console(stderr=True)
+# User data (state names, case ids, file names) is printed as it is: no markup, no emoji codes
+# (":100:" in "file:100:" is an emoji code), no highlighting.
+console = Console(highlight=False, emoji=False)
+errors = Console(stderr=True, highlight=False, emoji=False)
+INTERNAL_ERROR = 3
 
 ProcedureOption = typer.Option(None, "--procedure", "-p", help="Procedure YAML (default: the bundled model).")
 
 
+def print_error(text: str) -> None:
+    """One line per problem, printed as plain text (never read as Rich markup)."""
+    from rich.text import Text
+    for line in str(text).splitlines() or [""]:
+        errors.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True)
+
+
 def user_errors(command):
-    """Turn InputError into a one-line message and exit code 2."""
+    """Bad input -> its located lines and exit 2; a bug -> an apology, a saved traceback, exit 3.
+
+    A crash must never exit 1, the code that means "the check found something"."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except InputError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+        except (InputError, InputErrors) as error:
+            print_error(str(error))
             raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the one place a bug is turned into exit 3
+            if _is_user_fault(error):
+                print_error(_user_fault_message(error))
+                raise typer.Exit(2) from None
+            saved = save_traceback(error)
+            print_error(f"internal error in cpmodel ({type(error).__name__}); this is a bug, not a fault "
+                        f"in your input; details saved to {saved}")
+            raise typer.Exit(INTERNAL_ERROR) from None
     return wrapper
+
+
+def _is_user_fault(error: Exception) -> bool:
+    """Failures of the user's disk, not of cpmodel: a full disk, a folder we may not write to."""
+    import errno
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS,
+                                                          errno.EDQUOT, errno.ENAMETOOLONG, errno.EPERM)
+
+
+def _user_fault_message(error: OSError) -> str:
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}cannot write here ({error.strerror}); choose another place with --out"
+
+
+def save_traceback(error: BaseException) -> str:
+    """Write the traceback to a new file in the temporary folder and return its path."""
+    import tempfile
+    import traceback
+    try:
+        handle, path = tempfile.mkstemp(prefix="cpmodel-crash-", suffix=".txt")
+        with open(handle, "w", encoding="utf-8") as stream:
+            stream.write("cpmodel " + " ".join(sys.argv[1:]) + "\n\n")
+            stream.write("".join(traceback.format_exception(error)))
+        return path
+    except OSError:
+        return "(nowhere: the temporary folder is not writable)"
 
 
 def print_json(data) -> None:
@@ -350,10 +400,10 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
     for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
         console.print(f"  {count:6}  {kind}")
     for case, found in list(data["breaches"].items())[:50]:
-        console.print(f"[bold]{case}[/]")
+        console.print(f"[bold]{escape(case)}[/]")
         for breach in found:
-            console.print(f"  {breach['date']} [red]{breach['kind']}[/] {breach['item']}: {breach['message']} "
-                          f"({', '.join(breach['citations'])})", highlight=False)
+            console.print(f"  {breach['date']} [red]{breach['kind']}[/] {escape(breach['item'])}: "
+                          f"{escape(breach['message'])} ({', '.join(breach['citations'])})")
     if len(data["breaches"]) > 50:
         console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
 

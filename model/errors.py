@@ -23,6 +23,24 @@ class InputError(Exception):
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
 
 
+class InputErrors(Exception):
+    """Several problems in one input, reported together (sorted by line), exit code 2."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0, e.field))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def shorten(value, limit: int = 60) -> str:
+    """A user's value, quoted and cut short, for a message that must stay on one line."""
+    text = repr(value) if not isinstance(value, str) else repr(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[:limit - 4] + "...'"
+
+
 def display_path(path: Path | str) -> str:
     """A path as the user would recognise it: relative to the working directory when possible."""
     path = Path(path)

@@ -10,6 +10,7 @@ from model.conditions import Compare, ConditionSyntaxError, Fact, atoms, parse
 from model.procedure import EventRef, Procedure, roles_of
 from model.schema import ProcedureFile
 from model.sources import sections, split_citations
+from model.errors import InputErrors, shorten
 from model.yaml_source import YamlDocument, read_yaml
 
 BUNDLED_PROCEDURE = Path(__file__).with_name("procedure.yaml")
@@ -31,12 +32,31 @@ def procedure_from_document(document: YamlDocument) -> Procedure:
 
 
 def validate_model(model, document: YamlDocument):
-    """Pydantic validation, its first error turned into a sentence with a line number."""
+    """Pydantic validation, every error turned into a sentence with a line number (all at once)."""
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise document.error(first["loc"], _pydantic_message(first)) from None
+        found = {}
+        for item in error.errors():
+            path = located_path(document.data, item["loc"])
+            found.setdefault(path, document.error(path, _pydantic_message(item)))
+        raise InputErrors(list(found.values())) from None
+
+
+def located_path(data, loc) -> tuple:
+    """The part of a pydantic location that exists in the file (drops union member names)."""
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            if isinstance(node, dict) and isinstance(part, str) and not path[-1:] == [part]:
+                path.append(part)
+            break
+        path.append(part)
+    return tuple(path)
 
 
 def _pydantic_message(error: dict) -> str:
@@ -53,11 +73,11 @@ def _pydantic_message(error: dict) -> str:
     if kind == "less_than_equal" and "number" in [str(part) for part in error["loc"]]:
         return f"a period of {error['input']} is longer than any procedure timescale (at most {error['ctx']['le']})"
     if kind == "string_pattern_mismatch":
-        return (f"{error['input']!r} is not a valid id: use lower case letters, digits and "
+        return (f"{shorten(error['input'])} is not a valid id: use lower case letters, digits and "
                 "underscores, starting with a letter")
     value = error.get("input")
     if isinstance(value, (str, int, float)) and str(value) not in message:
-        message = f"{message} (got {value!r})"
+        message = f"{message} (got {shorten(value)})"
     return message
 
 
