@@ -90,16 +90,18 @@ def print_json(data) -> None:
 @app.command()
 @user_errors
 def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
-          out: Path = typer.Option(Path("graph"), "--out", help="Folder for the drawings (a new one if it has files).")):
+          out: Optional[Path] = typer.Option(None, "--out", help="A new (or empty) folder for the drawings "
+                                             "(default: a new folder under graph/).")):
     """Draw the procedure's state graph: PNG, DOT, GraphML and Mermaid."""
-    from cpmodel.atomic import new_run_folder
+    from cpmodel.atomic import run_folder
     from cpmodel.draw_graph import write_all
     from model import load_procedure
     from model.graph import dead_ends, unreachable_states
 
     loaded = load_procedure(procedure)
-    folder = new_run_folder(out, "graph")
-    for path in write_all(loaded, folder):
+    with run_folder(out, "graph", default_base="graph") as folder:
+        written = write_all(loaded, folder)
+    for path in written:
         console.print(f"wrote {path}")
     for state in unreachable_states(loaded):
         errors.print(f"warning: state {state!r} cannot be reached from the start")
@@ -172,7 +174,7 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
     from rich.progress import Progress
 
-    from cpmodel.atomic import new_run_folder
+    from cpmodel.atomic import discard_or_mark, new_run_folder
     from cpmodel.simulation_report import manifest, write_run
     from model import load_procedure
     from sim.runner import replication_seeds, run_replications
@@ -184,13 +186,18 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
     seeds = replication_seeds(plan.seed, plan.replications)
-    with Progress(console=errors, transient=True, disable=as_json) as progress:
-        bar = progress.add_task(f"{plan.name}: replications", total=len(seeds))
-        results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
-    summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
-               "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
-    folder = new_run_folder(out, "simulate")
-    write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    existed = out is not None and out.is_dir()
+    folder = new_run_folder(out, "simulate")          # claimed before the work: a clash is exit 2 now
+    try:
+        with Progress(console=errors, transient=True, disable=as_json) as progress:
+            bar = progress.add_task(f"{escape(plan.name)}: replications", total=len(seeds))
+            results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
+        summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
+                   "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+        write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    except BaseException as error:
+        discard_or_mark(folder, existed, error)
+        raise
     if as_json:
         print_json(summary | {"run_folder": str(folder)})
         return
@@ -247,13 +254,14 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
           resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
           as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
-    from cpmodel.atomic import new_run_folder, write_bytes, write_text
+    from cpmodel.atomic import discard_or_mark, new_run_folder, write_bytes, write_text
     from cpmodel.staffing_report import staffing_csv, staffing_plot
     from model import load_procedure
     from sim.duties import duty_rules
     from sim.scenario import BUNDLED_SCENARIO, load_scenario
     from sim.staffing import ROLE_POOLS, SavedReplications, StaffingSearch
 
+    _check_scheduler(scheduler)
     if role not in ROLE_POOLS:
         raise InputError("--role", None, role, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
     loaded = load_procedure(procedure)
@@ -265,18 +273,20 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
                "role": role, "range": [low, high], "replications": replications,
                "max_replications": max_replications, "survey": survey, "seed": plan.seed}
+    if resume is not None and out is not None:
+        raise InputError("--out", None, "--out", "give either --out (a new run) or --resume (an old one), not both")
+    existed = out is not None and out.is_dir()
     if resume is not None:
-        saved_request = resume / "request.json"
-        if not saved_request.exists():
-            raise InputError(str(resume), None, "--resume", "not a staffing run folder (no request.json)")
-        if json.loads(saved_request.read_text()) != request:
-            raise InputError(str(saved_request), None, "--resume", "the run was started with other arguments "
-                             "or another scenario; resume with the same ones")
-        folder = resume
+        folder = _resumable(resume, request)
     else:
         folder = new_run_folder(out, "staff")
         write_text(folder / "request.json", json.dumps(request, sort_keys=True))
-    executor, client = _executor(workers, scheduler)
+    try:
+        executor, client = _executor(workers, scheduler)
+    except BaseException as error:
+        if resume is None:
+            discard_or_mark(folder, existed, error)
+        raise
     try:
         with console.status("searching", spinner="dots") as status:
             search = StaffingSearch(loaded, plan, pool, targets, low, high, replications, max_replications,
@@ -284,6 +294,10 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                                     progress=lambda message: status.update(message) if not as_json else None)
             search.survey(survey)
             chosen = search.run()
+    except BaseException as error:
+        if resume is None:       # replications already saved are kept for --resume, marked failed
+            discard_or_mark(folder, existed, error, keep_on_failure=_has_replications)
+        raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True)
@@ -308,13 +322,46 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     raise typer.Exit(0 if chosen is not None else 1)
 
 
+def _check_scheduler(address: Optional[str]) -> None:
+    """A Dask address is tcp://HOST:PORT (or tls://, ws://...); refuse anything else before work."""
+    import re
+    if address is not None and not re.fullmatch(r"(tcp|tls|ws|wss|inproc|ucx)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}/?", address):
+        raise InputError("--scheduler", None, "--scheduler", f"{address[:60]!r} is not a scheduler address; "
+                         "write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+
+
+def _resumable(resume: Path, request: dict) -> Path:
+    """A staffing run folder started with this very request, or exit 2 saying why not."""
+    from model.errors import display_path
+    saved_request = resume / "request.json"
+    if not resume.is_dir():
+        raise InputError(display_path(resume), None, "--resume", "no such run folder")
+    if not saved_request.is_file():
+        raise InputError(display_path(resume), None, "--resume", "not a staffing run folder (no request.json)")
+    try:
+        saved = json.loads(saved_request.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise InputError(display_path(saved_request), None, "--resume", "is damaged (not readable JSON); "
+                         "start a new run with --out") from None
+    if saved != request:
+        raise InputError(display_path(saved_request), None, "--resume", "the run was started with other arguments "
+                         "or another scenario; resume with the same ones")
+    (resume / "FAILED.json").unlink(missing_ok=True)
+    return resume
+
+
+def _has_replications(folder: Path) -> bool:
+    saved = folder / "replications"
+    return saved.is_dir() and any(saved.iterdir())
+
+
 def _executor(workers: int, scheduler: Optional[str]):
     """One code path for local processes and a Dask cluster: a concurrent.futures executor."""
     if scheduler:
         from distributed import Client
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError, TypeError) as error:
             raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({error})") from None
         return client.get_executor(), client
     if workers > 1:
@@ -345,14 +392,17 @@ def _print_staffing(answer: dict, folder) -> None:
 def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
             list_all: bool = typer.Option(False, "--list", help="List the bundled pathways."),
             procedure: Optional[Path] = ProcedureOption,
-            png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file."),
+            png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file (a new file)."),
+            force: bool = typer.Option(False, "--force", help="Replace the --png file if it exists."),
             as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
+    from cpmodel.atomic import check_new_file
     from cpmodel.render_pathway import print_pathway, timeline_png
     from model import load_procedure
     from model.history import walk_history
     from model.pathways import load_pathway, pathway_names
 
+    check_new_file(png, force, "--png")
     loaded = load_procedure(procedure)
     if list_all or name is None:
         for item in pathway_names():
@@ -363,7 +413,7 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
     reports, end = walk_history(loaded, steps, pathway_file.until, start=pathway_file.start, facts=pathway_file.facts)
     if png is not None:
         from cpmodel.atomic import write_bytes
-        write_bytes(png, timeline_png(pathway_file, reports, end))
+        write_bytes(png, timeline_png(pathway_file, reports, end), replace=force)
     if as_json:
         print_json({"schema_version": 1, "pathway": name, "name": pathway_file.name,
                     "description": pathway_file.description, "steps": [r.to_json() for r in reports],
@@ -414,7 +464,8 @@ def report(procedure: Optional[Path] = ProcedureOption,
            scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate (default: county)."),
            replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
            no_simulation: bool = typer.Option(False, "--no-simulation", help="Leave the simulation out."),
-           out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file; never overwritten).")):
+           out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file)."),
+           force: bool = typer.Option(False, "--force", help="Replace the --out file if it exists.")):
     """Write one self-contained HTML report: graph, check, pathways and simulation."""
     from cpmodel.atomic import write_text
     from cpmodel.draw_graph import render_png
@@ -426,8 +477,8 @@ def report(procedure: Optional[Path] = ProcedureOption,
     from model.pathways import load_pathway, pathway_names
     from proofs import run_checks
 
-    if out.exists():
-        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    from cpmodel.atomic import check_new_file
+    check_new_file(out, force, "--out")
     loaded = load_procedure(procedure)
     index = ProcedureIndex(loaded)
     walked = []
@@ -450,7 +501,7 @@ def report(procedure: Optional[Path] = ProcedureOption,
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
         plots = {"compliance": plot_compliance(summary), "workload": plot_workload(results), "lateness": plot_lateness(results)}
     html = build_report(loaded, run_checks(loaded), render_png(loaded), walked, summary, plots)
-    write_text(out, html)
+    write_text(out, html, replace=force)
     console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB)")
 
 

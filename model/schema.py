@@ -15,12 +15,14 @@ _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
 
 def real_date(value) -> dt.date:
     """A date from YAML text, or a sentence saying why it is not one (2027-02-30 does not exist)."""
+    from model.calendar import check_input_date   # here, not above: the calendar needs Period
     if isinstance(value, dt.date):
-        return value
+        return check_input_date(value)
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+        raise ValueError(f"{str(value)[:40]!r} is not a real date (YYYY-MM-DD)") from None
+    return check_input_date(day)
 
 
 class Strict(BaseModel):
