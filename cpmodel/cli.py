@@ -326,7 +326,7 @@ def _check_scheduler(address: Optional[str]) -> None:
     """A Dask address is tcp://HOST:PORT (or tls://, ws://...); refuse anything else before work."""
     import re
     if address is not None and not re.fullmatch(r"(tcp|tls|ws|wss|inproc|ucx)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}/?", address):
-        raise InputError("--scheduler", None, "--scheduler", f"{address[:60]!r} is not a scheduler address; "
+        raise InputError("--scheduler", None, "", f"{address[:60]!r} is not a scheduler address; "
                          "write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
 
 
@@ -437,10 +437,15 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
 
     end = None
     if until:
+        from model.calendar import check_input_date
         try:
             end = dt.date.fromisoformat(until)
         except ValueError:
-            raise InputError("--until", None, until, "is not a real date (YYYY-MM-DD)") from None
+            raise InputError("--until", None, "", f"{until[:40]!r} is not a real date (YYYY-MM-DD)") from None
+        try:
+            check_input_date(end)
+        except ValueError as error:
+            raise InputError("--until", None, "", str(error)) from None
     result = audit_log(events, load_procedure(procedure), end)
     if as_json:
         print_json(result.to_json())
