@@ -221,6 +221,26 @@ class _CrossReferences:
                     self.fail(("deadlines", index, field),
                               f"unknown event {reference.event!r}{suggestion(reference.event, events)}"
                               "; events are what transitions record")
+                if reference.occurrence is not None and not 1 <= reference.occurrence <= 1000:
+                    self.fail(("deadlines", index, field), f"occurrence #{reference.occurrence} is not "
+                              "between 1 and 1000")
+            self._not_self_anchored(index, deadline)
+
+    def _not_self_anchored(self, index, deadline) -> None:
+        """A deadline counted from its own event (or due before it) can never be set or missed;
+        the simulation would drop it without a word."""
+        event = EventRef.parse(deadline.event)
+        for field in ("anchor", "before"):
+            other = EventRef.parse(getattr(deadline, field)) if getattr(deadline, field) else None
+            if other is None or other.event != event.event:
+                continue
+            later = (field == "anchor" and event.occurrence is not None and other.occurrence is not None
+                     and other.occurrence < event.occurrence)
+            if not later and not (field == "anchor" and event.occurrence is None and other.occurrence is not None):
+                self.fail(("deadlines", index, field),
+                          f"{deadline.event!r} is {'counted from' if field == 'anchor' else 'due before'} "
+                          f"{getattr(deadline, field)!r}, itself or a later occurrence of it; count it from "
+                          "an earlier event (e.g. 'core_group#2' from 'core_group#1')")
 
     def _citations(self) -> None:
         known = sections()

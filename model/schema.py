@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Unit = Literal["working_days", "days", "weeks", "months", "visits"]
 UNITS = ("working_days", "days", "weeks", "months", "visits")
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
+MOST_MONTHS = 240          # 20 years: a child's whole childhood
+MOST_INT_VALUES = 1000     # an int fact's min..max; its domain is listed and searched
 _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
 
 
@@ -50,6 +52,14 @@ class Period(Strict):
             return {"number": int(match.group(1)), "unit": match.group(2)}
         return value
 
+    @model_validator(mode="after")
+    def _months_in_range(self) -> "Period":
+        # 1000 months would be 83 years: past the working-day calendar from any start date.
+        if self.unit == "months" and self.number > MOST_MONTHS:
+            raise ValueError(f"a period of {self.number} months is longer than any procedure timescale "
+                             f"(at most {MOST_MONTHS} months)")
+        return self
+
     def __str__(self) -> str:
         return f"{self.number} {self.unit.replace('_', ' ')}"
 
@@ -81,9 +91,30 @@ class FactDefinition(Strict):
                 raise ValueError("an int fact needs bounds 'min' and 'max'")
             if self.min > self.max:
                 raise ValueError(f"min {self.min} is above max {self.max}")
+            if self.max - self.min + 1 > MOST_INT_VALUES:
+                raise ValueError(f"an int fact may take at most {MOST_INT_VALUES} values; {self.min}..{self.max} "
+                                 f"is {self.max - self.min + 1} (facts count small things, such as an age 0..18)")
         elif self.min is not None or self.max is not None:
             raise ValueError("'min' and 'max' are only for int facts")
+        if self.values is not None:
+            repeated = sorted({v for v in self.values if self.values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"value {repeated[0]!r} is listed twice in 'values'")
+        self._default_fits()
         return self
+
+    def _default_fits(self) -> None:
+        """A default outside the fact's values would be a case that cannot exist."""
+        value = self.default
+        if value is None:
+            return
+        if self.type == "bool" and not isinstance(value, bool):
+            raise ValueError(f"default {value!r} is not true or false")
+        if self.type == "int" and (isinstance(value, bool) or not isinstance(value, int)
+                                   or not self.min <= value <= self.max):
+            raise ValueError(f"default {value!r} is not a whole number in {self.min}..{self.max}")
+        if self.type == "enum" and value not in self.values:
+            raise ValueError(f"default {value!r} is not one of the values ({', '.join(self.values)})")
 
     def domain(self) -> list:
         """Every value this fact can take, in order (the first is its quiet default)."""
