@@ -447,10 +447,10 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
         except ValueError as error:
             raise InputError("--until", None, "", str(error)) from None
     result = audit_log(events, load_procedure(procedure), end)
-    if as_json:
-        print_json(result.to_json())
-        return
     data = result.to_json()
+    if as_json:
+        print_json(data)
+        raise typer.Exit(1 if data["cases_with_breaches"] else 0)
     console.print(f"{data['cases']} cases, {data['events']} events; {data['cases_with_breaches']} cases with breaches")
     for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
         console.print(f"  {count:6}  {kind}")
@@ -461,6 +461,7 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
                           f"{escape(breach['message'])} ({', '.join(breach['citations'])})")
     if len(data["breaches"]) > 50:
         console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
+    raise typer.Exit(1 if data["cases_with_breaches"] else 0)     # 1: breaches found, as check's findings
 
 
 @app.command()

@@ -153,12 +153,12 @@ _OPERATOR = re.compile(r"\b(and|or|not|implies)\b")
 
 def _within_limits(text: str) -> None:
     """Refuse, before parsing, a condition too big for every consumer (evaluator, Z3, renderer)."""
-    if len(text) > MOST_CHARACTERS:
-        raise ConditionSyntaxError(f"the condition is {len(text)} characters long; at most {MOST_CHARACTERS}")
     operators = len(_OPERATOR.findall(text))
     if operators > MOST_OPERATORS:
         raise ConditionSyntaxError(f"the condition has {operators} operators (and, or, not, implies); at most "
                                    f"{MOST_OPERATORS}: split it, or list values with 'fact in {{a, b}}'")
+    if len(text) > MOST_CHARACTERS:
+        raise ConditionSyntaxError(f"the condition is {len(text)} characters long; at most {MOST_CHARACTERS}")
     depth = deepest = 0
     for character in text:
         depth += (character == "(") - (character == ")")

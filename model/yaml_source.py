@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent
+from ruamel.yaml.reader import ReaderError
 
 from model.errors import InputError, display_path
 
@@ -74,6 +75,10 @@ def read_yaml(path: Path | str) -> YamlDocument:
         raise InputError(shown, refused.line, "", refused.message) from None
     except MarkedYAMLError as error:
         raise _syntax_error(error, shown) from None
+    except ReaderError as error:
+        line = text[:error.position].count("\n") + 1 if isinstance(error.position, int) else None
+        raise InputError(shown, line, "", f"the file contains a control character YAML does not allow "
+                         f"(code {error.character!r}); remove it") from None
     except (YAMLError, ValueError, TypeError, OverflowError, RecursionError) as error:
         raise InputError(shown, None, "", f"cannot read this YAML ({_short(error)})") from None
     document = YamlDocument(shown, None, {(): 1})
