@@ -111,7 +111,7 @@ procedure("condition-300-ors-check", swap(BASE, "when: significant_harm_continui
                                           "when: " + " or ".join(["significant_harm_continuing"] * 300) + ","),
           "299 operators", args=["check", "{file}"])
 procedure("condition-300-nots", swap(BASE, "when: significant_harm_continuing,",
-                                     "when: " + "not " * 300 + "significant_harm_continuing,"), "299 operators")
+                                     "when: " + "not " * 300 + "significant_harm_continuing,"), "300 operators")
 procedure("condition-100-parentheses", swap(BASE, "when: significant_harm_continuing,",
                                             'when: "' + "(" * 100 + "significant_harm_continuing" + ")" * 100 + '",'),
           "parentheses nest 100 deep")
