@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from model.errors import InputError, InputErrors
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Formal model and simulation of the procedure for Child Protection Plans in England.")
 # User data (state names, case ids, file names) is printed as it is: no markup, no emoji codes
 # (":100:" in "file:100:" is an emoji code), no highlighting.

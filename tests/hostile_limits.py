@@ -44,3 +44,16 @@ def limited(seconds: int = SECONDS, memory: int = MEMORY):
         signal.alarm(0)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def bundled_procedure_once():
+    """The bundled procedure is not the input under test: load it once, not for every input."""
+    import model
+    original = model.load_procedure
+    bundled = original()
+    model.load_procedure = lambda path=None: bundled if path is None else original(path)
+    try:
+        yield bundled
+    finally:
+        model.load_procedure = original

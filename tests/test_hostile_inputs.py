@@ -11,9 +11,8 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-import model
 from cpmodel.cli import app
-from hostile_limits import limited
+from hostile_limits import bundled_procedure_once, limited
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
 CASES = YAML(typ="safe").load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))["cases"]
@@ -21,12 +20,8 @@ CASES = YAML(typ="safe").load((CORPUS / "manifest.yaml").read_text(encoding="utf
 
 @pytest.fixture(scope="module", autouse=True)
 def bundled_procedure_loaded_once():
-    """The bundled procedure is not the input under test: load it once, not for every case."""
-    original = model.load_procedure
-    bundled = original()
-    model.load_procedure = lambda path=None: bundled if path is None else original(path)
-    yield
-    model.load_procedure = original
+    with bundled_procedure_once():
+        yield
 
 
 def contents(folder: Path) -> set[str]:
