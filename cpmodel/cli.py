@@ -19,7 +19,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Formal model and simulation of the procedure for Child Protection Plans in England.")
 # User data (state names, case ids, file names) is printed as it is: no markup, no emoji codes
 # (":100:" in "file:100:" is an emoji code), no highlighting.
-console = Console(highlight=False, emoji=False)
+console = Console(highlight=False, emoji=False)    # also: Rich's highlighter is quadratic in a long word
 errors = Console(stderr=True, highlight=False, emoji=False)
 INTERNAL_ERROR = 3
 

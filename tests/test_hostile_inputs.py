@@ -38,7 +38,8 @@ def prepare(folder: Path, setup: dict | None) -> None:
 
 def run(case: dict, folder: Path):
     file = str(CORPUS / case["file"]) if "file" in case else None
-    args = [file if arg == "{file}" else arg for arg in case["args"]]
+    given = {"{file}": file, "{base}": str(CORPUS / "base-procedure.yaml")}
+    args = [given.get(arg, arg) for arg in case["args"]]
     with limited():
         return CliRunner().invoke(app, args)
 

@@ -175,6 +175,10 @@ procedure("markup-in-names-is-fine", swap(BASE, "name: Plan in force,", 'name: "
           '"[bold]Plan[/] [/x] :100: in force"', exit=0)
 procedure("quotes-in-names-graph", swap(BASE, "name: Plan in force,", "name: 'Plan \" fontcolor=\"red\" \\ <b>x</b>',"),
           "wrote", exit=0, args=["graph", "{file}", "--out", "drawings"])
+procedure("long-unbroken-token-diff", swap(BASE, "name: Plan in force,", "name: Plan in force, description: " + "x" * 200000 + ","),
+          "xxxxxxxxxx", exit=0, args=["diff", "{base}", "{file}"])
+procedure("long-unbroken-token-check", swap(BASE, "name: Plan in force,", "name: " + "x" * 200000 + ","),
+          "CONSISTENT", exit=0, args=["check", "{file}"])
 procedure("markup-in-names-check", swap(BASE, "name: Plan in force,", 'name: "[/x] :100:",'), "CONSISTENT", exit=0,
           args=["check", "{file}"])
 
