@@ -1,5 +1,6 @@
 """The `cpmodel` command. Exit codes: 0 fine, 1 the check found errors or a target was missed,
-2 bad input or usage (a message naming file, line and field; never a traceback)."""
+2 bad input or usage (a message naming file, line and field; never a traceback), 3 an internal
+error (a bug: one line of apology, the traceback saved to a file)."""
 from __future__ import annotations
 
 import functools
@@ -10,27 +11,76 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from model.errors import InputError
+from model.errors import InputError, InputErrors
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Formal model and simulation of the procedure for Child Protection Plans in England.")
-console = Console()
-errors = Console(stderr=True)
+# User data (state names, case ids, file names) is printed as it is: no markup, no emoji codes
+# (":100:" in "file:100:" is an emoji code), no highlighting.
+console = Console(highlight=False, emoji=False)    # also: Rich's highlighter is quadratic in a long word
+errors = Console(stderr=True, highlight=False, emoji=False)
+INTERNAL_ERROR = 3
 
 ProcedureOption = typer.Option(None, "--procedure", "-p", help="Procedure YAML (default: the bundled model).")
 
 
+def print_error(text: str) -> None:
+    """One line per problem, printed as plain text (never read as Rich markup)."""
+    from rich.text import Text
+    for line in str(text).splitlines() or [""]:
+        errors.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True)
+
+
 def user_errors(command):
-    """Turn InputError into a one-line message and exit code 2."""
+    """Bad input -> its located lines and exit 2; a bug -> an apology, a saved traceback, exit 3.
+
+    A crash must never exit 1, the code that means "the check found something"."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except InputError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+        except (InputError, InputErrors) as error:
+            print_error(str(error))
             raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the one place a bug is turned into exit 3
+            if _is_user_fault(error):
+                print_error(_user_fault_message(error))
+                raise typer.Exit(2) from None
+            saved = save_traceback(error)
+            print_error(f"internal error in cpmodel ({type(error).__name__}); this is a bug, not a fault "
+                        f"in your input; details saved to {saved}")
+            raise typer.Exit(INTERNAL_ERROR) from None
     return wrapper
+
+
+def _is_user_fault(error: Exception) -> bool:
+    """Failures of the user's disk, not of cpmodel: a full disk, a folder we may not write to."""
+    import errno
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS,
+                                                          errno.EDQUOT, errno.ENAMETOOLONG, errno.EPERM)
+
+
+def _user_fault_message(error: OSError) -> str:
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}cannot write here ({error.strerror}); choose another place with --out"
+
+
+def save_traceback(error: BaseException) -> str:
+    """Write the traceback to a new file in the temporary folder and return its path."""
+    import tempfile
+    import traceback
+    try:
+        handle, path = tempfile.mkstemp(prefix="cpmodel-crash-", suffix=".txt")
+        with open(handle, "w", encoding="utf-8") as stream:
+            stream.write("cpmodel " + " ".join(sys.argv[1:]) + "\n\n")
+            stream.write("".join(traceback.format_exception(error)))
+        return path
+    except OSError:
+        return "(nowhere: the temporary folder is not writable)"
 
 
 def print_json(data) -> None:
@@ -40,16 +90,18 @@ def print_json(data) -> None:
 @app.command()
 @user_errors
 def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
-          out: Path = typer.Option(Path("graph"), "--out", help="Folder for the drawings (a new one if it has files).")):
+          out: Optional[Path] = typer.Option(None, "--out", help="A new (or empty) folder for the drawings "
+                                             "(default: a new folder under graph/).")):
     """Draw the procedure's state graph: PNG, DOT, GraphML and Mermaid."""
-    from cpmodel.atomic import new_run_folder
+    from cpmodel.atomic import run_folder
     from cpmodel.draw_graph import write_all
     from model import load_procedure
     from model.graph import dead_ends, unreachable_states
 
     loaded = load_procedure(procedure)
-    folder = new_run_folder(out, "graph")
-    for path in write_all(loaded, folder):
+    with run_folder(out, "graph", default_base="graph") as folder:
+        written = write_all(loaded, folder)
+    for path in written:
         console.print(f"wrote {path}")
     for state in unreachable_states(loaded):
         errors.print(f"warning: state {state!r} cannot be reached from the start")
@@ -124,7 +176,7 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
     from rich.progress import Progress
 
-    from cpmodel.atomic import new_run_folder
+    from cpmodel.atomic import discard_or_mark, new_run_folder
     from cpmodel.simulation_report import manifest, write_run
     from model import load_procedure
     from sim.runner import replication_seeds, run_replications
@@ -136,13 +188,18 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
     seeds = replication_seeds(plan.seed, plan.replications)
-    with Progress(console=errors, transient=True, disable=as_json) as progress:
-        bar = progress.add_task(f"{plan.name}: replications", total=len(seeds))
-        results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
-    summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
-               "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
-    folder = new_run_folder(out, "simulate")
-    write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    existed = out is not None and out.is_dir()
+    folder = new_run_folder(out, "simulate")          # claimed before the work: a clash is exit 2 now
+    try:
+        with Progress(console=errors, transient=True, disable=as_json) as progress:
+            bar = progress.add_task(f"{escape(plan.name)}: replications", total=len(seeds))
+            results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
+        summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
+                   "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+        write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    except BaseException as error:
+        discard_or_mark(folder, existed, error)
+        raise
     if as_json:
         print_json(summary | {"run_folder": str(folder)})
         return
@@ -199,13 +256,14 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
           resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
           as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
-    from cpmodel.atomic import new_run_folder, write_bytes, write_text
+    from cpmodel.atomic import discard_or_mark, new_run_folder, write_bytes, write_text
     from cpmodel.staffing_report import staffing_csv, staffing_plot
     from model import load_procedure
     from sim.duties import duty_rules
     from sim.scenario import BUNDLED_SCENARIO, load_scenario
     from sim.staffing import ROLE_POOLS, SavedReplications, StaffingSearch
 
+    _check_scheduler(scheduler)
     if role not in ROLE_POOLS:
         raise InputError("--role", None, role, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
     loaded = load_procedure(procedure)
@@ -218,18 +276,20 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
                "role": role, "range": [low, high], "replications": replications,
                "max_replications": max_replications, "survey": survey, "seed": plan.seed}
+    if resume is not None and out is not None:
+        raise InputError("--out", None, "--out", "give either --out (a new run) or --resume (an old one), not both")
+    existed = out is not None and out.is_dir()
     if resume is not None:
-        saved_request = resume / "request.json"
-        if not saved_request.exists():
-            raise InputError(str(resume), None, "--resume", "not a staffing run folder (no request.json)")
-        if json.loads(saved_request.read_text()) != request:
-            raise InputError(str(saved_request), None, "--resume", "the run was started with other arguments "
-                             "or another scenario; resume with the same ones")
-        folder = resume
+        folder = _resumable(resume, request)
     else:
         folder = new_run_folder(out, "staff")
         write_text(folder / "request.json", json.dumps(request, sort_keys=True))
-    executor, client = _executor(workers, scheduler)
+    try:
+        executor, client = _executor(workers, scheduler)
+    except BaseException as error:
+        if resume is None:
+            discard_or_mark(folder, existed, error)
+        raise
     try:
         with console.status("searching", spinner="dots") as status:
             search = StaffingSearch(loaded, plan, pool, targets, low, high, replications, max_replications,
@@ -237,6 +297,10 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                                     progress=lambda message: status.update(message) if not as_json else None)
             search.survey(survey)
             chosen = search.run()
+    except BaseException as error:
+        if resume is None:       # replications already saved are kept for --resume, marked failed
+            discard_or_mark(folder, existed, error, keep_on_failure=_has_replications)
+        raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True)
@@ -261,13 +325,46 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     raise typer.Exit(0 if chosen is not None else 1)
 
 
+def _check_scheduler(address: Optional[str]) -> None:
+    """A Dask address is tcp://HOST:PORT (or tls://, ws://...); refuse anything else before work."""
+    import re
+    if address is not None and not re.fullmatch(r"(tcp|tls|ws|wss|inproc|ucx)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}/?", address):
+        raise InputError("--scheduler", None, "", f"{address[:60]!r} is not a scheduler address; "
+                         "write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+
+
+def _resumable(resume: Path, request: dict) -> Path:
+    """A staffing run folder started with this very request, or exit 2 saying why not."""
+    from model.errors import display_path
+    saved_request = resume / "request.json"
+    if not resume.is_dir():
+        raise InputError(display_path(resume), None, "--resume", "no such run folder")
+    if not saved_request.is_file():
+        raise InputError(display_path(resume), None, "--resume", "not a staffing run folder (no request.json)")
+    try:
+        saved = json.loads(saved_request.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise InputError(display_path(saved_request), None, "--resume", "is damaged (not readable JSON); "
+                         "start a new run with --out") from None
+    if saved != request:
+        raise InputError(display_path(saved_request), None, "--resume", "the run was started with other arguments "
+                         "or another scenario; resume with the same ones")
+    (resume / "FAILED.json").unlink(missing_ok=True)
+    return resume
+
+
+def _has_replications(folder: Path) -> bool:
+    saved = folder / "replications"
+    return saved.is_dir() and any(saved.iterdir())
+
+
 def _executor(workers: int, scheduler: Optional[str]):
     """One code path for local processes and a Dask cluster: a concurrent.futures executor."""
     if scheduler:
         from distributed import Client
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError, TypeError) as error:
             raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({error})") from None
         return client.get_executor(), client
     if workers > 1:
@@ -310,14 +407,17 @@ def _load_standards(path, procedure):
 def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
             list_all: bool = typer.Option(False, "--list", help="List the bundled pathways."),
             procedure: Optional[Path] = ProcedureOption,
-            png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file."),
+            png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file (a new file)."),
+            force: bool = typer.Option(False, "--force", help="Replace the --png file if it exists."),
             standards: Optional[Path] = StandardsOption,
             as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
+    from cpmodel.atomic import check_new_file
     from cpmodel.render_pathway import print_pathway, timeline_png
     from model import load_procedure
     from model.pathways import load_pathway, pathway_names, walk_pathway
 
+    check_new_file(png, force, "--png")
     loaded = load_procedure(procedure)
     if list_all or name is None:
         for item in pathway_names():
@@ -329,7 +429,7 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
     reports = walker.reports
     if png is not None:
         from cpmodel.atomic import write_bytes
-        write_bytes(png, timeline_png(pathway_file, reports, end))
+        write_bytes(png, timeline_png(pathway_file, reports, end), replace=force)
     if as_json:
         print_json({"schema_version": 2, "pathway": name, "name": pathway_file.name,
                     "description": pathway_file.description, "standards": str(standards) if standards else pathway_file.standards,
@@ -357,16 +457,21 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
 
     end = None
     if until:
+        from model.calendar import check_input_date
         try:
             end = dt.date.fromisoformat(until)
         except ValueError:
-            raise InputError("--until", None, until, "is not a real date (YYYY-MM-DD)") from None
+            raise InputError("--until", None, "", f"{until[:40]!r} is not a real date (YYYY-MM-DD)") from None
+        try:
+            check_input_date(end)
+        except ValueError as error:
+            raise InputError("--until", None, "", str(error)) from None
     loaded = load_procedure(procedure)
     result = audit_log(events, loaded, end, _load_standards(standards, loaded))
-    if as_json:
-        print_json(result.to_json())
-        return
     data = result.to_json()
+    if as_json:
+        print_json(data)
+        raise typer.Exit(1 if data["cases_with_breaches"] else 0)
     checked = f" against the procedure and {data['standards']}" if data["standards"] else " against the procedure"
     console.print(f"{data['cases']} cases, {data['events']} events checked{checked}: "
                   f"{data['cases_with_breaches']} cases with breaches, {data['cases_with_advice_not_followed']} "
@@ -376,17 +481,18 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
     for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
         console.print(f"  {count:6}  {kind}")
     for case, found in list(data["breaches"].items())[:50]:
-        console.print(f"[bold]{case}[/]")
+        console.print(f"[bold]{escape(case)}[/]")
         for breach in found:
             label = "local standard " if breach["basis"] == "local_standard" else ""
-            console.print(f"  {breach['date']} [red]{label}{breach['kind']}[/] {breach['item']}: {breach['message']} "
-                          f"({', '.join(breach['citations'])})", highlight=False)
+            console.print(f"  {breach['date']} [red]{label}{breach['kind']}[/] {escape(breach['item'])}: "
+                          f"{escape(breach['message'])} ({', '.join(breach['citations'])})")
     if len(data["breaches"]) > 50:
         console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
     if data["advice_totals"]:
         console.print("advice not followed (the documents say 'should'; not breaches):")
         for kind, count in sorted(data["advice_totals"].items(), key=lambda item: -item[1]):
             console.print(f"  {count:6}  {kind}")
+    raise typer.Exit(1 if data["cases_with_breaches"] else 0)     # 1: breaches found, as check's findings
 
 
 @app.command()
@@ -395,7 +501,8 @@ def report(procedure: Optional[Path] = ProcedureOption,
            scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate (default: county)."),
            replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
            no_simulation: bool = typer.Option(False, "--no-simulation", help="Leave the simulation out."),
-           out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file; never overwritten).")):
+           out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file)."),
+           force: bool = typer.Option(False, "--force", help="Replace the --out file if it exists.")):
     """Write one self-contained HTML report: graph, check, pathways and simulation."""
     from cpmodel.atomic import write_text
     from cpmodel.draw_graph import render_png
@@ -407,8 +514,8 @@ def report(procedure: Optional[Path] = ProcedureOption,
     from model.pathways import load_pathway, pathway_names
     from proofs import run_checks
 
-    if out.exists():
-        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    from cpmodel.atomic import check_new_file
+    check_new_file(out, force, "--out")
     loaded = load_procedure(procedure)
     index = ProcedureIndex(loaded)
     walked = []
@@ -431,7 +538,7 @@ def report(procedure: Optional[Path] = ProcedureOption,
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
         plots = {"compliance": plot_compliance(summary), "workload": plot_workload(results), "lateness": plot_lateness(results)}
     html = build_report(loaded, run_checks(loaded), render_png(loaded), walked, summary, plots)
-    write_text(out, html)
+    write_text(out, html, replace=force)
     console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB)")
 
 

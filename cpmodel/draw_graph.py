@@ -102,13 +102,22 @@ def render_dot(procedure: Procedure) -> str:
     return dot.to_string()
 
 
+def dot_string(value) -> str:
+    """A DOT quoted string: the text can never close the quotes and add attributes of its own.
+    Backslashes are doubled (DOT reads \\N, \\l as label escapes), quotes escaped, line breaks
+    written as DOT's \\n."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{text}"'
+
+
 def _plain_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Copy with only string attributes, quoted where DOT needs it."""
+    """Copy with only string attributes, quoted and escaped for DOT."""
     plain = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        plain.add_node(node, **{k: f'"{v}"' for k, v in data.items()})
+        plain.add_node(node, **{k: dot_string(v) for k, v in data.items()})
     for source, target, key, data in graph.edges(keys=True, data=True):
-        plain.add_edge(source, target, key=key, **{k: f'"{v}"' for k, v in data.items()})
+        plain.add_edge(source, target, key=key, **{k: dot_string(v) for k, v in data.items()})
     return plain
 
 
@@ -117,15 +126,35 @@ def render_graphml(procedure: Procedure) -> str:
     return "\n".join(nx.generate_graphml(graph))
 
 
+# Mermaid's own entity codes: a label can hold no markup, no quotes that end it, no line breaks.
+_MERMAID_ENTITIES = {"#": "#35;", "&": "#38;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;",
+                     "|": "#124;", "\\": "#92;", "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;",
+                     "(": "#40;", ")": "#41;"}
+_MERMAID_WORDS = {"end", "graph", "flowchart", "subgraph", "style", "class", "classdef", "click",
+                  "linkstyle", "direction", "default", "call", "href"}
+
+
+def mermaid_label(text) -> str:
+    """Text for a Mermaid "label": every character that could end the label or be read as HTML
+    or Markdown is written as an entity code; line breaks become spaces."""
+    plain = " ".join(str(text).split())
+    return "".join(_MERMAID_ENTITIES.get(character, character) for character in plain)
+
+
+def mermaid_id(identifier: str) -> str:
+    """A node id Mermaid will not read as a keyword ("end" closes a subgraph)."""
+    return f"state_{identifier}" if identifier.lower() in _MERMAID_WORDS else identifier
+
+
 def render_mermaid(procedure: Procedure) -> str:
     """Mermaid flowchart text (GitHub and many wikis draw it)."""
     lines = ["flowchart LR"]
     for state in procedure.spec.states:
-        label = state.name.replace('"', "'")
         shape = ("{", "}") if state.kind == "decision" else (("([", "])") if state.kind in ("start", "final") else ("[", "]"))
-        lines.append(f'    {state.id}{shape[0]}"{label}"{shape[1]}')
+        lines.append(f'    {mermaid_id(state.id)}{shape[0]}"{mermaid_label(state.name)}"{shape[1]}')
     for transition in procedure.spec.transitions:
-        lines.append(f"    {transition.source} -->|{transition.event}| {transition.target}")
+        lines.append(f'    {mermaid_id(transition.source)} -->|"{mermaid_label(transition.event)}"| '
+                     f"{mermaid_id(transition.target)}")
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -14,7 +15,7 @@ def _ci(interval: dict) -> str:
 
 
 def print_summary(console: Console, summary: dict, folder) -> None:
-    console.print(f"[bold]{summary['scenario']}[/]: {summary['replications']} replications, "
+    console.print(f"[bold]{escape(summary['scenario'])}[/]: {summary['replications']} replications, "
                   f"{summary['horizon_years']} years after {summary['warm_up_months']} months' warm-up, seed {summary['seed']}")
     table = Table(title="Deadlines met on time (mean, 95% CI over replications)")
     table.add_column("deadline kind", overflow="fold", min_width=22)

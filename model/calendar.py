@@ -3,38 +3,88 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import holidays
 from dateutil.relativedelta import relativedelta
 
+from model.errors import InputError
 from model.schema import Period
+
+# The years the holidays library knows England and Wales bank holidays for. Outside them a
+# date cannot be called a working day or not, so it is refused by name, never guessed.
+FIRST_YEAR = max(holidays.GB.start_year, 1900)
+LAST_YEAR = getattr(holidays.GB, "end_year", 2100)
+# Input dates (scenarios, pathways, event logs, --until) stop earlier, so that every deadline
+# they set (no procedure period is longer than 20 years) still falls inside the calendar.
+LAST_INPUT_YEAR = LAST_YEAR - 21
+
+
+class CalendarRangeError(InputError):
+    """A date outside the years whose bank holidays are known (bad input, exit 2)."""
+
+    def __init__(self, day: dt.date):
+        super().__init__("calendar", None, "", f"{day.isoformat()} is in year {day.year}, outside the "
+                         f"England and Wales bank holiday calendar ({FIRST_YEAR} to {LAST_YEAR})")
+
+
+def check_input_date(day: dt.date) -> dt.date:
+    """Refuse a date from a user's input that the calendar cannot serve (a ValueError for pydantic)."""
+    if not FIRST_YEAR <= day.year <= LAST_INPUT_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the years the working-day calendar covers "
+                         f"for inputs ({FIRST_YEAR} to {LAST_INPUT_YEAR}; bank holidays are known to {LAST_YEAR})")
+    return day
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Weekends, England and Wales bank holidays (with substitute days) and extra closures."""
+    """Weekends, England and Wales bank holidays (with substitute days) and extra closures.
+
+    Bank holidays are built for each year when a date in it is first asked about, so the
+    calendar covers whatever years an input spans; first_year and last_year are built at once.
+    """
 
     first_year: int = 2015
     last_year: int = 2045
     closures: frozenset[dt.date] = field(default_factory=frozenset)
 
-    @cached_property
-    def bank_holidays(self):
-        return holidays.country_holidays("GB", subdiv="ENG", years=range(self.first_year, self.last_year + 1))
+    def __post_init__(self):
+        object.__setattr__(self, "_years", {})
 
-    @cached_property
+    def _year(self, year: int) -> tuple[dict, frozenset]:
+        """(bank holidays by date, closed days) for one year, built once."""
+        known = self._years.get(year)
+        if known is None:
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise CalendarRangeError(dt.date(year, 1, 1))
+            named = dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
+            closed = frozenset(named) | frozenset(d for d in self.closures if d.year == year)
+            known = self._years[year] = (named, closed)
+        return known
+
+    @property
+    def bank_holidays(self) -> dict:
+        """Bank holidays of first_year..last_year (ask holiday_name for any other year)."""
+        found = {}
+        for year in range(max(self.first_year, FIRST_YEAR), min(self.last_year, LAST_YEAR) + 1):
+            found.update(self._year(year)[0])
+        return found
+
+    @property
     def closed_days(self) -> frozenset:
-        """Bank holidays (with substitute days) and local closures, as a plain set for speed."""
-        return frozenset(self.bank_holidays.keys()) | self.closures
+        return frozenset(self.bank_holidays) | self.closures
 
     def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and day not in self.closed_days
+        if day.weekday() >= 5:
+            return False
+        try:
+            return day not in self._year(day.year)[1]
+        except CalendarRangeError:
+            raise CalendarRangeError(day) from None
 
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.closures:
             return "local closure"
-        return self.bank_holidays.get(day)
+        return self._year(day.year)[0].get(day)
 
     def add_working_days(self, start: dt.date, count: int) -> dt.date:
         """The count-th working day after start (start itself is day 0, whatever it is)."""

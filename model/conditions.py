@@ -13,6 +13,7 @@ Grammar, loosest binding first::
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping, Union
 
@@ -144,16 +145,40 @@ def _flatten(items, kind):
             yield item
 
 
+MOST_OPERATORS = 100     # the shipped model's longest condition has 6; deeper trees overflow the stack
+MOST_NESTING = 30
+MOST_CHARACTERS = 5000
+_OPERATOR = re.compile(r"\b(and|or|not|implies)\b")
+
+
+def _within_limits(text: str) -> None:
+    """Refuse, before parsing, a condition too big for every consumer (evaluator, Z3, renderer)."""
+    operators = len(_OPERATOR.findall(text))
+    if operators > MOST_OPERATORS:
+        raise ConditionSyntaxError(f"the condition has {operators} operators (and, or, not, implies); at most "
+                                   f"{MOST_OPERATORS}: split it, or list values with 'fact in {{a, b}}'")
+    if len(text) > MOST_CHARACTERS:
+        raise ConditionSyntaxError(f"the condition is {len(text)} characters long; at most {MOST_CHARACTERS}")
+    depth = deepest = 0
+    for character in text:
+        depth += (character == "(") - (character == ")")
+        deepest = max(deepest, depth)
+    if deepest > MOST_NESTING:
+        raise ConditionSyntaxError(f"parentheses nest {deepest} deep; at most {MOST_NESTING}")
+
+
 def parse(text: str) -> Condition:
     """Parse a condition, raising ConditionSyntaxError with the column where it fails."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionSyntaxError("empty condition")
+    _within_limits(text)
     try:
         return _Build().transform(_PARSER.parse(text))
     except UnexpectedInput as error:
         column = getattr(error, "column", "?")
+        shown = text if len(text) <= 80 else text[:76] + "..."
         raise ConditionSyntaxError(
-            f"cannot parse {text!r} at column {column}: expected a fact, a comparison "
+            f"cannot parse {shown!r} at column {column}: expected a fact, a comparison "
             "(fact == value), 'in {...}', 'not', 'and', 'or', 'implies' or parentheses") from None
 
 

@@ -23,6 +23,31 @@ class InputError(Exception):
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
 
 
+class InputErrors(InputError):
+    """Several problems in one input, reported together (sorted by line), exit code 2.
+
+    Also an InputError: its file, line, field and message are those of the first problem, so
+    code that handles one error handles these too."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0, e.field))
+        first = self.errors[0]
+        super().__init__(first.file, first.line, first.field, first.message)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+    def to_json(self) -> dict:
+        return {"errors": [e.to_json() for e in self.errors]}
+
+
+def shorten(value, limit: int = 60) -> str:
+    """A user's value, quoted and cut short, for a message that must stay on one line."""
+    text = repr(value) if not isinstance(value, str) else repr(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[:limit - 4] + "...'"
+
+
 def display_path(path: Path | str) -> str:
     """A path as the user would recognise it: relative to the working directory when possible."""
     path = Path(path)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from model.conditions import Compare, ConditionSyntaxError, Fact, atoms, parse
 from model.procedure import EventRef, Procedure, roles_of
 from model.schema import ProcedureFile
+from model.errors import InputErrors, shorten
 from model.sources import citable, section_of, sections, split_citations
 from model.yaml_source import YamlDocument, read_yaml
 
@@ -41,12 +42,31 @@ def _judgement_outcomes_not_exclusive(spec: ProcedureFile) -> ProcedureFile:
 
 
 def validate_model(model, document: YamlDocument):
-    """Pydantic validation, its first error turned into a sentence with a line number."""
+    """Pydantic validation, every error turned into a sentence with a line number (all at once)."""
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise document.error(first["loc"], _pydantic_message(first)) from None
+        found = {}
+        for item in error.errors():
+            path = located_path(document.data, item["loc"])
+            found.setdefault(path, document.error(path, _pydantic_message(item)))
+        raise InputErrors(list(found.values())) from None
+
+
+def located_path(data, loc) -> tuple:
+    """The part of a pydantic location that exists in the file (drops union member names)."""
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            if isinstance(node, dict) and isinstance(part, str) and not path[-1:] == [part]:
+                path.append(part)
+            break
+        path.append(part)
+    return tuple(path)
 
 
 def _pydantic_message(error: dict) -> str:
@@ -63,11 +83,11 @@ def _pydantic_message(error: dict) -> str:
     if kind == "less_than_equal" and "number" in [str(part) for part in error["loc"]]:
         return f"a period of {error['input']} is longer than any procedure timescale (at most {error['ctx']['le']})"
     if kind == "string_pattern_mismatch":
-        return (f"{error['input']!r} is not a valid id: use lower case letters, digits and "
+        return (f"{shorten(error['input'])} is not a valid id: use lower case letters, digits and "
                 "underscores, starting with a letter")
     value = error.get("input")
     if isinstance(value, (str, int, float)) and str(value) not in message:
-        message = f"{message} (got {value!r})"
+        message = f"{message} (got {shorten(value)})"
     return message
 
 
@@ -212,6 +232,26 @@ class _CrossReferences:
                     self.fail(("deadlines", index, field),
                               f"unknown event {reference.event!r}{suggestion(reference.event, events)}"
                               "; events are what transitions record")
+                if reference.occurrence is not None and not 1 <= reference.occurrence <= 1000:
+                    self.fail(("deadlines", index, field), f"occurrence #{reference.occurrence} is not "
+                              "between 1 and 1000")
+            self._not_self_anchored(index, deadline)
+
+    def _not_self_anchored(self, index, deadline) -> None:
+        """A deadline counted from its own event (or due before it) can never be set or missed;
+        the simulation would drop it without a word."""
+        event = EventRef.parse(deadline.event)
+        for field in ("anchor", "before"):
+            other = EventRef.parse(getattr(deadline, field)) if getattr(deadline, field) else None
+            if other is None or other.event != event.event:
+                continue
+            later = (field == "anchor" and event.occurrence is not None and other.occurrence is not None
+                     and other.occurrence < event.occurrence)
+            if not later and not (field == "anchor" and event.occurrence is None and other.occurrence is not None):
+                self.fail(("deadlines", index, field),
+                          f"{deadline.event!r} is {'counted from' if field == 'anchor' else 'due before'} "
+                          f"{getattr(deadline, field)!r}, itself or a later occurrence of it; count it from "
+                          "an earlier event (e.g. 'core_group#2' from 'core_group#1')")
 
     def _scopes(self) -> None:
         """Version 2 fields: scopes, who acts, who decides, parameters."""

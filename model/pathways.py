@@ -16,6 +16,7 @@ from model.schema import Period, real_date
 from model.yaml_source import read_yaml
 
 PATHWAY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "pathways"
+MOST_STEPS = 2000
 
 
 def _date(value):
@@ -88,8 +89,14 @@ def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, 
             raise document.error(where + ("date",), f"{step.date} is before the step above ({previous}); "
                                  "steps go in date order")
         day = step.date
+        if step.repeat_every is not None and (step.repeat_every.number == 0 or step.repeat_every.unit == "visits"):
+            raise document.error(where + ("repeat_every",), f"repeat_every must be a positive length of time, "
+                                 f"not {step.repeat_every}")
         while True:
             steps.append(Step(day, step.event, dict(step.facts), step.note))
+            if len(steps) > MOST_STEPS:
+                raise document.error(where, f"the pathway has more than {MOST_STEPS} steps once repeats are "
+                                     "counted; a training pathway needs a few dozen")
             if step.repeat_every is None:
                 break
             day = calendar.add(day, step.repeat_every)

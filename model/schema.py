@@ -18,17 +18,21 @@ _MODALITY_OF = {"must": "obliged", "should": "obliged", "consider": "obliged", "
 _STRENGTH_OF = {"obliged": "must", "permitted": "may", "forbidden": "must_not"}
 UNITS = ("working_days", "days", "weeks", "months", "visits")
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
+MOST_MONTHS = 240          # 20 years: a child's whole childhood
+MOST_INT_VALUES = 1000     # an int fact's min..max; its domain is listed and searched
 _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
 
 
 def real_date(value) -> dt.date:
     """A date from YAML text, or a sentence saying why it is not one (2027-02-30 does not exist)."""
+    from model.calendar import check_input_date   # here, not above: the calendar needs Period
     if isinstance(value, dt.date):
-        return value
+        return check_input_date(value)
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+        raise ValueError(f"{str(value)[:40]!r} is not a real date (YYYY-MM-DD)") from None
+    return check_input_date(day)
 
 
 class Strict(BaseModel):
@@ -70,6 +74,14 @@ class Period(Strict):
             return {"number": int(match.group(1)), "unit": match.group(2)}
         return value
 
+    @model_validator(mode="after")
+    def _months_in_range(self) -> "Period":
+        # 1000 months would be 83 years: past the working-day calendar from any start date.
+        if self.unit == "months" and self.number > MOST_MONTHS:
+            raise ValueError(f"a period of {self.number} months is longer than any procedure timescale "
+                             f"(at most {MOST_MONTHS} months)")
+        return self
+
     def __str__(self) -> str:
         return f"{self.number} {self.unit.replace('_', ' ')}"
 
@@ -104,9 +116,30 @@ class FactDefinition(Item):
                 raise ValueError("an int fact needs bounds 'min' and 'max'")
             if self.min > self.max:
                 raise ValueError(f"min {self.min} is above max {self.max}")
+            if self.max - self.min + 1 > MOST_INT_VALUES:
+                raise ValueError(f"an int fact may take at most {MOST_INT_VALUES} values; {self.min}..{self.max} "
+                                 f"is {self.max - self.min + 1} (facts count small things, such as an age 0..18)")
         elif self.min is not None or self.max is not None:
             raise ValueError("'min' and 'max' are only for int facts")
+        if self.values is not None:
+            repeated = sorted({v for v in self.values if self.values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"value {repeated[0]!r} is listed twice in 'values'")
+        self._default_fits()
         return self
+
+    def _default_fits(self) -> None:
+        """A default outside the fact's values would be a case that cannot exist."""
+        value = self.default
+        if value is None:
+            return
+        if self.type == "bool" and not isinstance(value, bool):
+            raise ValueError(f"default {value!r} is not true or false")
+        if self.type == "int" and (isinstance(value, bool) or not isinstance(value, int)
+                                   or not self.min <= value <= self.max):
+            raise ValueError(f"default {value!r} is not a whole number in {self.min}..{self.max}")
+        if self.type == "enum" and value not in self.values:
+            raise ValueError(f"default {value!r} is not one of the values ({', '.join(self.values)})")
 
     def domain(self) -> list:
         """Every value this fact can take, in order (the first is its quiet default)."""

@@ -12,7 +12,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.loader import validate_model
+from model.errors import InputErrors
+from model.loader import suggestion, validate_model
 from model.procedure import Procedure
 from model.schema import Period, real_date
 from model.yaml_source import read_yaml
@@ -23,20 +24,36 @@ Probability = Field(ge=0, le=1)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No infinities or NaN anywhere: ".inf" vacancy weeks would stall the simulation.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# Limits that make sense for children's social care in England: generous (several times the
+# largest real value), but small enough that a typing slip cannot run for ever or fill memory.
+MOST_STAFF = 50_000           # England has about 33,000 children and family social workers
+MOST_PLAN_STARTS = 20_000     # England starts about 5,200 plans a month
+MOST_CHILDREN = 20            # children in one household
 
 
 class StaffGroup(Strict):
     """A pool of staff: how many, how much of a week each works, and how often they are away."""
 
-    count: int = Field(ge=0)
+    count: int = Field(ge=0, le=MOST_STAFF)
     fte: float = Field(default=1.0, gt=0, le=1.5)
     hours_per_week: float = Field(default=37.0, gt=0, le=60)
-    max_caseload: Optional[int] = Field(default=None, ge=1)
+    max_caseload: Optional[int] = Field(default=None, ge=1, le=1000)
     leave_days_per_year: float = Field(default=27, ge=0, le=120)
     sickness_days_per_year: float = Field(default=8, ge=0, le=120)
     turnover_per_year: float = Field(default=0.0, ge=0, le=2)
-    vacancy_weeks: float = Field(default=12, ge=0)
+    vacancy_weeks: float = Field(default=12, ge=0, le=520)
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _someone(cls, value):
+        if value == 0 and not isinstance(value, bool):
+            raise ValueError("a staff group needs at least 1 person: the work of its roles would never "
+                             "be done (to study vacancies, use turnover_per_year and vacancy_weeks)")
+        return value
 
 
 class Staff(Strict):
@@ -48,7 +65,7 @@ class Staff(Strict):
 
 class Calendar(Strict):
     start_date: dt.date
-    closures: list[dt.date] = []
+    closures: list[dt.date] = Field(default=[], max_length=20_000)
     day_starts_hour: float = Field(default=9.0, ge=0, lt=24)
     always_open: bool = False
 
@@ -59,12 +76,20 @@ class Calendar(Strict):
 
 
 class Demand(Strict):
-    plan_starts_per_month: float = Field(gt=0)
-    children_per_household: dict[int, float]
-    age_at_start: dict[str, float]
+    plan_starts_per_month: float = Field(gt=0, le=MOST_PLAN_STARTS)
+    children_per_household: dict[int, float] = Field(min_length=1)
+    age_at_start: dict[str, float] = Field(min_length=1)
     unborn_share: float = Probability
 
-    @field_validator("children_per_household", "age_at_start")
+    @field_validator("children_per_household")
+    @classmethod
+    def _household_sizes(cls, value):
+        for size in value:
+            if not 1 <= size <= MOST_CHILDREN:
+                raise ValueError(f"a household has 1 to {MOST_CHILDREN} children, not {size}")
+        return _check_distribution(value)
+
+    @field_validator("age_at_start")
     @classmethod
     def _distribution(cls, value):
         return _check_distribution(value)
@@ -73,14 +98,14 @@ class Demand(Strict):
 class CaseFlow(Strict):
     """How cases move: review outcomes and monthly chances of other events (published where cited)."""
 
-    end_at_review: list[float] = Field(min_length=1)
+    end_at_review: list[float] = Field(min_length=1, max_length=1000)
     moved_authority_per_month: float = Probability
     becomes_looked_after_s20_per_month: float = Probability
     double_protection_removal_share: float = Probability
-    removal_request_days: float = Field(default=14, ge=0)
-    long_term_plan_weeks: float = Field(default=20, gt=0)
+    removal_request_days: float = Field(default=14, ge=0, le=3650)
+    long_term_plan_weeks: float = Field(default=20, gt=0, le=1040)
     hospital_admission_per_month: float = Probability
-    hospital_stay_days: float = Field(default=5, gt=0)
+    hospital_stay_days: float = Field(default=5, gt=0, le=3650)
     core_group_before_discharge_share: float = Probability
     no_access_per_visit: float = Probability
     seen_alone_per_visit: float = Probability
@@ -98,10 +123,10 @@ class CaseFlow(Strict):
 class Scenario(Strict):
     name: str
     description: str = ""
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, lt=2**63)
     replications: int = Field(default=10, ge=1, le=10_000)
-    horizon_years: float = Field(gt=0, le=50)
-    warm_up_months: float = Field(default=0, ge=0)
+    horizon_years: float = Field(ge=0.25, le=50)   # a quarter: the shortest review cycle is 3 months
+    warm_up_months: float = Field(default=0, ge=0, le=600)
     calendar: Calendar
     staff: Staff
     demand: Demand
@@ -123,7 +148,24 @@ class Scenario(Strict):
             for role, value in hours.items():
                 if value < 0 or math.isnan(value):
                     raise ValueError(f"task_hours.{event}.{role} must not be negative (got {value})")
+                if value > 1000:
+                    raise ValueError(f"task_hours.{event}.{role} is {value:g} hours; no single task takes "
+                                     "more than 1000 hours")
+        from model.calendar import LAST_YEAR
+        end = self.calendar.start_date.year + math.ceil(self.horizon_years) + 3
+        if end > LAST_YEAR:
+            raise ValueError(f"a run from {self.calendar.start_date} over {self.horizon_years:g} years needs bank "
+                             f"holidays to about {end}, beyond the calendar's last year ({LAST_YEAR})")
         return self
+
+    @field_validator("local_standards")
+    @classmethod
+    def _positive_standards(cls, value):
+        for name, period in value.items():
+            if period.number == 0:
+                raise ValueError(f"{name} is 0 {period.unit}: a duty repeated every 0 days would never "
+                                 "end; give a positive period")
+        return value
 
     @property
     def horizon_days(self) -> int:
@@ -132,6 +174,41 @@ class Scenario(Strict):
     @property
     def warm_up_days(self) -> int:
         return int(round(self.warm_up_months * 365.25 / 12))
+
+
+def _cross_check(scenario: Scenario, procedure: Procedure, document) -> list:
+    """Names the scenario uses that the procedure does not know, each blamed on its own field."""
+    problems = []
+    deadlines, roles = procedure.deadlines, procedure.roles
+    for role in scenario.roles:
+        if role not in roles:
+            problems.append(document.error(("roles", role), f"unknown role {role!r} in the procedure"
+                                           f"{suggestion(role, roles)}"))
+    for name in scenario.local_standards:
+        if name not in deadlines:
+            problems.append(document.error(("local_standards", name), f"unknown deadline kind {name!r}"
+                                           f"{suggestion(name, deadlines)}; known: {', '.join(sorted(deadlines))}"))
+    for name, role in scenario.assign_unaccountable.items():
+        if name not in deadlines:
+            problems.append(document.error(("assign_unaccountable", name), f"unknown deadline kind {name!r}"
+                                           f"{suggestion(name, deadlines)}"))
+        if role not in scenario.roles:
+            problems.append(document.error(("assign_unaccountable", name), _unmapped(role, scenario, roles)))
+    for event, hours in scenario.task_hours.items():
+        if event not in procedure.events:
+            problems.append(document.error(("task_hours", event), f"unknown event {event!r}"
+                                           f"{suggestion(event, procedure.events)}; events are what "
+                                           "the procedure's transitions record"))
+        for role in hours:
+            if role not in scenario.roles:
+                problems.append(document.error(("task_hours", event, role), _unmapped(role, scenario, roles)))
+    return problems
+
+
+def _unmapped(role: str, scenario: Scenario, roles) -> str:
+    if role in roles:
+        return f"role {role!r} is not mapped under 'roles'"
+    return f"unknown role {role!r}{suggestion(role, list(scenario.roles) + list(roles))}"
 
 
 def _check_distribution(value: dict) -> dict:
@@ -150,26 +227,9 @@ def load_scenario(path: Path | str | None, procedure: Procedure) -> tuple[Scenar
     if not isinstance(document.data, dict):
         raise document.error((), "a scenario must be a mapping with keys such as 'staff' and 'demand'")
     scenario = validate_model(Scenario, document)
-    deadlines = procedure.deadlines
-    for name in scenario.local_standards:
-        if name not in deadlines:
-            raise document.error(("local_standards", name), f"unknown deadline kind {name!r}; known: "
-                                 f"{', '.join(sorted(deadlines))}")
-    for name, role in scenario.assign_unaccountable.items():
-        if name not in deadlines:
-            raise document.error(("assign_unaccountable", name), f"unknown deadline kind {name!r}")
-        if role not in scenario.roles:
-            raise document.error(("assign_unaccountable", name), f"role {role!r} is not mapped under 'roles'")
-    for role in scenario.roles:
-        if role not in procedure.roles:
-            raise document.error(("roles", role), f"unknown role {role!r} in the procedure")
-    for event in scenario.task_hours:
-        if event not in procedure.events:
-            raise document.error(("task_hours", event), f"unknown event {event!r}; events are what "
-                                 "the procedure's transitions record")
-        for role in scenario.task_hours[event]:
-            if role not in scenario.roles:
-                raise document.error(("task_hours", event, role), f"role {role!r} is not mapped under 'roles'")
+    problems = _cross_check(scenario, procedure, document)
+    if problems:
+        raise InputErrors(problems)
     from sim.duties import duty_rules
     from sim.engine import task_hours
     rules = duty_rules(procedure, scenario)

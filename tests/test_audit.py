@@ -47,7 +47,7 @@ def test_audit_command_reports_per_case_and_in_total(tmp_path):
     path = tmp_path / "planted.csv"
     plants = write_log(path, 20, planted_every=5, seed=5)
     result = CliRunner().invoke(app, ["audit", str(path), "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output     # breaches found
     data = json.loads(result.output)
     assert data["cases"] == 20
     assert data["cases_with_breaches"] == len([p for p in plants.values() if p not in ADVICE])

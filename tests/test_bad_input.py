@@ -108,7 +108,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     path.write_text("name: x\nversion: '1'\nroles: [\n  {id: a\n")
     result = CliRunner().invoke(app, ["export", str(path)])
     assert result.exit_code == 2
-    assert "YAML syntax error" in result.output and "procedure.yaml:" in result.output
+    assert "not closed" in result.output and "procedure.yaml:" in result.output
 
 
 def test_missing_file_is_a_usage_error_not_a_crash(tmp_path):

@@ -29,7 +29,7 @@ def conditions(draw, facts, depth=2):
 def valid_procedures(draw):
     facts = [{"id": f"fact_{i}", "type": "bool"} for i in range(draw(st.integers(1, 4)))]
     facts.append({"id": "level", "type": "int", "min": 0, "max": 3})
-    count = draw(st.integers(2, 7))
+    count = draw(st.integers(3, 7))
     states = [{"id": f"state_{i}", "name": f"State {i}", "citation": draw(st.sampled_from(CITES)),
                "kind": "start" if i == 0 else ("final" if i == count - 1 else "normal")} for i in range(count)]
     transitions = [{"id": f"step_{i}", "from": f"state_{i}", "to": f"state_{i + 1}", "event": f"event_{i}",
@@ -39,7 +39,7 @@ def valid_procedures(draw):
     rules = [{"id": f"rule_{i}", "modality": draw(st.sampled_from(["obliged", "permitted", "forbidden"])),
               "action": "act", "role": "chair", "when": render(draw(conditions(facts))),
               "citation": draw(st.sampled_from(CITES))} for i in range(draw(st.integers(0, 4)))]
-    deadlines = [{"id": "deadline_0", "event": "event_0", "anchor": "event_0", "duty": "meeting", "role": "chair",
+    deadlines = [{"id": "deadline_0", "event": "event_1", "anchor": "event_0", "duty": "meeting", "role": "chair",
                   "within": f"{draw(st.integers(0, 30))} {draw(st.sampled_from(['working_days', 'days', 'weeks', 'months']))}",
                   "citation": "impl#4.1"}]
     return {"name": "random", "version": "1", "roles": [{"id": "chair", "name": "Chair", "citation": "impl#4.1"}],
