@@ -7,6 +7,8 @@ may create the next tasks, exactly as the procedure's deadlines say.
 """
 from __future__ import annotations
 
+import bisect
+import gc
 import heapq
 import math
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from model.conditions import evaluate
+from model.conditions import Const, evaluate
 from model.procedure import Procedure
 from model.schema import Period
 from sim.days import SimulationDays
@@ -84,6 +86,15 @@ class Replication:
         self.lowest_caseload: list = []
         self.open_tasks: set[Task] = set()
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
+        self.hours_table: dict[tuple[str, str], float | None] = {}
+        self.decisions = {event: getattr(self, f"_decide_{event}") for event in procedure.events
+                          if hasattr(self, f"_decide_{event}")}
+        self.reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
+                          if hasattr(self, f"_after_{event}")}
+        flow = scenario.case_flow
+        self.happenings = ("moved_authority", "became_looked_after", "hospital_admission")
+        self.happening_rates = (flow.moved_authority_per_month, flow.becomes_looked_after_s20_per_month,
+                                flow.hospital_admission_per_month)
         self._build_staff()
 
     # -- staff ----------------------------------------------------------------------------------
@@ -134,7 +145,7 @@ class Replication:
             return
         if not any(w.active for w in self.workforce.workers["social_workers"]):
             return
-        waiting = [task for task in leaver.queue.heap if not task.cancelled]
+        waiting = leaver.queue.waiting()
         leaver.queue.heap = []
         for household in list(leaver.cases):
             self._allocate(household)
@@ -175,13 +186,15 @@ class Replication:
         return mean
 
     def _task(self, household: Household, kind: str, event: str, role: str, due: int, release: float,
-              accountable: bool, on_done=None) -> Task | None:
-        hours = task_hours(self.scenario, event, role)
+              accountable: bool, duty: Duty | None = None) -> Task | None:
+        key = (event, role)
+        if key not in self.hours_table:
+            self.hours_table[key] = task_hours(self.scenario, event, role)
+        hours = self.hours_table[key]
         if hours is None:
             return None
-        task = Task.new(due=due, kind=kind, event=event, case=household, pool=self.scenario.roles[role],
-                        hours=self._hours(hours), released=release, accountable=accountable, on_done=on_done,
-                        phase=household.phase)
+        task = Task(due, kind, event, household, self.scenario.roles[role], self._hours(hours), release,
+                    accountable, household.phase, duty)
         household.open_tasks.add(task)
         if accountable:
             self.open_tasks.add(task)
@@ -192,8 +205,7 @@ class Replication:
         """The accountable role's task, plus the other roles' time for the same event."""
         lead = self.scenario.release_lead_working_days
         release = max(after, float(self.days.minus_working_days(due, lead)) if lead else after)
-        self._task(household, duty.kind, duty.event, duty.role, due, release, True,
-                   on_done=(lambda t, d=duty: self._recur(t, d)) if duty.every else None)
+        self._task(household, duty.kind, duty.event, duty.role, due, release, True, duty if duty.every else None)
         for role in self.scenario.task_hours.get(duty.event, {}):
             if role != duty.role and role in self.scenario.roles:
                 self._task(household, f"{duty.kind}:{role}", duty.event, role, due, release, False)
@@ -215,9 +227,8 @@ class Replication:
             household.no_access_in_row += 1
             household.facts["failed_visits_in_a_row"] = min(household.no_access_in_row, 2)
             self.occur(household, "visit_no_access", household.no_access_in_row)
-            retry = Task.new(due=task.due, kind=task.kind, event=task.event, case=household, pool=task.pool,
-                             hours=task.hours, released=float(self.days.next_working_day(day + 1)),
-                             on_done=task.on_done, phase=task.phase)
+            retry = Task(task.due, task.kind, task.event, household, task.pool, task.hours,
+                         float(self.days.next_working_day(day + 1)), True, task.phase, task.duty)
             household.open_tasks.add(retry)
             self.open_tasks.add(retry)
             self.workforce.submit(retry)
@@ -231,8 +242,8 @@ class Replication:
             if task.due >= self.warm_up:
                 self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
             household.last_seen_alone = alone
-        if task.on_done:
-            task.on_done(task)
+        if task.duty is not None:
+            self._recur(task, task.duty)
         self.occur(household, task.event)
 
     # -- what happens to a household --------------------------------------------------------------
@@ -244,7 +255,7 @@ class Replication:
         count = household.counts.get(event, 0) + 1
         household.counts[event] = count
         occurrence = occurrence or count
-        decide = getattr(self, f"_decide_{event}", None)
+        decide = self.decisions.get(event)
         if decide:
             decide(household)
         day = int(self.env.now)
@@ -253,11 +264,11 @@ class Replication:
                 continue
             if duty.occurrence is not None and household.counts.get(duty.event, 0) >= duty.occurrence:
                 continue
-            if not evaluate(duty.condition, household.facts):
+            if not (duty.condition.value if type(duty.condition) is Const else evaluate(duty.condition, household.facts)):
                 continue
             period = duty.within or duty.every
             self._duty_task(household, duty, self.days.add(day, period), self.env.now)
-        reaction = getattr(self, f"_after_{event}", None)
+        reaction = self.reactions.get(event)
         if reaction:
             reaction(household)
 
@@ -325,9 +336,7 @@ class Replication:
                    int(env.now), env.now, False)
         self.occur(household, "initial_conference")
         self.occur(household, "plan_made")
-        rates = {"moved_authority": flow.moved_authority_per_month, "became_looked_after": flow.becomes_looked_after_s20_per_month,
-                 "hospital_admission": flow.hospital_admission_per_month}
-        total = sum(rates.values()) / 30.44
+        total = sum(self.happening_rates) / 30.44
         birthday = None
         if household.age is not None and household.children == 1:
             birthday = household.started + (18 - household.age) * 365.25
@@ -344,8 +353,7 @@ class Replication:
             yield env.timeout(wait)
             if household.phase != "plan":
                 break
-            names, weights = zip(*rates.items())
-            happening = names[int(self.random.choice(len(names), p=np.array(weights) / sum(weights)))]
+            happening = self.happenings[self._draw(self.happening_cdf)]
             if happening == "moved_authority":
                 self.occur(household, "moved_authority")
                 # The receiving authority's conference, then the original plan ends (cpp: only after).
@@ -389,6 +397,7 @@ class Replication:
         rate = demand.plan_starts_per_month * 12 / 365.25
         sizes, size_p = zip(*sorted(demand.children_per_household.items()))
         ages, age_p = zip(*demand.age_at_start.items())
+        size_cdf, age_cdf = _cumulative(size_p), _cumulative(age_p)
         mean_children = sum(s * p for s, p in zip(sizes, size_p))
         household_rate = rate / mean_children
         number = 0
@@ -400,9 +409,9 @@ class Replication:
             if day > env.now:
                 yield env.timeout(day - env.now)
             number += 1
-            children = int(self.random.choice(sizes, p=size_p))
+            children = int(sizes[self._draw(size_cdf)])
             unborn = self.random.random() < demand.unborn_share
-            low, high = _age_band(ages[int(self.random.choice(len(ages), p=age_p))])
+            low, high = _age_band(ages[self._draw(age_cdf)])
             age = None if unborn else float(self.random.uniform(low, high))
             household = Household(number, children, age, env.now, facts=dict(self.quiet_facts))
             household.facts.update(on_plan=True, significant_harm_continuing=True, unborn=unborn,
@@ -422,12 +431,32 @@ class Replication:
             open_households.append(self.open_households)
             today = int(self.env.now)
             backlog.append(sum(1 for t in self.open_tasks if t.due < today and not t.cancelled))
+            gc.collect(1)
             yield self.env.timeout(7)
 
+    def _draw(self, cdf: list[float]) -> int:
+        """An index drawn with the probabilities whose cumulative table is cdf: the very draw
+        numpy's Generator.choice(p=...) makes (one uniform, searched from the right), without its
+        per-call checks."""
+        return bisect.bisect_right(cdf, self.random.random())
+
     def run(self) -> ReplicationResult:
+        self.happening_cdf = _cumulative(np.array(self.happening_rates) / sum(self.happening_rates)) if sum(self.happening_rates) > 0 else []
         self.env.process(self._arrivals())
         self.env.process(self._monitor())
-        self.env.run(until=self.days.horizon)
+        # Everything built so far lives to the end: keep the cyclic collector from rescanning it,
+        # and collect only the young generations (weekly, in _monitor) while the clock runs; full
+        # collections over an ever larger heap made the run time grow faster than the caseload.
+        collecting = gc.isenabled()
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        try:
+            self.env.run(until=self.days.horizon)
+        finally:
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
         horizon, start = self.days.horizon, self.warm_up
         for task in self.open_tasks:   # still open at the end: late by however long they were overdue
             if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
@@ -465,6 +494,13 @@ def task_hours(scenario: Scenario, event: str, role: str) -> float | None:
 
 def _role_for(scenario: Scenario, pool: str) -> str:
     return next((role for role, mapped in scenario.roles.items() if mapped == pool), "")
+
+
+def _cumulative(p) -> list[float]:
+    """The cumulative table numpy's choice builds from probabilities p (scaled to end at 1)."""
+    cdf = np.cumsum(np.asarray(p, dtype=float))
+    cdf /= cdf[-1]
+    return cdf.tolist()
 
 
 def _age_band(text: str) -> tuple[float, float]:

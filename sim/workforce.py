@@ -17,44 +17,46 @@ HOURS = 24.0
 _sequence = itertools.count()
 
 
-@dataclass(eq=False)
 class Task:
-    """Ordered by due day, then by creation, for the queue; hashed by identity."""
+    """A piece of work with a due day; queued by (due day, creation order), hashed by identity.
 
-    due: int
-    sequence: int
-    kind: str = field(compare=False)          # the deadline kind measured, or a workload label
-    event: str = field(compare=False)         # what happens when it is done
-    case: object = field(compare=False)
-    pool: str = field(compare=False)
-    hours: float = field(compare=False)
-    released: float = field(compare=False)
-    accountable: bool = field(compare=False, default=True)
-    remaining: float = field(compare=False, default=0.0)
-    started: float | None = field(compare=False, default=None)
-    cancelled: bool = field(compare=False, default=False)
-    phase: str = field(compare=False, default="plan")
-    on_done: Callable | None = field(compare=False, default=None)
+    A slotted record built positionally: a replication makes tens of thousands of them.
+    """
 
-    def __lt__(self, other: "Task") -> bool:
-        return (self.due, self.sequence) < (other.due, other.sequence)
+    __slots__ = ("due", "sequence", "kind", "event", "case", "pool", "hours", "released", "accountable",
+                 "remaining", "started", "cancelled", "phase", "duty")
+
+    def __init__(self, due: int, kind: str, event: str, case, pool: str, hours: float, released: float,
+                 accountable: bool = True, phase: str = "plan", duty=None):
+        self.due = due
+        self.sequence = next(_sequence)
+        self.kind = kind              # the deadline kind measured, or a workload label
+        self.event = event            # what happens when it is done
+        self.case = case
+        self.pool = pool
+        self.hours = hours
+        self.released = released
+        self.accountable = accountable
+        self.remaining = hours
+        self.started: float | None = None
+        self.cancelled = False
+        self.phase = phase
+        self.duty = duty              # the recurring duty whose next task follows this one, if any
 
     @classmethod
     def new(cls, **values) -> "Task":
-        task = cls(sequence=next(_sequence), **values)
-        task.remaining = task.hours
-        return task
+        return cls(**values)
 
 
 class Queue:
     """Tasks waiting for one worker or a pool, most urgent (earliest due) first."""
 
     def __init__(self):
-        self.heap: list[Task] = []
+        self.heap: list[tuple[int, int, Task]] = []
         self.idle: list["Worker"] = []
 
     def push(self, task: Task) -> None:
-        heapq.heappush(self.heap, task)
+        heapq.heappush(self.heap, (task.due, task.sequence, task))
         while self.idle:
             worker = self.idle.pop()
             if not worker.wake.triggered:
@@ -62,11 +64,16 @@ class Queue:
                 break
 
     def pop(self) -> Task | None:
-        while self.heap:
-            task = heapq.heappop(self.heap)
+        heap = self.heap
+        while heap:
+            task = heapq.heappop(heap)[2]
             if not task.cancelled:
                 return task
         return None
+
+    def waiting(self) -> list[Task]:
+        """The tasks still to do, in no particular order."""
+        return [entry[2] for entry in self.heap if not entry[2].cancelled]
 
 
 @dataclass
