@@ -3,7 +3,8 @@
 A household (a case) is a SimPy process that waits for the next thing to happen to it (a move,
 becoming looked after, a hospital admission, an 18th birthday); review outcomes come when the
 review conference is actually held. Each finished task is the event its deadline names, which
-may create the next tasks, exactly as the procedure's deadlines say.
+may create the next tasks, exactly as the procedure's deadlines say. Work is booked in diaries
+when its window opens (sim/diaries.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from sim.scenario import Scenario
 from sim.workforce import Task, Queue, Worker, Workforce
 
 POOLS = ("social_workers", "team_managers", "conference_chairs")
+# The facts the simulation keeps for a case, written with each event of a case history.
+HISTORY_FACTS = ("unborn", "age", "on_plan", "significant_harm_continuing", "legal_status", "looked_after",
+                 "agencies_absent", "failed_visits_in_a_row", "unplanned_hospital_admission")
 WORKING_DAYS_PER_YEAR = 253
 
 
@@ -65,11 +69,14 @@ class ReplicationResult:
     hours_by_event: dict[str, float]
     days_worked: list[int]
     events: int
+    history: list[tuple] | None = None   # (household, day, event, facts) for every event, if asked for
 
 
 class Replication:
-    def __init__(self, procedure: Procedure, scenario: Scenario, seed: int):
+    def __init__(self, procedure: Procedure, scenario: Scenario, seed: int, record_history: bool = False):
         self.procedure, self.scenario, self.seed = procedure, scenario, seed
+        self.history: list[tuple] | None = [] if record_history else None
+        self.history_facts = [f for f in HISTORY_FACTS if f in procedure.facts]
         self.random = np.random.default_rng(seed)
         self.env = simpy.Environment()
         self.days = SimulationDays(scenario.calendar.start_date, scenario.horizon_days,
@@ -158,9 +165,10 @@ class Replication:
         If even the lowest is at the maximum caseload, the case still goes to them (and shows in
         the largest caseload): a case is never left unallocated.
         """
-        if household.worker is not None:
-            self._change_caseload(household.worker, -household.children)
-            household.worker.cases.pop(household, None)
+        previous = household.worker
+        if previous is not None:
+            self._change_caseload(previous, -household.children)
+            previous.cases.pop(household, None)
         heap = self.lowest_caseload
         while heap:
             caseload, name, worker = heap[0]
@@ -173,6 +181,12 @@ class Replication:
         household.worker = worker
         worker.cases[household] = None
         self._change_caseload(worker, household.children)
+        if previous is not None and previous is not worker:   # the bookings move to the new diary
+            for task in household.open_tasks:
+                if task.diary is previous.queue.diary and task.booked is not None:
+                    task.diary.unbook(task.booked, task.hours)
+                    task.diary = worker.queue.diary
+                    task.diary.book(task.booked, task.hours)
 
     def _change_caseload(self, worker: Worker, change: int) -> None:
         worker.caseload += change
@@ -186,7 +200,8 @@ class Replication:
         return mean
 
     def _task(self, household: Household, kind: str, event: str, role: str, due: int, release: float,
-              accountable: bool, duty: Duty | None = None) -> Task | None:
+              accountable: bool, duty: Duty | None = None, appointment: bool = False) -> Task | None:
+        """A task for a role's part in an event, counted as open work (the caller books it)."""
         key = (event, role)
         if key not in self.hours_table:
             self.hours_table[key] = task_hours(self.scenario, event, role)
@@ -194,21 +209,31 @@ class Replication:
         if hours is None:
             return None
         task = Task(due, kind, event, household, self.scenario.roles[role], self._hours(hours), release,
-                    accountable, household.phase, duty)
+                    accountable, household.phase, duty, appointment)
         household.open_tasks.add(task)
         if accountable:
             self.open_tasks.add(task)
-        self.workforce.submit(task)
         return task
 
-    def _duty_task(self, household: Household, duty: Duty, due: int, after: float) -> None:
-        """The accountable role's task, plus the other roles' time for the same event."""
-        lead = self.scenario.release_lead_working_days
-        release = max(after, float(self.days.minus_working_days(due, lead)) if lead else after)
-        self._task(household, duty.kind, duty.event, duty.role, due, release, True, duty if duty.every else None)
+    def _duty_task(self, household: Household, duty: Duty, due: int, opens: float) -> None:
+        """The accountable role's task, booked in the diary as its window opens, plus the other
+        roles' time for the same event (at the same appointment)."""
+        margin = self.scenario.booking_margin_working_days
+        task = self._task(household, duty.kind, duty.event, duty.role, due, opens, True,
+                          duty if duty.every else None, duty.appointment)
+        if task is None:
+            return
+        day = self.workforce.plan(task, opens, margin)
         for role in self.scenario.task_hours.get(duty.event, {}):
             if role != duty.role and role in self.scenario.roles:
-                self._task(household, f"{duty.kind}:{role}", duty.event, role, due, release, False)
+                part = self._task(household, f"{duty.kind}:{role}", duty.event, role, due, opens, False,
+                                  None, duty.appointment)
+                if part is None:
+                    continue
+                if duty.appointment:
+                    self.workforce.plan_on(part, day)
+                else:
+                    self.workforce.plan(part, opens, margin)
 
     def _recur(self, task: Task, duty: Duty) -> None:
         household = task.case
@@ -227,11 +252,12 @@ class Replication:
             household.no_access_in_row += 1
             household.facts["failed_visits_in_a_row"] = min(household.no_access_in_row, 2)
             self.occur(household, "visit_no_access", household.no_access_in_row)
-            retry = Task(task.due, task.kind, task.event, household, task.pool, task.hours,
-                         float(self.days.next_working_day(day + 1)), True, task.phase, task.duty)
+            opens = float(self.days.next_working_day(day + 1))
+            retry = Task(task.due, task.kind, task.event, household, task.pool, task.hours, opens, True,
+                         task.phase, task.duty, task.appointment)
             household.open_tasks.add(retry)
             self.open_tasks.add(retry)
-            self.workforce.submit(retry)
+            self.workforce.plan(retry, opens, None)   # tried again at the first slot free
             return
         if task.due >= self.warm_up:
             self.lateness[task.kind].append(self.days.working_days_late(task.due, day))
@@ -259,6 +285,9 @@ class Replication:
         if decide:
             decide(household)
         day = int(self.env.now)
+        if self.history is not None:
+            facts = household.facts
+            self.history.append((household.id, day, event, tuple(facts[f] for f in self.history_facts)))
         for duty in self.rules.by_anchor.get(event, ()):
             if duty.anchor_occurrence is not None and duty.anchor_occurrence != occurrence:
                 continue
@@ -305,7 +334,7 @@ class Replication:
 
     def _cancel_open_work(self, household: Household) -> None:
         for task in household.open_tasks:
-            task.cancelled = True
+            self.workforce.cancel(task)
             self.open_tasks.discard(task)
         household.open_tasks.clear()
 
@@ -332,8 +361,10 @@ class Replication:
     def _household(self, household: Household):
         """The household's own life: moves, looked-after, hospital, birthday, until it closes."""
         flow, env = self.scenario.case_flow, self.env
-        self._task(household, "initial_conference", "initial_conference", _role_for(self.scenario, "conference_chairs"),
-                   int(env.now), env.now, False)
+        conference = self._task(household, "initial_conference", "initial_conference",
+                                _role_for(self.scenario, "conference_chairs"), int(env.now), env.now, False)
+        if conference is not None:   # the case starts at the conference: the chair's time that day
+            self.workforce.plan_on(conference, int(env.now))
         self.occur(household, "initial_conference")
         self.occur(household, "plan_made")
         total = sum(self.happening_rates) / 30.44
@@ -479,6 +510,7 @@ class Replication:
             hours_by_event=dict(self.workforce.hours_by_event),
             days_worked=sorted(self.workforce.days_worked),
             events=next(self.env._eid) if hasattr(self.env, "_eid") else 0,
+            history=self.history,
         )
 
 
@@ -508,5 +540,6 @@ def _age_band(text: str) -> tuple[float, float]:
     return float(low), float(high) + 1
 
 
-def run_replication(procedure: Procedure, scenario: Scenario, seed: int) -> ReplicationResult:
-    return Replication(procedure, scenario, seed).run()
+def run_replication(procedure: Procedure, scenario: Scenario, seed: int,
+                    record_history: bool = False) -> ReplicationResult:
+    return Replication(procedure, scenario, seed, record_history).run()
