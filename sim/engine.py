@@ -28,7 +28,7 @@ from sim.workforce import Task, Queue, Worker, Workforce
 POOLS = ("social_workers", "team_managers", "conference_chairs")
 # The facts the simulation keeps for a case, written with each event of a case history.
 HISTORY_FACTS = ("unborn", "age", "on_plan", "significant_harm_continuing", "legal_status", "looked_after",
-                 "agencies_absent", "failed_visits_in_a_row", "unplanned_hospital_admission")
+                 "agencies_absent", "failed_visits_in_a_row", "unplanned_hospital_admission", "implementation_difficulty")
 WORKING_DAYS_PER_YEAR = 253
 
 
@@ -70,6 +70,7 @@ class ReplicationResult:
     days_worked: list[int]
     events: int
     history: list[tuple] | None = None   # (household, day, event, facts) for every event, if asked for
+    tasks_done: int = 0                  # every task finished, warm-up included
 
 
 class Replication:
@@ -82,6 +83,8 @@ class Replication:
         self.days = SimulationDays(scenario.calendar.start_date, scenario.horizon_days,
                                    scenario.calendar.closures, scenario.calendar.always_open)
         self.rules: DutyRules = duty_rules(procedure, scenario)
+        self.duty_by_kind = {d.kind: d for duties in (*self.rules.by_anchor.values(), *self.rules.by_before.values())
+                             for d in duties}
         self.weeks = scenario.horizon_days // 7 + 1
         self.workforce = Workforce(self.env, self.days, scenario.calendar.day_starts_hour, self.weeks, self._done)
         self.warm_up = scenario.warm_up_days
@@ -270,7 +273,25 @@ class Replication:
             household.last_seen_alone = alone
         if task.duty is not None:
             self._recur(task, task.duty)
+        self._meet_others(household, task, day)
         self.occur(household, task.event)
+
+    def _meet_others(self, household: Household, done: Task, day: int) -> None:
+        """The event just done also meets the household's other open deadlines for the same event
+        (any core group counts as the six-weekly core group), as the procedure's deadlines read."""
+        count = household.counts.get(done.event, 0) + 1
+        for other in [t for t in household.open_tasks if t.event == done.event and t.accountable and not t.cancelled]:
+            duty = self.duty_by_kind.get(other.kind)
+            if duty is None or (duty.occurrence is not None and duty.occurrence != count):
+                continue
+            if other.due >= self.warm_up:
+                self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
+            for part in [t for t in household.open_tasks if t is other or t.kind.startswith(other.kind + ":")]:
+                household.open_tasks.discard(part)
+                self.open_tasks.discard(part)
+                self.workforce.cancel(part)
+            if duty.every is not None:
+                self._duty_task(household, duty, self.days.add(day, duty.every), self.env.now)
 
     # -- what happens to a household --------------------------------------------------------------
     def occur(self, household: Household, event: str, occurrence: int | None = None) -> None:
@@ -333,7 +354,11 @@ class Replication:
         self.occur(household, event)
 
     def _cancel_open_work(self, household: Household) -> None:
+        """The case's open work lapses; a deadline already passed was missed (late until now)."""
+        today = int(self.env.now)
         for task in household.open_tasks:
+            if task.accountable and not task.cancelled and self.warm_up <= task.due < today and task.kind in self.lateness:
+                self.lateness[task.kind].append(self.days.working_days_late(task.due, today))
             self.workforce.cancel(task)
             self.open_tasks.discard(task)
         household.open_tasks.clear()
@@ -387,6 +412,9 @@ class Replication:
             happening = self.happenings[self._draw(self.happening_cdf)]
             if happening == "moved_authority":
                 self.occur(household, "moved_authority")
+                # The plan's own work lapses: the procedure leads from the move only to the
+                # receiving authority's conference and the end of the original plan.
+                self._cancel_open_work(household)
                 # The receiving authority's conference, then the original plan ends (cpp: only after).
                 notified = int(env.now)
                 window = self._period_of("receiving_conference")
@@ -511,6 +539,7 @@ class Replication:
             days_worked=sorted(self.workforce.days_worked),
             events=next(self.env._eid) if hasattr(self.env, "_eid") else 0,
             history=self.history,
+            tasks_done=self.workforce.completed,
         )
 
 

@@ -121,6 +121,7 @@ class Workforce:
         self.measured_from = 0
         self.days_worked: set[int] = set()
         self.releases: dict[int, list[Task]] = {}
+        self.completed = 0   # tasks finished, for the benchmarks
 
     def add_pool(self, pool: str, workers: list[Worker]) -> None:
         self.workers[pool] = workers
@@ -210,6 +211,7 @@ class Workforce:
             else:
                 if task.booked is not None and task.booked > day:   # done early: its booking is free
                     task.diary.unbook(task.booked, task.hours)
+                self.completed += 1
                 self.on_complete(task, env.now)
 
     def queue_for(self, task: Task) -> Queue:
