@@ -172,6 +172,7 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
              replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
              seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
              out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+             events: Optional[Path] = typer.Option(None, "--events", help="Also write every simulated case history to this new CSV (the audit's contract)."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
     from rich.progress import Progress
@@ -188,18 +189,28 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
     seeds = replication_seeds(plan.seed, plan.replications)
+    if events is not None and events.exists():
+        raise InputError(str(events), None, "--events", "already exists; choose a new file name (nothing is overwritten)")
     existed = out is not None and out.is_dir()
     folder = new_run_folder(out, "simulate")          # claimed before the work: a clash is exit 2 now
     try:
         with Progress(console=errors, transient=True, disable=as_json) as progress:
             bar = progress.add_task(f"{escape(plan.name)}: replications", total=len(seeds))
-            results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
+            results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar),
+                                       record_history=events is not None)
         summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
         write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
     except BaseException as error:
         discard_or_mark(folder, existed, error)
         raise
+    if events is not None:
+        from cpmodel.atomic import write_text
+        from sim.event_log import event_log_csv
+        write_text(events, event_log_csv(results, plan.calendar.start_date))
+        for result in results:
+            result.history = None
+        errors.print(f"wrote {events} (audit it with: cpmodel audit {events})")
     if as_json:
         print_json(summary | {"run_folder": str(folder)})
         return

@@ -3,15 +3,10 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
+from rich.console import Console
+from rich.markup import escape
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.markup import escape  # noqa: E402
-
-from model.sources import heading_of, sections  # noqa: E402
+from model.sources import heading_of, sections
 
 
 def _cite(citations) -> str:
@@ -67,6 +62,12 @@ def print_pathway(console: Console, procedure, pathway, reports, end, end_advice
 
 
 def timeline_png(pathway, reports, end) -> bytes:
+    import matplotlib   # only when drawing: narrating a pathway starts instantly
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
     rows = sorted({d["deadline"] for r in reports for d in r.deadlines_set})
     figure, axes = plt.subplots(figsize=(13, 1.2 + 0.45 * (len(rows) + 1)))
     y_events = len(rows)

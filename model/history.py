@@ -415,10 +415,10 @@ class CaseWalk:
 
     def _drop_impossible(self) -> None:
         deadlines = self.procedure.deadlines
-        # A deadline whose event is its own anchor (the second core group after the first) is
-        # not made impossible by blocking its anchor.
+        # A deadline whose event is its own anchor's (the second core group, counted from the first)
+        # is met by that event happening again: only a restart of the case blocks it then.
         self.pending = [p for p in self.pending
-                        if (p.event == p.anchor or p.event in self.index.events_ahead(self.state, p.anchor))
+                        if p.event in self.index.events_ahead(self.state, p.anchor if p.event != p.anchor else "")
                         and self.procedure.deadline_live_in(deadlines[p.deadline], self.state)]
 
     @staticmethod

@@ -22,6 +22,7 @@ class SimulationDays:
         span = horizon_days + 800
         self.is_working = [always_open or calendar.is_working_day(start + dt.timedelta(days=d)) for d in range(span)]
         self.working_days = [d for d in range(span) if self.is_working[d]]
+        self._months: dict[tuple[int, int], int] = {}
 
     def date(self, day: int) -> dt.date:
         return self.start + dt.timedelta(days=day)
@@ -38,7 +39,10 @@ class SimulationDays:
         if period.unit == "weeks":
             return day + 7 * period.number
         if period.unit == "months":
-            return (self.date(day) + relativedelta(months=period.number) - self.start).days
+            key = (day, period.number)
+            if key not in self._months:   # calendar months are slow to add; each sum is kept
+                self._months[key] = (self.date(day) + relativedelta(months=period.number) - self.start).days
+            return self._months[key]
         raise ValueError(f"{period} is not a length of time")
 
     def working_days_late(self, due: int, done: int) -> int:

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from model.conditions import Condition
 from model.procedure import EventRef, Procedure, roles_of
-from model.schema import Period
+from model.schema import Deadline, Period
+
+# Duties done face to face at a time agreed with others: they need a slot in someone's working
+# day (one sitting), booked in the diary. Other duties (notes, letters, reports) fill free time.
+APPOINTMENTS = frozenset({"visit", "meeting", "conference"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Duty:
     before: str | None
     role: str
     condition: Condition
+    appointment: bool = False
 
 
 @dataclass
@@ -38,43 +43,49 @@ class DutyRules:
     never_late: set[str]          # 'may' and 'consider' duties: simulated as work, never counted late
 
 
+def duty_of(deadline: Deadline, procedure: Procedure, scenario) -> Duty | str:
+    """The duty a deadline puts on this scenario's staff, or why it is not simulated.
+
+    The one place where the procedure's deadlines become simulated work.
+    """
+    roles = roles_of(deadline.role) or ([scenario.assign_unaccountable[deadline.id]]
+                                        if deadline.id in scenario.assign_unaccountable else [])
+    if len(roles) != 1:
+        return "no single accountable role (assign one under assign_unaccountable)"
+    if roles[0] not in scenario.roles:
+        return f"role {roles[0]!r} is not staffed in this scenario"
+    if deadline.every is not None and deadline.every.unit == "visits":
+        return "counted in visits: measured from visit outcomes"
+    if deadline.parameter and deadline.parameter_period and getattr(deadline, deadline.parameter_period) is None:
+        standard = scenario.local_standards.get(deadline.id) or scenario.local_standards.get(deadline.parameter)
+        if standard is None:
+            return (f"the plan sets its period ({deadline.parameter}); give the authority's number "
+                    "under local_standards")
+        deadline = deadline.model_copy(update={deadline.parameter_period: standard})
+    if deadline.not_before is not None and deadline.within is None:
+        return "an ordering rule, followed by the case flow"
+    event = EventRef.parse(deadline.event)
+    anchor = EventRef.parse(deadline.anchor) if deadline.anchor else None
+    every = scenario.local_standards.get(deadline.id, deadline.every) if deadline.every else None
+    within = scenario.local_standards.get(deadline.id, deadline.within) if deadline.within else None
+    return Duty(deadline.id, event.event, event.occurrence, anchor.event if anchor else None,
+                anchor.occurrence if anchor else None, within, every, deadline.before, roles[0],
+                procedure.condition("deadline", deadline.id), deadline.duty in APPOINTMENTS)
+
+
 def duty_rules(procedure: Procedure, scenario) -> DutyRules:
     by_anchor: dict[str, list[Duty]] = {}
     by_before: dict[str, list[Duty]] = {}
     simulated, skipped = [], {}
     for deadline in procedure.spec.deadlines:
-        roles = roles_of(deadline.role) or ([scenario.assign_unaccountable[deadline.id]]
-                                            if deadline.id in scenario.assign_unaccountable else [])
-        if len(roles) != 1:
-            skipped[deadline.id] = "no single accountable role (assign one under assign_unaccountable)"
+        duty = duty_of(deadline, procedure, scenario)
+        if isinstance(duty, str):
+            skipped[deadline.id] = duty
             continue
-        if roles[0] not in scenario.roles:
-            skipped[deadline.id] = f"role {roles[0]!r} is not staffed in this scenario"
-            continue
-        if deadline.every is not None and deadline.every.unit == "visits":
-            skipped[deadline.id] = "counted in visits: measured from visit outcomes"
-            continue
-        if deadline.parameter and deadline.parameter_period and getattr(deadline, deadline.parameter_period) is None:
-            standard = scenario.local_standards.get(deadline.id) or scenario.local_standards.get(deadline.parameter)
-            if standard is None:
-                skipped[deadline.id] = (f"the plan sets its period ({deadline.parameter}); give the authority's "
-                                        f"number under local_standards")
-                continue
-            deadline = deadline.model_copy(update={deadline.parameter_period: standard})
-        if deadline.not_before is not None and deadline.within is None:
-            skipped[deadline.id] = "an ordering rule, followed by the case flow"
-            continue
-        event = EventRef.parse(deadline.event)
-        anchor = EventRef.parse(deadline.anchor) if deadline.anchor else None
-        every = scenario.local_standards.get(deadline.id, deadline.every) if deadline.every else None
-        within = scenario.local_standards.get(deadline.id, deadline.within) if deadline.within else None
-        duty = Duty(deadline.id, event.event, event.occurrence, anchor.event if anchor else None,
-                    anchor.occurrence if anchor else None, within, every, deadline.before, roles[0],
-                    procedure.condition("deadline", deadline.id))
         if duty.before:
             by_before.setdefault(duty.before, []).append(duty)
-        elif anchor:
-            by_anchor.setdefault(anchor.event, []).append(duty)
+        elif duty.anchor:
+            by_anchor.setdefault(duty.anchor, []).append(duty)
         simulated.append(deadline.id)
     never_late = {d.id for d in procedure.spec.deadlines if d.id in simulated and not d.lateness_counts}
     return DutyRules(by_anchor, by_before, simulated, skipped, never_late)

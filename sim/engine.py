@@ -3,10 +3,13 @@
 A household (a case) is a SimPy process that waits for the next thing to happen to it (a move,
 becoming looked after, a hospital admission, an 18th birthday); review outcomes come when the
 review conference is actually held. Each finished task is the event its deadline names, which
-may create the next tasks, exactly as the procedure's deadlines say.
+may create the next tasks, exactly as the procedure's deadlines say. Work is booked in diaries
+when its window opens (sim/diaries.py).
 """
 from __future__ import annotations
 
+import bisect
+import gc
 import heapq
 import math
 from dataclasses import dataclass, field
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from model.conditions import evaluate
+from model.conditions import Const, evaluate
 from model.procedure import Procedure
 from model.schema import Period
 from sim.days import SimulationDays
@@ -23,6 +26,9 @@ from sim.scenario import Scenario
 from sim.workforce import Task, Queue, Worker, Workforce
 
 POOLS = ("social_workers", "team_managers", "conference_chairs")
+# The facts the simulation keeps for a case, written with each event of a case history.
+HISTORY_FACTS = ("unborn", "age", "on_plan", "significant_harm_continuing", "legal_status", "looked_after",
+                 "agencies_absent", "failed_visits_in_a_row", "unplanned_hospital_admission", "implementation_difficulty")
 WORKING_DAYS_PER_YEAR = 253
 
 
@@ -63,16 +69,22 @@ class ReplicationResult:
     hours_by_event: dict[str, float]
     days_worked: list[int]
     events: int
+    history: list[tuple] | None = None   # (household, day, event, facts) for every event, if asked for
+    tasks_done: int = 0                  # every task finished, warm-up included
 
 
 class Replication:
-    def __init__(self, procedure: Procedure, scenario: Scenario, seed: int):
+    def __init__(self, procedure: Procedure, scenario: Scenario, seed: int, record_history: bool = False):
         self.procedure, self.scenario, self.seed = procedure, scenario, seed
+        self.history: list[tuple] | None = [] if record_history else None
+        self.history_facts = [f for f in HISTORY_FACTS if f in procedure.facts]
         self.random = np.random.default_rng(seed)
         self.env = simpy.Environment()
         self.days = SimulationDays(scenario.calendar.start_date, scenario.horizon_days,
                                    scenario.calendar.closures, scenario.calendar.always_open)
         self.rules: DutyRules = duty_rules(procedure, scenario)
+        self.duty_by_kind = {d.kind: d for duties in (*self.rules.by_anchor.values(), *self.rules.by_before.values())
+                             for d in duties}
         self.weeks = scenario.horizon_days // 7 + 1
         self.workforce = Workforce(self.env, self.days, scenario.calendar.day_starts_hour, self.weeks, self._done)
         self.warm_up = scenario.warm_up_days
@@ -86,6 +98,15 @@ class Replication:
         self.lowest_caseload: list = []
         self.open_tasks: set[Task] = set()
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
+        self.hours_table: dict[tuple[str, str], float | None] = {}
+        self.decisions = {event: getattr(self, f"_decide_{event}") for event in procedure.events
+                          if hasattr(self, f"_decide_{event}")}
+        self.reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
+                          if hasattr(self, f"_after_{event}")}
+        flow = scenario.case_flow
+        self.happenings = ("moved_authority", "became_looked_after", "hospital_admission")
+        self.happening_rates = (flow.moved_authority_per_month, flow.becomes_looked_after_s20_per_month,
+                                flow.hospital_admission_per_month)
         self._build_staff()
 
     # -- staff ----------------------------------------------------------------------------------
@@ -136,7 +157,7 @@ class Replication:
             return
         if not any(w.active for w in self.workforce.workers["social_workers"]):
             return
-        waiting = [task for task in leaver.queue.heap if not task.cancelled]
+        waiting = leaver.queue.waiting()
         leaver.queue.heap = []
         for household in list(leaver.cases):
             self._allocate(household)
@@ -149,9 +170,10 @@ class Replication:
         If even the lowest is at the maximum caseload, the case still goes to them (and shows in
         the largest caseload): a case is never left unallocated.
         """
-        if household.worker is not None:
-            self._change_caseload(household.worker, -household.children)
-            household.worker.cases.pop(household, None)
+        previous = household.worker
+        if previous is not None:
+            self._change_caseload(previous, -household.children)
+            previous.cases.pop(household, None)
         heap = self.lowest_caseload
         while heap:
             caseload, name, worker = heap[0]
@@ -164,6 +186,12 @@ class Replication:
         household.worker = worker
         worker.cases[household] = None
         self._change_caseload(worker, household.children)
+        if previous is not None and previous is not worker:   # the bookings move to the new diary
+            for task in household.open_tasks:
+                if task.diary is previous.queue.diary and task.booked is not None:
+                    task.diary.unbook(task.booked, task.hours)
+                    task.diary = worker.queue.diary
+                    task.diary.book(task.booked, task.hours)
 
     def _change_caseload(self, worker: Worker, change: int) -> None:
         worker.caseload += change
@@ -177,28 +205,40 @@ class Replication:
         return mean
 
     def _task(self, household: Household, kind: str, event: str, role: str, due: int, release: float,
-              accountable: bool, on_done=None) -> Task | None:
-        hours = task_hours(self.scenario, event, role)
+              accountable: bool, duty: Duty | None = None, appointment: bool = False) -> Task | None:
+        """A task for a role's part in an event, counted as open work (the caller books it)."""
+        key = (event, role)
+        if key not in self.hours_table:
+            self.hours_table[key] = task_hours(self.scenario, event, role)
+        hours = self.hours_table[key]
         if hours is None:
             return None
-        task = Task.new(due=due, kind=kind, event=event, case=household, pool=self.scenario.roles[role],
-                        hours=self._hours(hours), released=release, accountable=accountable, on_done=on_done,
-                        phase=household.phase)
+        task = Task(due, kind, event, household, self.scenario.roles[role], self._hours(hours), release,
+                    accountable, household.phase, duty, appointment)
         household.open_tasks.add(task)
         if accountable:
             self.open_tasks.add(task)
-        self.workforce.submit(task)
         return task
 
-    def _duty_task(self, household: Household, duty: Duty, due: int, after: float) -> None:
-        """The accountable role's task, plus the other roles' time for the same event."""
-        lead = self.scenario.release_lead_working_days
-        release = max(after, float(self.days.minus_working_days(due, lead)) if lead else after)
-        self._task(household, duty.kind, duty.event, duty.role, due, release, True,
-                   on_done=(lambda t, d=duty: self._recur(t, d)) if duty.every else None)
+    def _duty_task(self, household: Household, duty: Duty, due: int, opens: float) -> None:
+        """The accountable role's task, booked in the diary as its window opens, plus the other
+        roles' time for the same event (at the same appointment)."""
+        margin = self.scenario.booking_margin_working_days
+        task = self._task(household, duty.kind, duty.event, duty.role, due, opens, True,
+                          duty if duty.every else None, duty.appointment)
+        if task is None:
+            return
+        day = self.workforce.plan(task, opens, margin)
         for role in self.scenario.task_hours.get(duty.event, {}):
             if role != duty.role and role in self.scenario.roles:
-                self._task(household, f"{duty.kind}:{role}", duty.event, role, due, release, False)
+                part = self._task(household, f"{duty.kind}:{role}", duty.event, role, due, opens, False,
+                                  None, duty.appointment)
+                if part is None:
+                    continue
+                if duty.appointment:
+                    self.workforce.plan_on(part, day)
+                else:
+                    self.workforce.plan(part, opens, margin)
 
     def _recur(self, task: Task, duty: Duty) -> None:
         household = task.case
@@ -217,12 +257,12 @@ class Replication:
             household.no_access_in_row += 1
             household.facts["failed_visits_in_a_row"] = min(household.no_access_in_row, 2)
             self.occur(household, "visit_no_access", household.no_access_in_row)
-            retry = Task.new(due=task.due, kind=task.kind, event=task.event, case=household, pool=task.pool,
-                             hours=task.hours, released=float(self.days.next_working_day(day + 1)),
-                             on_done=task.on_done, phase=task.phase)
+            opens = float(self.days.next_working_day(day + 1))
+            retry = Task(task.due, task.kind, task.event, household, task.pool, task.hours, opens, True,
+                         task.phase, task.duty, task.appointment)
             household.open_tasks.add(retry)
             self.open_tasks.add(retry)
-            self.workforce.submit(retry)
+            self.workforce.plan(retry, opens, None)   # tried again at the first slot free
             return
         if task.due >= self.warm_up and task.kind in self.lateness:
             self.lateness[task.kind].append(self.days.working_days_late(task.due, day))
@@ -233,9 +273,27 @@ class Replication:
             if task.due >= self.warm_up:
                 self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
             household.last_seen_alone = alone
-        if task.on_done:
-            task.on_done(task)
+        if task.duty is not None:
+            self._recur(task, task.duty)
+        self._meet_others(household, task, day)
         self.occur(household, task.event)
+
+    def _meet_others(self, household: Household, done: Task, day: int) -> None:
+        """The event just done also meets the household's other open deadlines for the same event
+        (any core group counts as the six-weekly core group), as the procedure's deadlines read."""
+        count = household.counts.get(done.event, 0) + 1
+        for other in [t for t in household.open_tasks if t.event == done.event and t.accountable and not t.cancelled]:
+            duty = self.duty_by_kind.get(other.kind)
+            if duty is None or (duty.occurrence is not None and duty.occurrence != count):
+                continue
+            if other.due >= self.warm_up:
+                self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
+            for part in [t for t in household.open_tasks if t is other or t.kind.startswith(other.kind + ":")]:
+                household.open_tasks.discard(part)
+                self.open_tasks.discard(part)
+                self.workforce.cancel(part)
+            if duty.every is not None:
+                self._duty_task(household, duty, self.days.add(day, duty.every), self.env.now)
 
     # -- what happens to a household --------------------------------------------------------------
     def occur(self, household: Household, event: str, occurrence: int | None = None) -> None:
@@ -246,20 +304,23 @@ class Replication:
         count = household.counts.get(event, 0) + 1
         household.counts[event] = count
         occurrence = occurrence or count
-        decide = getattr(self, f"_decide_{event}", None)
+        decide = self.decisions.get(event)
         if decide:
             decide(household)
         day = int(self.env.now)
+        if self.history is not None:
+            facts = household.facts
+            self.history.append((household.id, day, event, tuple(facts[f] for f in self.history_facts)))
         for duty in self.rules.by_anchor.get(event, ()):
             if duty.anchor_occurrence is not None and duty.anchor_occurrence != occurrence:
                 continue
             if duty.occurrence is not None and household.counts.get(duty.event, 0) >= duty.occurrence:
                 continue
-            if not evaluate(duty.condition, household.facts):
+            if not (duty.condition.value if type(duty.condition) is Const else evaluate(duty.condition, household.facts)):
                 continue
             period = duty.within or duty.every
             self._duty_task(household, duty, self.days.add(day, period), self.env.now)
-        reaction = getattr(self, f"_after_{event}", None)
+        reaction = self.reactions.get(event)
         if reaction:
             reaction(household)
 
@@ -295,8 +356,12 @@ class Replication:
         self.occur(household, event)
 
     def _cancel_open_work(self, household: Household) -> None:
+        """The case's open work lapses; a deadline already passed was missed (late until now)."""
+        today = int(self.env.now)
         for task in household.open_tasks:
-            task.cancelled = True
+            if task.accountable and not task.cancelled and self.warm_up <= task.due < today and task.kind in self.lateness:
+                self.lateness[task.kind].append(self.days.working_days_late(task.due, today))
+            self.workforce.cancel(task)
             self.open_tasks.discard(task)
         household.open_tasks.clear()
 
@@ -323,13 +388,13 @@ class Replication:
     def _household(self, household: Household):
         """The household's own life: moves, looked-after, hospital, birthday, until it closes."""
         flow, env = self.scenario.case_flow, self.env
-        self._task(household, "initial_conference", "initial_conference", _role_for(self.scenario, "conference_chairs"),
-                   int(env.now), env.now, False)
+        conference = self._task(household, "initial_conference", "initial_conference",
+                                _role_for(self.scenario, "conference_chairs"), int(env.now), env.now, False)
+        if conference is not None:   # the case starts at the conference: the chair's time that day
+            self.workforce.plan_on(conference, int(env.now))
         self.occur(household, "initial_conference")
         self.occur(household, "plan_made")
-        rates = {"moved_authority": flow.moved_authority_per_month, "became_looked_after": flow.becomes_looked_after_s20_per_month,
-                 "hospital_admission": flow.hospital_admission_per_month}
-        total = sum(rates.values()) / 30.44
+        total = sum(self.happening_rates) / 30.44
         birthday = None
         if household.age is not None and household.children == 1:
             birthday = household.started + (18 - household.age) * 365.25
@@ -346,10 +411,12 @@ class Replication:
             yield env.timeout(wait)
             if household.phase != "plan":
                 break
-            names, weights = zip(*rates.items())
-            happening = names[int(self.random.choice(len(names), p=np.array(weights) / sum(weights)))]
+            happening = self.happenings[self._draw(self.happening_cdf)]
             if happening == "moved_authority":
                 self.occur(household, "moved_authority")
+                # The plan's own work lapses: the procedure leads from the move only to the
+                # receiving authority's conference and the end of the original plan.
+                self._cancel_open_work(household)
                 # The receiving authority's conference, then the original plan ends (cpp: only after).
                 notified = int(env.now)
                 window = self._period_of("receiving_conference")
@@ -391,6 +458,7 @@ class Replication:
         rate = demand.plan_starts_per_month * 12 / 365.25
         sizes, size_p = zip(*sorted(demand.children_per_household.items()))
         ages, age_p = zip(*demand.age_at_start.items())
+        size_cdf, age_cdf = _cumulative(size_p), _cumulative(age_p)
         mean_children = sum(s * p for s, p in zip(sizes, size_p))
         household_rate = rate / mean_children
         number = 0
@@ -402,9 +470,9 @@ class Replication:
             if day > env.now:
                 yield env.timeout(day - env.now)
             number += 1
-            children = int(self.random.choice(sizes, p=size_p))
+            children = int(sizes[self._draw(size_cdf)])
             unborn = self.random.random() < demand.unborn_share
-            low, high = _age_band(ages[int(self.random.choice(len(ages), p=age_p))])
+            low, high = _age_band(ages[self._draw(age_cdf)])
             age = None if unborn else float(self.random.uniform(low, high))
             household = Household(number, children, age, env.now, facts=dict(self.quiet_facts))
             household.facts.update(on_plan=True, significant_harm_continuing=True, unborn=unborn,
@@ -424,12 +492,32 @@ class Replication:
             open_households.append(self.open_households)
             today = int(self.env.now)
             backlog.append(sum(1 for t in self.open_tasks if t.due < today and not t.cancelled))
+            gc.collect(1)
             yield self.env.timeout(7)
 
+    def _draw(self, cdf: list[float]) -> int:
+        """An index drawn with the probabilities whose cumulative table is cdf: the very draw
+        numpy's Generator.choice(p=...) makes (one uniform, searched from the right), without its
+        per-call checks."""
+        return bisect.bisect_right(cdf, self.random.random())
+
     def run(self) -> ReplicationResult:
+        self.happening_cdf = _cumulative(np.array(self.happening_rates) / sum(self.happening_rates)) if sum(self.happening_rates) > 0 else []
         self.env.process(self._arrivals())
         self.env.process(self._monitor())
-        self.env.run(until=self.days.horizon)
+        # Everything built so far lives to the end: keep the cyclic collector from rescanning it,
+        # and collect only the young generations (weekly, in _monitor) while the clock runs; full
+        # collections over an ever larger heap made the run time grow faster than the caseload.
+        collecting = gc.isenabled()
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        try:
+            self.env.run(until=self.days.horizon)
+        finally:
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
         horizon, start = self.days.horizon, self.warm_up
         for task in self.open_tasks:   # still open at the end: late by however long they were overdue
             if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
@@ -452,6 +540,8 @@ class Replication:
             hours_by_event=dict(self.workforce.hours_by_event),
             days_worked=sorted(self.workforce.days_worked),
             events=next(self.env._eid) if hasattr(self.env, "_eid") else 0,
+            history=self.history,
+            tasks_done=self.workforce.completed,
         )
 
 
@@ -469,10 +559,18 @@ def _role_for(scenario: Scenario, pool: str) -> str:
     return next((role for role, mapped in scenario.roles.items() if mapped == pool), "")
 
 
+def _cumulative(p) -> list[float]:
+    """The cumulative table numpy's choice builds from probabilities p (scaled to end at 1)."""
+    cdf = np.cumsum(np.asarray(p, dtype=float))
+    cdf /= cdf[-1]
+    return cdf.tolist()
+
+
 def _age_band(text: str) -> tuple[float, float]:
     low, _, high = text.partition("-")
     return float(low), float(high) + 1
 
 
-def run_replication(procedure: Procedure, scenario: Scenario, seed: int) -> ReplicationResult:
-    return Replication(procedure, scenario, seed).run()
+def run_replication(procedure: Procedure, scenario: Scenario, seed: int,
+                    record_history: bool = False) -> ReplicationResult:
+    return Replication(procedure, scenario, seed, record_history).run()

@@ -18,17 +18,19 @@ def replication_seeds(seed: int, count: int) -> list[int]:
 
 def run_replications(procedure: Procedure, scenario: Scenario, seeds: Iterable[int],
                      executor: Executor | None = None,
-                     progress: Callable[[ReplicationResult], None] | None = None) -> list[ReplicationResult]:
-    """Run one replication per seed; results come back in seed order."""
+                     progress: Callable[[ReplicationResult], None] | None = None,
+                     record_history: bool = False) -> list[ReplicationResult]:
+    """Run one replication per seed; results come back in seed order (with every case's event
+    history when record_history is set)."""
     seeds = list(seeds)
     if executor is None:
         results = []
         for seed in seeds:
-            results.append(run_replication(procedure, scenario, seed))
+            results.append(run_replication(procedure, scenario, seed, record_history))
             if progress:
                 progress(results[-1])
         return results
-    futures = [executor.submit(run_replication, procedure, scenario, seed) for seed in seeds]
+    futures = [executor.submit(run_replication, procedure, scenario, seed, record_history) for seed in seeds]
     results = []
     for future in futures:
         results.append(future.result())

@@ -136,7 +136,7 @@ class Scenario(Strict):
     roles: dict[str, Literal["social_workers", "team_managers", "conference_chairs"]]
     local_standards: dict[str, Period] = {}
     assign_unaccountable: dict[str, str] = {}
-    release_lead_working_days: int = Field(default=3, ge=0, le=60)
+    booking_margin_working_days: int = Field(default=1, ge=0, le=20)   # see sim/diaries.py
     sources: dict[str, str] = {}
 
     @model_validator(mode="after")

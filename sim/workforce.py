@@ -1,8 +1,10 @@
 """Staff as SimPy processes: each works its shifts on working days, most urgent task first.
 
-A task is a duty with a due day. Workers in a pool share one queue ('pooled'), or each lead
-social worker has their own queue of their cases' tasks ('caseload'). An idle worker sleeps on an
-event that the arrival of work triggers, so idle time costs nothing.
+A task is a duty with a due day. Workers in a pool share one queue and diary ('pooled'), or each
+lead social worker has their own queue and diary of their cases' tasks ('caseload'). Work is
+booked in the diary when its window opens (sim/diaries.py) and comes into the queue on its booked
+day; an appointment is done in one sitting within a shift, or moves to the next day with room. An
+idle worker sleeps on an event that the arrival of work triggers, so idle time costs nothing.
 """
 from __future__ import annotations
 
@@ -13,48 +15,62 @@ from typing import Callable
 
 import simpy
 
+from sim.diaries import Diary
+
 HOURS = 24.0
 _sequence = itertools.count()
 
 
-@dataclass(eq=False)
 class Task:
-    """Ordered by due day, then by creation, for the queue; hashed by identity."""
+    """A piece of work with a due day; queued by (due day, creation order), hashed by identity.
 
-    due: int
-    sequence: int
-    kind: str = field(compare=False)          # the deadline kind measured, or a workload label
-    event: str = field(compare=False)         # what happens when it is done
-    case: object = field(compare=False)
-    pool: str = field(compare=False)
-    hours: float = field(compare=False)
-    released: float = field(compare=False)
-    accountable: bool = field(compare=False, default=True)
-    remaining: float = field(compare=False, default=0.0)
-    started: float | None = field(compare=False, default=None)
-    cancelled: bool = field(compare=False, default=False)
-    phase: str = field(compare=False, default="plan")
-    on_done: Callable | None = field(compare=False, default=None)
+    A slotted record built positionally: a replication makes tens of thousands of them.
+    """
 
-    def __lt__(self, other: "Task") -> bool:
-        return (self.due, self.sequence) < (other.due, other.sequence)
+    __slots__ = ("due", "sequence", "kind", "event", "case", "pool", "hours", "released", "accountable",
+                 "remaining", "started", "cancelled", "phase", "duty", "appointment", "booked", "diary", "urgent")
+
+    def __init__(self, due: int, kind: str, event: str, case, pool: str, hours: float, released: float,
+                 accountable: bool = True, phase: str = "plan", duty=None, appointment: bool = False):
+        self.due = due
+        self.sequence = next(_sequence)
+        self.kind = kind              # the deadline kind measured, or a workload label
+        self.event = event            # what happens when it is done
+        self.case = case
+        self.pool = pool
+        self.hours = hours
+        self.released = released
+        self.accountable = accountable
+        self.remaining = hours
+        self.started: float | None = None
+        self.cancelled = False
+        self.phase = phase
+        self.duty = duty              # the recurring duty whose next task follows this one, if any
+        self.appointment = appointment   # done in one sitting, on its booked day
+        self.booked: int | None = None   # the diary day it is booked on
+        self.diary: Diary | None = None
+        self.urgent = False              # fitted in first on its day (a visit tried again)
 
     @classmethod
     def new(cls, **values) -> "Task":
-        task = cls(sequence=next(_sequence), **values)
-        task.remaining = task.hours
-        return task
+        return cls(**values)
 
 
 class Queue:
-    """Tasks waiting for one worker or a pool, most urgent (earliest due) first."""
+    """Tasks waiting for one worker or a pool: today's appointments and the most urgent work first."""
 
     def __init__(self):
-        self.heap: list[Task] = []
+        self.heap: list[tuple[int, int, int, Task]] = []
         self.idle: list["Worker"] = []
+        self.diary: Diary | None = None
 
     def push(self, task: Task) -> None:
-        heapq.heappush(self.heap, task)
+        # The diary's order: an appointment on the day it is booked for, other work by its due day.
+        # On the same day, work due that day comes before the day's appointments.
+        if task.appointment and task.booked is not None:
+            heapq.heappush(self.heap, (task.booked, 0 if task.urgent else 1, task.sequence, task))
+        else:
+            heapq.heappush(self.heap, (task.due, 0, task.sequence, task))
         while self.idle:
             worker = self.idle.pop()
             if not worker.wake.triggered:
@@ -62,11 +78,16 @@ class Queue:
                 break
 
     def pop(self) -> Task | None:
-        while self.heap:
-            task = heapq.heappop(self.heap)
+        heap = self.heap
+        while heap:
+            task = heapq.heappop(heap)[3]
             if not task.cancelled:
                 return task
         return None
+
+    def waiting(self) -> list[Task]:
+        """The tasks still to do, in no particular order."""
+        return [entry[3] for entry in self.heap if not entry[3].cancelled]
 
 
 @dataclass
@@ -99,12 +120,20 @@ class Workforce:
         self.hours_by_event: dict[str, float] = {}
         self.measured_from = 0
         self.days_worked: set[int] = set()
+        self.releases: dict[int, list[Task]] = {}
+        self.completed = 0   # tasks finished, for the benchmarks
 
     def add_pool(self, pool: str, workers: list[Worker]) -> None:
         self.workers[pool] = workers
         self.hours_worked[pool] = [0.0] * (self.weeks + 1)
         self.hours_available[pool] = [0.0] * (self.weeks + 1)
         available = self.hours_available[pool]
+        sharing: dict[int, list[Worker]] = {}
+        for worker in workers:
+            sharing.setdefault(id(worker.queue), []).append(worker)
+        for group in sharing.values():
+            group[0].queue.diary = Diary(self.days.working_days, lambda day, group=group: sum(
+                (shift[1] - shift[0]) * HOURS for shift in (self._shift(w, day) for w in group) if shift))
         for worker in workers:
             self.env.process(self._work(worker))
             hours = 24.0 if self.days.always_open else worker.daily_hours
@@ -162,9 +191,13 @@ class Workforce:
                 worker.queue.idle.append(worker)
                 yield worker.wake
                 continue
+            left = (shift[1] - now) * HOURS
+            if task.appointment and task.remaining > left + 1e-9 and task.remaining <= worker.daily_hours + 1e-9:
+                self.move_to_next_day(task, day)   # no slot left today: the next day with room
+                continue
             if task.started is None:
                 task.started = now
-            spell = min(task.remaining, (shift[1] - now) * HOURS)
+            spell = min(task.remaining, left)
             yield env.timeout(spell / HOURS)
             worked[day // 7] += spell
             self.days_worked.add(day)
@@ -176,6 +209,9 @@ class Workforce:
             if task.remaining > 1e-9:
                 self.queue_for(task).push(task)
             else:
+                if task.booked is not None and task.booked > day:   # done early: its booking is free
+                    task.diary.unbook(task.booked, task.hours)
+                self.completed += 1
                 self.on_complete(task, env.now)
 
     def queue_for(self, task: Task) -> Queue:
@@ -184,13 +220,65 @@ class Workforce:
         return task.case.worker.queue
 
     def submit(self, task: Task) -> None:
-        """Put a task in its queue when it is released (now, or later by a timeout)."""
-        delay = task.released - self.env.now
-        if delay <= 0:
+        """Put a task in its queue when it is released (now, or at the start of a later day)."""
+        if task.released <= self.env.now:
             self.queue_for(task).push(task)
         else:
-            self.env.timeout(delay).callbacks.append(lambda _event, task=task: self._release(task))
+            self._release_on(int(task.released), task)
 
-    def _release(self, task: Task) -> None:
-        if not task.cancelled:
+    def plan(self, task: Task, opens: float, margin: int | None) -> int:
+        """Book a task whose window opens now (or at opens) in its diary; return the day booked.
+
+        An appointment comes into the queue on its day (with margin None: urgently, fitted in
+        first on the next day its staff work, as a visit tried again); other work is in the queue from now, its hours held
+        on the first day with room (it is done as soon as there is time, most urgent first).
+        """
+        diary = self.queue_for(task).diary
+        first = int(opens)
+        if task.appointment and margin is None:
+            day = diary.book(diary.first_working(first), task.hours)
+            task.urgent = True
+        elif not task.appointment:
+            day = diary.first_with_room(first, task.hours)
+        else:
+            day = diary.latest_with_room(first, task.due, task.hours, margin)
+        task.booked, task.diary = day, diary
+        if task.appointment and day > first:
+            self._release_on(day, task)
+        else:
+            task.released = opens
+            self.queue_for(task).push(task) if opens <= self.env.now else self._release_on(first, task)
+        return day
+
+    def plan_on(self, task: Task, day: int) -> None:
+        """Book a task on a given day (another role's part in an appointment already booked)."""
+        diary = self.queue_for(task).diary
+        task.booked, task.diary = diary.book(day, task.hours), diary
+        if day > self.env.now:
+            self._release_on(day, task)
+        else:
             self.queue_for(task).push(task)
+
+    def move_to_next_day(self, task: Task, day: int) -> None:
+        task.diary.unbook(task.booked, task.hours)
+        task.booked = task.diary.first_with_room(day + 1, task.hours)
+        self._release_on(task.booked, task)
+
+    def cancel(self, task: Task) -> None:
+        task.cancelled = True
+        if task.booked is not None and task.booked > self.env.now:
+            task.diary.unbook(task.booked, task.hours)
+
+    def _release_on(self, day: int, task: Task) -> None:
+        """One SimPy event per day that releases work, however many tasks it releases."""
+        waiting = self.releases.get(day)
+        if waiting is None:
+            waiting = self.releases[day] = []
+            self.env.timeout(day - self.env.now).callbacks.append(lambda _event, day=day: self._release_day(day))
+        waiting.append(task)
+
+    def _release_day(self, day: int) -> None:
+        for task in self.releases.pop(day):
+            if not task.cancelled:
+                task.released = float(day)
+                self.queue_for(task).push(task)

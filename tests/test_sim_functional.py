@@ -43,8 +43,8 @@ def test_understaffed_county_misses_more_deadlines_than_the_county():
     kinds = ("visits", "first_core_group", "core_group_notes")
     shares = {}
     for name in ("county", "understaffed"):
-        plan = scenario(name, horizon_years=5, warm_up_months=18, replications=3)
-        summary = summarise(run_replications(PROCEDURE, plan, replication_seeds(plan.seed, 3)))
+        plan = scenario(name, horizon_years=5, warm_up_months=18, replications=5)
+        summary = summarise(run_replications(PROCEDURE, plan, replication_seeds(plan.seed, 5)))
         shares[name] = {k: summary["deadlines"][k]["met_share"] for k in kinds}
     for kind in kinds:  # not just lower: the intervals do not overlap
         assert shares["understaffed"][kind]["high"] < shares["county"][kind]["low"], kind

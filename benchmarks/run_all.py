@@ -1,0 +1,237 @@
+"""Benchmarks of record (issue 14): every row of the performance table, side by side in one run.
+
+Run:   .venv/bin/pip install -e '.[bench]' && .venv/bin/python benchmarks/run_all.py
+Quick: .venv/bin/python benchmarks/run_all.py --quick   (tiny sizes: checks that every benchmark
+       works, as CI does; its figures mean nothing)
+
+Prints the table (measure, figure, goal, met?) and writes it as JSON (--out, default a new file
+under benchmarks/results/). These machines are shared and noisy: ratios measured in the same run
+count, single wall times are indications. Nothing here is a timed test.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import numpy as np  # noqa: E402
+
+from model import load_procedure  # noqa: E402
+from sim.engine import Replication  # noqa: E402
+from sim.scenario import SCENARIO_FOLDER, load_scenario  # noqa: E402
+
+PYTHON = sys.executable
+CPMODEL = [PYTHON, "-c", "from cpmodel.cli import main; main()"]
+HEAVY = ("matplotlib", "scipy", "dask", "distributed", "simpy")
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
+            "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+
+
+def wall(command: list[str], repeat: int = 1) -> float:
+    """Best wall time of a whole process (exit status 0 or 1 both count as a finished run)."""
+    best = math.inf
+    for _ in range(repeat):
+        started = time.perf_counter()
+        finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        best = min(best, time.perf_counter() - started)
+        if finished.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(command[-6:])} failed:\n{finished.stderr[-2000:]}")
+    return best
+
+
+def median_of(function, repeat: int):
+    times, value = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = function()
+        times.append(time.perf_counter() - started)
+    return float(np.median(times)), value
+
+
+def bare_timeouts_per_second(count: int) -> float:
+    import simpy
+    env = simpy.Environment()
+
+    def loop():
+        for _ in range(count):
+            yield env.timeout(1)
+    env.process(loop())
+    started = time.perf_counter()
+    env.run()
+    return count / (time.perf_counter() - started)
+
+
+def scaled(scenario, factor: int):
+    grow = lambda group: group.model_copy(update={"count": group.count * factor})
+    staff = scenario.staff
+    return scenario.model_copy(update={
+        "demand": scenario.demand.model_copy(update={"plan_starts_per_month": scenario.demand.plan_starts_per_month * factor}),
+        "staff": staff.model_copy(update={"social_workers": grow(staff.social_workers),
+                                          "team_managers": grow(staff.team_managers),
+                                          "conference_chairs": grow(staff.conference_chairs)})})
+
+
+def county_tasks(procedure, scenario) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    result = Replication(procedure, scenario, 1).run()
+    return time.perf_counter() - started, result.tasks_done, result.events
+
+
+def row(measure: str, figure: str, goal: str, met: bool | None, **values) -> dict:
+    return {"measure": measure, "figure": figure, "goal": goal, "met": met, **values}
+
+
+def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
+    county, _ = load_scenario(None, procedure)
+    if quick:
+        county = county.model_copy(update={"horizon_years": 0.15, "warm_up_months": 0})
+    rows = []
+    bare = float(np.median([bare_timeouts_per_second(20_000 if quick else 1_000_000) for _ in range(repeat)]))
+    runs = [county_tasks(procedure, county) for _ in range(repeat)]
+    seconds = float(np.median([r[0] for r in runs]))
+    tasks, events = runs[0][1], runs[0][2]
+    ratio = tasks / seconds / bare
+    rows.append(row(f"county, {county.horizon_years:g} years, 1 replication: completed tasks/s against bare SimPy timeouts/s",
+                    f"{ratio:.3f}x ({tasks:,} tasks in {seconds:.2f} s; {events:,} SimPy events; bare {bare:,.0f}/s)",
+                    ">= 0.15x", ratio >= 0.15, ratio=ratio, seconds=seconds, tasks=tasks, events=events,
+                    bare_timeouts_per_second=bare))
+    factors = [1, 2] if quick else [1, 2, 4, 8]
+    times = [county_tasks(procedure, scaled(county, f))[0] for f in factors]
+    exponent = float(np.polyfit(np.log(factors), np.log(times), 1)[0])
+    rows.append(row(f"time against caseload (county x{', x'.join(map(str, factors))}, same horizon)",
+                    " / ".join(f"{t:.1f}" for t in times) + f" s: fitted exponent {exponent:.2f}",
+                    "exponent <= 1.05", exponent <= 1.05, exponent=exponent, seconds=times, factors=factors))
+    return rows
+
+
+def staffing_rows(quick: bool) -> list[dict]:
+    if quick:
+        base = ["staff", "tests/data/fast-unitary.yaml", "--target", "visits=0.5", "--range", "5:6",
+                "--replications", "2", "--max-replications", "2", "--survey", "0", "--json"]
+    else:
+        base = ["staff", "scenarios/county.yaml", "--target", "visits=0.95", "--json"]
+    with tempfile.TemporaryDirectory() as folder:
+        one = wall(CPMODEL + base + ["--out", f"{folder}/one"])
+        two = wall(CPMODEL + base + ["--workers", "2", "--out", f"{folder}/two"])
+        answers = [json.loads((Path(folder) / name / "staffing.json").read_text())["level"] for name in ("one", "two")]
+    speedup = one / two
+    return [row("`staff` county --target visits=0.95, 1 worker (whole process)", f"{one:.1f} s", "under 60 s",
+                one < 60, seconds=one, level=answers[0]),
+            row("same, --workers 2 against 1 worker", f"{speedup:.2f}x, {two:.1f} s (levels {answers[0]} and {answers[1]})",
+                ">= 1.85x, and under 30 s", speedup >= 1.85 and two < 30, speedup=speedup, seconds=two,
+                same_answer=answers[0] == answers[1])]
+
+
+def check_row(repeat: int) -> dict:
+    seconds = wall(CPMODEL + ["check"], repeat)
+    return row("`cpmodel check` on the shipped model (whole process)", f"{seconds:.2f} s", "under 1 s", seconds < 1,
+               seconds=seconds)
+
+
+def england_row(quick: bool) -> dict:
+    years = 0.02 if quick else 1.0
+    script = ("import resource, sys, time, json\n"
+              "from model import load_procedure\nfrom sim.engine import Replication\n"
+              "from sim.scenario import SCENARIO_FOLDER, load_scenario\n"
+              "p = load_procedure(); e, _ = load_scenario(SCENARIO_FOLDER / 'england.yaml', p)\n"
+              f"e = e.model_copy(update={{'horizon_years': {years}, 'warm_up_months': 0}})\n"
+              "t = time.perf_counter(); r = Replication(p, e, 1).run(); t = time.perf_counter() - t\n"
+              "print(json.dumps({'seconds': t, 'tasks': r.tasks_done,"
+              " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
+    finished = subprocess.run([PYTHON, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    data = json.loads(finished.stdout.strip().splitlines()[-1])
+    return row(f"England scenario, {years:g} simulated year(s), 1 worker; peak memory",
+               f"{data['seconds']:.1f} s, peak RSS {data['peak_rss_mb']:,.0f} MB",
+               "under 20 s per year; under 2 GB", data["seconds"] / years < 20 and data["peak_rss_mb"] < 2048, **data)
+
+
+def queue_row(quick: bool) -> dict:
+    from bench_simulation import ciw_mmc
+    from test_sim_queueing_theory import mmc_waits
+    customers = 2_000 if quick else 200_000
+    ours, _ = median_of(lambda: mmc_waits(9.0, 1.0, 10, customers, 1), 1)
+    try:
+        theirs, _ = median_of(lambda: ciw_mmc(9.0, 1.0, 10, customers, 1), 1)
+    except ImportError:
+        return row("M/M/10 customers/s against Ciw", f"{customers / ours:,.0f}/s; Ciw not installed (pip install -e '.[bench]')",
+                   "keep >= 1.5x", None, customers_per_second=customers / ours)
+    ratio = theirs / ours
+    return row("M/M/10 customers/s against Ciw", f"{ratio:.2f}x ({customers / ours:,.0f}/s against {customers / theirs:,.0f}/s)",
+               "keep >= 1.5x", ratio >= 1.5, ratio=ratio)
+
+
+def audit_row(quick: bool) -> dict:
+    from event_logs import write_log
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.csv"
+        write_log(path, 60 if quick else 3300, planted_every=50, seed=6)
+        events = sum(1 for _ in open(path)) - 1
+        seconds = wall(CPMODEL + ["audit", str(path), "--json"])
+    return row(f"audit of {events:,} events (whole process)", f"{seconds:.2f} s", "under 3 s (100,000 events)",
+               seconds < 3 if not quick else None, seconds=seconds, events=events)
+
+
+def startup_row() -> dict:
+    """Which heavy libraries `--help`, `check`, `export` and `pathway` import (python -X importtime)."""
+    imported, seconds = {}, {}
+    for command in (["--help"], ["check"], ["export"], ["pathway", "two-failed-visits"]):
+        started = time.perf_counter()
+        finished = subprocess.run([PYTHON, "-X", "importtime", "-c", "from cpmodel.cli import main; main()", *command],
+                                  cwd=ROOT, capture_output=True, text=True)
+        seconds[" ".join(command)] = time.perf_counter() - started
+        top = {line.rsplit("|", 1)[-1].strip() for line in finished.stderr.splitlines() if line.startswith("import time:")}
+        imported[" ".join(command)] = sorted(name for name in HEAVY if name in top)
+    clean = not any(imported.values())
+    return row("instant start: heavy imports of --help, check, export, pathway (python -X importtime)",
+               "none" if clean else "; ".join(f"{c}: {', '.join(m)}" for c, m in imported.items() if m),
+               f"none of {', '.join(HEAVY)}", clean, imported=imported, seconds=seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check that every benchmark works")
+    parser.add_argument("--repeat", type=int, default=None, help="repeats for medians (default 3, quick 1)")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file to write (a new file)")
+    args = parser.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
+    out = args.out or ROOT / "benchmarks" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}{'-quick' if args.quick else ''}.json"
+    if out.exists():
+        sys.exit(f"error: {out} already exists; choose a new file (nothing is overwritten)")
+    procedure = load_procedure()
+    record = {"machine": machine(), "quick": args.quick, "rows": []}
+    steps = [lambda: simulation_rows(procedure, args.quick, repeat), lambda: staffing_rows(args.quick),
+             lambda: [check_row(repeat)], lambda: [england_row(args.quick)], lambda: [queue_row(args.quick)],
+             lambda: [audit_row(args.quick)], lambda: [startup_row()]]
+    for step in steps:
+        for measured in step():
+            if args.quick:
+                measured["met"] = None   # tiny sizes: the figures say only that the benchmark runs
+            record["rows"].append(measured)
+            mark = {True: "met", False: "MISSED", None: "-"}[measured["met"]]
+            print(f"| {measured['measure']} | {measured['figure']} | {measured['goal']} | {mark} |", flush=True)
+    from cpmodel.atomic import write_text
+    write_text(out, json.dumps(record, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

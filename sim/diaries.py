@@ -1,0 +1,79 @@
+"""Diaries: when work is booked, as practitioners plan it.
+
+When a duty's window opens (the event it counts from has happened; for a recurring duty, the last
+one was done) the work goes into the diary of whoever will do it: a social worker's own diary, or
+the shared diary of a pool (chairs, managers). Appointments (visits, meetings, conferences) are
+booked on one working day with room for them, as late in the window as leaves
+`margin` working days in hand before the due day (a failed visit can still be tried again in
+time); other work (notes, letters, reports) takes its hours from the first day with room and is
+done whenever there is free time, most urgent first. A day's room is its staff's working hours (planned
+leave and sickness both count as known absence) less what is already booked.
+"""
+from __future__ import annotations
+
+import bisect
+from typing import Callable
+
+
+class Diary:
+    """Hours booked by day for one worker or one pool, against the hours its staff work that day."""
+
+    def __init__(self, working_days: list[int], hours_on: Callable[[int], float]):
+        self.working_days = working_days
+        self.hours_on = hours_on
+        self.booked: dict[int, float] = {}
+        self._room: dict[int, float] = {}
+
+    def fits(self, day: int, hours: float) -> bool:
+        """Room on day for hours (work longer than a whole day needs a whole free day)."""
+        full = self.hours_on_day(day)
+        return full > 0 and full - self.booked.get(day, 0.0) >= min(hours, full) - 1e-9
+
+    def book(self, day: int, hours: float) -> int:
+        self.booked[day] = self.booked.get(day, 0.0) + hours
+        return day
+
+    def unbook(self, day: int, hours: float) -> None:
+        self.booked[day] = self.booked.get(day, 0.0) - hours
+
+    def latest_with_room(self, opens: int, due: int, hours: float, margin: int = 0) -> int:
+        """The day to book: the latest working day in [opens, due - margin working days] with room
+        for hours; else the latest in the margin; else the first day after the due day with room
+        (the work will be late, and is planned as soon as there is time)."""
+        days = self.working_days
+        first = bisect.bisect_left(days, opens)
+        last = bisect.bisect_right(days, due) - 1
+        if last < first:                       # due before the next working day: do it then
+            return self.book(days[first], hours)
+        aim = max(last - margin, first)
+        for index in range(aim, first - 1, -1):
+            if self.fits(days[index], hours):
+                return self.book(days[index], hours)
+        for index in range(aim + 1, last + 1):
+            if self.fits(days[index], hours):
+                return self.book(days[index], hours)
+        return self.first_with_room(days[last] + 1, hours)
+
+    def first_working(self, opens: int) -> int:
+        """The first day from opens on which this diary's staff work."""
+        days = self.working_days
+        start = bisect.bisect_left(days, opens)
+        for index in range(start, min(start + 260, len(days))):
+            if self.hours_on_day(days[index]) > 0:
+                return days[index]
+        return days[min(start, len(days) - 1)]
+
+    def hours_on_day(self, day: int) -> float:
+        full = self._room.get(day)
+        if full is None:
+            full = self._room[day] = self.hours_on(day)
+        return full
+
+    def first_with_room(self, opens: int, hours: float) -> int:
+        """The first working day from opens with room for hours (or a year on, the last resort)."""
+        days = self.working_days
+        start = bisect.bisect_left(days, opens)
+        for index in range(start, min(start + 260, len(days))):
+            if self.fits(days[index], hours):
+                return self.book(days[index], hours)
+        return self.book(days[min(start, len(days) - 1)], hours)

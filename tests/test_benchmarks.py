@@ -1,0 +1,29 @@
+"""The benchmarks of record run (quick mode, tiny sizes: no timing is asserted), and the commands
+that neither draw nor simulate start without the heavy libraries."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_run_all_quick_mode_measures_every_row_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    finished = subprocess.run([sys.executable, "benchmarks/run_all.py", "--quick", "--out", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    record = json.loads(out.read_text())
+    measures = " | ".join(r["measure"] for r in record["rows"])
+    for expected in ("completed tasks/s against bare SimPy", "time against caseload", "`staff` county",
+                     "--workers 2 against 1", "`cpmodel check`", "England scenario", "M/M/10", "audit of",
+                     "instant start"):
+        assert expected in measures, expected
+    assert all(r["figure"] and r["met"] is None for r in record["rows"])
+    assert record["machine"]["cores"] >= 1
+    startup = next(r for r in record["rows"] if r["measure"].startswith("instant start"))
+    assert startup["imported"] == {"--help": [], "check": [], "export": [], "pathway two-failed-visits": []}
+    # a second run never overwrites the first
+    again = subprocess.run([sys.executable, "benchmarks/run_all.py", "--quick", "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert again.returncode != 0 and "already exists" in again.stderr

@@ -1,0 +1,72 @@
+"""`simulate --events`: the simulated case histories, audited by the walker, give the simulation's
+own lateness counts for every deadline kind both check: two independent engines, one answer."""
+import csv
+import datetime as dt
+import json
+from collections import Counter
+
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+from model.audit import audit_log, read_event_log
+from sim.engine import run_replication
+from sim.event_log import event_log_csv
+from sim.runner import replication_seeds
+from sim_helpers import PROCEDURE, scenario
+
+
+def _late_counts(result) -> Counter:
+    return Counter({kind: sum(1 for late in lateness if late > 0) for kind, lateness in result.lateness.items()})
+
+
+def test_audit_of_the_simulated_histories_agrees_with_the_simulation(tmp_path):
+    plan = scenario("small-unitary", horizon_years=2, warm_up_months=0)
+    results = [run_replication(PROCEDURE, plan, seed, record_history=True) for seed in replication_seeds(11, 2)]
+    path = tmp_path / "events.csv"
+    path.write_text(event_log_csv(results, plan.calendar.start_date))
+    # The simulation counts a task still open at the end as late if it was due before its last day.
+    until = plan.calendar.start_date + dt.timedelta(days=plan.horizon_days - 2)
+    audited = audit_log(path, PROCEDURE, until)
+    found = Counter(b.item for found in audited.breaches.values() for b in found
+                    if b.kind in ("deadline_late", "deadline_missed"))
+    simulated = sum((_late_counts(r) for r in results), Counter())
+    checked = {d.id for d in PROCEDURE.spec.deadlines if (d.within or d.every) and d.anchor
+               and not (d.every and d.every.unit == "visits")}
+    both = checked & set(results[0].lateness)
+    assert {"visits", "first_core_group", "core_group_notes", "core_groups_after_first_review",
+            "first_review_conference", "later_review_conferences", "second_core_group"} <= both
+    assert simulated["visits"] > 50   # enough lateness for the comparison to mean something
+    for kind in sorted(both):
+        assert found[kind] == simulated[kind], (kind, found[kind], simulated[kind])
+    # Deadlines the simulation does not staff are the audit's alone (the child's plan after a CPP).
+    assert set(results[0].not_simulated) & set(found)
+
+
+def test_simulate_events_writes_the_audit_contract_and_never_overwrites(tmp_path):
+    events = tmp_path / "events.csv"
+    runner = CliRunner()
+    result = runner.invoke(app, ["simulate", "tests/data/fast-unitary.yaml", "-n", "1", "--json",
+                                 "--out", str(tmp_path / "run"), "--events", str(events)])
+    assert result.exit_code == 0, result.output
+    with open(events, newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows[0].keys() >= {"case_id", "date", "event", "legal_status"}
+    assert {"initial_conference", "visit", "core_group", "review_conference"} <= {r["event"] for r in rows}
+    histories = read_event_log(events, PROCEDURE)   # the audit's own reader accepts it
+    assert len(histories) == len({r["case_id"] for r in rows}) > 10
+    audit = runner.invoke(app, ["audit", str(events), "--json"])
+    assert audit.exit_code == 0 and json.loads(audit.output)["cases"] == len(histories)
+    again = runner.invoke(app, ["simulate", "tests/data/fast-unitary.yaml", "-n", "1",
+                                "--out", str(tmp_path / "run2"), "--events", str(events)])
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_audit_flags_a_late_second_review_counted_from_the_first(tmp_path):
+    # A deadline whose event is its own anchor's (later reviews, counted from the first) used to
+    # lapse unseen in the walker; the simulation and the audit disagreed on it.
+    path = tmp_path / "late-review.csv"
+    path.write_text("case_id,date,event\nc1,2027-01-11,initial_conference\nc1,2027-01-11,plan_made\n"
+                    "c1,2027-04-06,review_conference\nc1,2027-04-06,plan_continued\n"
+                    "c1,2027-11-15,review_conference\n")
+    items = {(b.kind, b.item) for found in audit_log(path, PROCEDURE).breaches.values() for b in found}
+    assert ("deadline_late", "later_review_conferences") in items
