@@ -290,6 +290,136 @@ def _print_staffing(answer: dict, folder) -> None:
     console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
 
 
+SetOption = typer.Option([], "--set", help="PATH=VALUE: change one scenario figure, e.g. "
+                         "case_flow.no_access_per_visit=0.1 (repeatable; validated like the file).")
+
+
+def _open_run(resume: Optional[Path], out: Optional[Path], kind: str, request: dict) -> Path:
+    """A new run folder with its request saved, or the folder of a killed run with the same request."""
+    from cpmodel.atomic import new_run_folder, write_text
+
+    text = json.dumps(request, sort_keys=True, default=str)
+    if resume is not None:
+        saved_request = resume / "request.json"
+        if not saved_request.exists():
+            raise InputError(str(resume), None, "--resume", f"not a {kind} run folder (no request.json)")
+        try:
+            same = json.loads(saved_request.read_text()) == json.loads(text)
+        except (OSError, ValueError):
+            raise InputError(str(saved_request), None, "--resume", "cannot be read; start a new run") from None
+        if not same:
+            raise InputError(str(saved_request), None, "--resume", "the run was started with other arguments "
+                             "or another scenario; resume with the same ones")
+        return resume
+    folder = new_run_folder(out, kind)
+    write_text(folder / "request.json", text)
+    return folder
+
+
+def _stopped(error, folder: Path) -> None:
+    errors.print(f"stopped ({error}); finished replications are saved: continue with --resume {folder}",
+                 highlight=False, markup=False)
+    raise typer.Exit(128 + getattr(error, "signal", 2))
+
+
+@app.command()
+@user_errors
+def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+                param: list[str] = typer.Option([], "--param", help="A parameter path to vary (repeatable; default: "
+                                                "every figure the scenario marks ASSUMPTION)."),
+                span: float = typer.Option(0.2, "--span", min=0.01, max=0.9, help="Low and high are the value x (1 -/+ span)."),
+                replications: Optional[int] = typer.Option(None, "--replications", "-n", min=2, help="Replications per value (default: the scenario's)."),
+                target: list[str] = typer.Option([], "--target", help="Deadline kinds to draw (default: the four most frequent)."),
+                settings: list[str] = SetOption,
+                workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
+                scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+                procedure: Optional[Path] = ProcedureOption,
+                out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+                resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
+                xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the table to this Excel file (new file)."),
+                as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
+    """Which assumptions the answer depends on: each set low and high, effects with 95% CIs, tornado plot."""
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.sensitivity_report import sensitivity_csv, sensitivity_rows, HEADERS, sentences, tornado_plot
+    from cpmodel.workers import Stopped, replication_executor
+    from model import load_procedure
+    from sim.assumptions import assumption_paths
+    from sim.measures import SavedMeasures, run_measured
+    from sim.overrides import apply_settings, parse_path
+    from sim.runner import replication_seeds
+    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from sim.sensitivity import designs, effects, variation
+
+    _check_new_file(xlsx)
+    loaded = load_procedure(procedure)
+    source = scenario or BUNDLED_SCENARIO
+    plan, digest = load_scenario(source, loaded)
+    plan, changed = apply_settings(plan, settings)
+    paths = [parse_path(p) for p in param] if param else assumption_paths(source)
+    if not paths:
+        raise InputError(str(source), None, "--param", "the scenario marks no figure ASSUMPTION; name parameters with --param")
+    variations, skipped = [], []
+    for path in paths:
+        found = variation(plan, path, span)
+        if isinstance(found, str):
+            if param:
+                raise InputError("--param", None, ".".join(map(str, path)), f"cannot be varied: {found}")
+            skipped.append({"parameter": ".".join(map(str, path)), "reason": found})
+        else:
+            variations.append(found)
+    count = replications or plan.replications
+    seeds = replication_seeds(plan.seed, count)
+    request = {"scenario": str(source), "scenario_sha256": digest, "parameters": [v.name for v in variations],
+               "span": span, "replications": count, "settings": changed, "seed": plan.seed,
+               "procedure": str(procedure) if procedure else None}
+    folder = _open_run(resume, out, "sensitivity", request)
+    jobs = {label: (loaded, variant) for label, variant in designs(plan, variations).items()}
+    try:
+        with replication_executor(workers, scheduler) as executor, \
+                console.status("sensitivity", spinner="dots") as status:
+            runs = run_measured(jobs, seeds, SavedMeasures(folder, write_text), executor,
+                                progress=lambda done, total: status.update(f"replications {done}/{total}"))
+    except Stopped as error:
+        _stopped(error, folder)
+    result = {"schema_version": 1, "scenario": plan.name, "scenario_sha256": digest, "span": span,
+              "replications": count, "seeds": seeds, "settings": changed} | effects(variations, runs)
+    result["skipped"] = skipped
+    frequent = sorted({k for m in runs["base"] for k in m["deadlines"]},
+                      key=lambda k: -sum(m["deadlines"].get(k, {}).get("due", 0) for m in runs["base"]))
+    for kind in target:
+        if f"{kind} met" not in result["base"]:
+            raise InputError("--target", None, kind, f"not a deadline kind due in this run; kinds: {', '.join(sorted(frequent))}")
+    kinds = list(target) or frequent[:4]
+    result["outcomes_plotted"] = [f"{kind} met" for kind in kinds]
+    write_text(folder / "sensitivity.json", json.dumps(result, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "sensitivity.csv", sensitivity_csv(result))
+    write_bytes(folder / "tornado.png", tornado_plot(result, result["outcomes_plotted"],
+                                                     f"{plan.name}: one at a time, +/-{100 * span:.0f}%, "
+                                                     f"{count} replications on common seeds"))
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, {"Sensitivity": (HEADERS, sensitivity_rows(result)),
+                              "Not varied": (["parameter", "reason"], [[s["parameter"], s["reason"]] for s in skipped])})
+    if as_json:
+        print_json(result | {"run_folder": str(folder)})
+        return
+    console.print(f"{plan.name}: {len(variations)} parameters, each {100 * span:.0f}% low and high, "
+                  f"{count} replications on the same seeds as the base", highlight=False, markup=False)
+    for line in sentences(result, result["outcomes_plotted"], count=3):
+        console.print("  " + line, highlight=False, markup=False)
+    for item in skipped:
+        console.print(f"  not varied: {item['parameter']} ({item['reason']})", highlight=False, markup=False)
+    console.print(f"run folder: {folder} (tornado.png, sensitivity.csv, sensitivity.json)", highlight=False, markup=False)
+
+
+def _check_new_file(path: Optional[Path]) -> None:
+    """Refuse an output file that exists, before any work (nothing is overwritten)."""
+    if path is not None and path.exists():
+        raise InputError(str(path), None, "--xlsx", "already exists; choose a new file name (nothing is overwritten)")
+    if path is not None and not path.parent.exists():
+        raise InputError(str(path), None, "--xlsx", f"folder {path.parent} does not exist")
+
+
 @app.command()
 @user_errors
 def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
