@@ -118,6 +118,11 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
              replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
              seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
              out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+             settings: list[str] = typer.Option([], "--set", help="PATH=VALUE: change one scenario figure "
+                                                "(repeatable; validated like the file)."),
+             versus: Optional[Path] = typer.Option(None, "--versus", help="A revised procedure: run both on the same "
+                                                   "seeds and compare (paired differences with 95% CIs)."),
+             xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (new file)."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
     from rich.progress import Progress
@@ -133,14 +138,27 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     plan, digest = load_scenario(scenario, loaded)
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
+    from sim.overrides import apply_settings
+    plan, changed = apply_settings(plan, settings)
+    _check_new_file(xlsx)
+    if versus is not None:
+        _simulate_versus(loaded, load_procedure(versus), plan, digest, out, as_json, xlsx)
+        return
     seeds = replication_seeds(plan.seed, plan.replications)
     with Progress(console=errors, transient=True, disable=as_json) as progress:
         bar = progress.add_task(f"{plan.name}: replications", total=len(seeds))
         results = run_replications(loaded, plan, seeds, progress=lambda _r: progress.advance(bar))
     summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
                "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+    if changed:
+        summary["settings"] = changed
     folder = new_run_folder(out, "simulate")
     write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    from cpmodel.compare_report import simulation_sheets, write_measures
+    write_measures(folder, results)
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, simulation_sheets(summary))
     if as_json:
         print_json(summary | {"run_folder": str(folder)})
         return
@@ -179,115 +197,6 @@ def _parse_range(text: Optional[str], current: int) -> tuple[int, int]:
     if not sep or low_level < 1 or high_level <= low_level:
         raise InputError("--range", None, text, "the range must be LOW:HIGH with 1 <= LOW < HIGH")
     return low_level, high_level
-
-
-@app.command()
-@user_errors
-def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
-          target: list[str] = typer.Option([], "--target", help="KIND=SHARE, e.g. visits=0.95 (repeatable)."),
-          role: str = typer.Option("social_worker", "--role", help="social_worker, conference_chair or team_manager."),
-          level_range: Optional[str] = typer.Option(None, "--range", help="LOW:HIGH staffing levels to search."),
-          replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
-          max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
-          survey: int = typer.Option(4, "--survey", min=0, help="Extra levels spread over the range, for the plot."),
-          workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
-          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
-          procedure: Optional[Path] = ProcedureOption,
-          out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
-          resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
-          as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
-    """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
-    from cpmodel.atomic import new_run_folder, write_bytes, write_text
-    from cpmodel.staffing_report import staffing_csv, staffing_plot
-    from model import load_procedure
-    from sim.duties import duty_rules
-    from sim.scenario import BUNDLED_SCENARIO, load_scenario
-    from sim.staffing import ROLE_POOLS, SavedReplications, StaffingSearch
-
-    if role not in ROLE_POOLS:
-        raise InputError("--role", None, role, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
-    loaded = load_procedure(procedure)
-    plan, digest = load_scenario(scenario, loaded)
-    pool = ROLE_POOLS[role]
-    known = set(duty_rules(loaded, plan).simulated) | {"seen_alone_alternate_visits"}
-    targets = _parse_targets(target, known)
-    low, high = _parse_range(level_range, getattr(plan.staff, pool).count)
-    request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
-               "role": role, "range": [low, high], "replications": replications,
-               "max_replications": max_replications, "survey": survey, "seed": plan.seed}
-    if resume is not None:
-        saved_request = resume / "request.json"
-        if not saved_request.exists():
-            raise InputError(str(resume), None, "--resume", "not a staffing run folder (no request.json)")
-        if json.loads(saved_request.read_text()) != request:
-            raise InputError(str(saved_request), None, "--resume", "the run was started with other arguments "
-                             "or another scenario; resume with the same ones")
-        folder = resume
-    else:
-        folder = new_run_folder(out, "staff")
-        write_text(folder / "request.json", json.dumps(request, sort_keys=True))
-    executor, client = _executor(workers, scheduler)
-    try:
-        with console.status("searching", spinner="dots") as status:
-            search = StaffingSearch(loaded, plan, pool, targets, low, high, replications, max_replications,
-                                    SavedReplications(folder, write_text), executor,
-                                    progress=lambda message: status.update(message) if not as_json else None)
-            search.survey(survey)
-            chosen = search.run()
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
-        if client is not None:
-            client.close()
-    levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
-    answer = {"role": role, "targets": targets, "range": [low, high], "level": chosen, "levels": levels}
-    if chosen is not None:
-        answer["at_level"] = search.levels[chosen].to_json(pool)
-        answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
-    else:
-        best, lows = search.best_seen()
-        answer["best_level_seen"] = best
-        answer["lower_bounds_at_best"] = lows
-    write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True) + "\n")
-    write_text(folder / "staffing.csv", staffing_csv(levels))
-    write_bytes(folder / "staffing.png", staffing_plot(levels, targets, chosen, role))
-    if as_json:
-        print_json(answer | {"run_folder": str(folder)})
-    else:
-        _print_staffing(answer, folder)
-    raise typer.Exit(0 if chosen is not None else 1)
-
-
-def _executor(workers: int, scheduler: Optional[str]):
-    """One code path for local processes and a Dask cluster: a concurrent.futures executor."""
-    if scheduler:
-        from distributed import Client
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as error:
-            raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({error})") from None
-        return client.get_executor(), client
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        return ProcessPoolExecutor(max_workers=workers), None
-    return None, None
-
-
-def _print_staffing(answer: dict, folder) -> None:
-    role = answer["role"].replace("_", " ")
-    if answer["level"] is None:
-        console.print(f"[bold red]No level in {answer['range'][0]}-{answer['range'][1]} meets every target.[/] "
-                      f"Best seen: {answer['best_level_seen']} {role}s, where the lower 95% bounds are "
-                      + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
-                                  for k, v in answer["lower_bounds_at_best"].items()))
-    else:
-        at = answer["at_level"]
-        console.print(f"[bold green]{answer['level']} {role}s[/] meet every target with 95% confidence "
-                      f"(utilisation {100 * at['utilisation']['mean']:.0f}%, {at['replications']} replications).")
-        for kind, share in sorted(at["compliance"].items()):
-            mark = " (target)" if kind in answer["targets"] else ""
-            console.print(f"  {kind}: {100 * share['mean']:.1f}% ({100 * share['low']:.1f}-{100 * share['high']:.1f}){mark}")
-    console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
 
 
 SetOption = typer.Option([], "--set", help="PATH=VALUE: change one scenario figure, e.g. "
@@ -418,6 +327,295 @@ def _check_new_file(path: Optional[Path]) -> None:
         raise InputError(str(path), None, "--xlsx", "already exists; choose a new file name (nothing is overwritten)")
     if path is not None and not path.parent.exists():
         raise InputError(str(path), None, "--xlsx", f"folder {path.parent} does not exist")
+
+
+def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[int, int]]:
+    """--range LOW:HIGH (one role) or ROLE=LOW:HIGH (repeatable); default half to twice today's count."""
+    from sim.staffing import ROLE_POOLS
+
+    given: dict[str, str] = {}
+    for text in texts:
+        role, sep, span = text.rpartition("=")
+        if not sep:
+            if len(pools) > 1:
+                raise InputError("--range", None, text, "with several roles write ROLE=LOW:HIGH, e.g. social_worker=20:80")
+            given[pools[0]] = text
+        elif ROLE_POOLS.get(role) in pools:
+            given[ROLE_POOLS[role]] = span
+        else:
+            raise InputError("--range", None, text, f"{role!r} is not one of the roles searched")
+    return {pool: _parse_range(given.get(pool), getattr(plan.staff, pool).count) for pool in pools}
+
+
+def _sensitivity_for(folder: Path, explicit: Optional[Path], digest: str) -> Optional[dict]:
+    """The sensitivity run to quote: the one named, else the newest for this scenario beside the run."""
+    if explicit is not None:
+        path = explicit / "sensitivity.json" if explicit.is_dir() else explicit
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            raise InputError(str(explicit), None, "--sensitivity", "not a sensitivity run folder "
+                             "(no readable sensitivity.json)") from None
+    found = []
+    for candidate in folder.parent.glob("*/sensitivity.json"):
+        try:
+            data = json.loads(candidate.read_text())
+        except (OSError, ValueError):
+            continue
+        if data.get("scenario_sha256") == digest:
+            found.append((candidate.stat().st_mtime, data))
+    return max(found, key=lambda item: item[0])[1] if found else None
+
+
+@app.command()
+@user_errors
+def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+          target: list[str] = typer.Option([], "--target", help="KIND=SHARE, e.g. visits=0.95 (repeatable)."),
+          role: list[str] = typer.Option([], "--role", help="social_worker, conference_chair or team_manager "
+                                         "(repeatable; default social_worker)."),
+          all_roles: bool = typer.Option(False, "--all-roles", help="Search every staffed pool at once."),
+          level_range: list[str] = typer.Option([], "--range", help="LOW:HIGH, or ROLE=LOW:HIGH with several roles."),
+          replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
+          max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
+          survey: int = typer.Option(4, "--survey", min=0, help="Extra levels spread over the range, for the plot."),
+          settings: list[str] = SetOption,
+          workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+          procedure: Optional[Path] = ProcedureOption,
+          out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+          resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
+          sensitivity_run: Optional[Path] = typer.Option(None, "--sensitivity", help="A sensitivity run folder to quote "
+                                                         "(default: the newest for this scenario beside the run folder)."),
+          xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (new file)."),
+          as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
+    """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
+    from cpmodel.workers import Stopped, replication_executor
+    from model import load_procedure
+    from sim.duties import duty_rules
+    from sim.overrides import apply_settings
+    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, Replications, SavedReplications, ceil_or_none,
+                              other_pools_limit, search_pools, staffing_cost)
+    from sim.sensitivity import most_sensitive
+
+    for name in role:
+        if name not in ROLE_POOLS:
+            raise InputError("--role", None, name, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
+    _check_new_file(xlsx)
+    loaded = load_procedure(procedure)
+    plan, digest = load_scenario(scenario, loaded)
+    plan, changed = apply_settings(plan, settings)
+    staffed = [pool for pool in POOLS if getattr(plan.staff, pool).count > 0 and pool in plan.roles.values()]
+    pools = staffed if all_roles else list(dict.fromkeys(ROLE_POOLS[name] for name in role or ["social_worker"]))
+    known = set(duty_rules(loaded, plan).simulated) | {"seen_alone_alternate_visits"}
+    targets = _parse_targets(target, known)
+    ranges = _parse_ranges(level_range, pools, plan)
+    first_role = POOL_ROLE[pools[0]] if all_roles or not role else role[0]
+    request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
+               "roles": pools, "ranges": {p: list(r) for p, r in ranges.items()}, "replications": replications,
+               "max_replications": max_replications, "survey": survey, "seed": plan.seed, "settings": changed}
+    folder = _open_run(resume, out, "staff", request)
+    current = {pool: getattr(plan.staff, pool).count for pool in POOLS}
+    try:
+        with replication_executor(workers, scheduler) as executor, \
+                console.status("searching", spinner="dots") as status:
+            source = Replications(loaded, plan, SavedReplications(folder, write_text), executor,
+                                  progress=lambda message: status.update(message) if not as_json else None)
+            found = search_pools(source, pools, targets, ranges, replications, max_replications, survey)
+            needed = found["needed"]
+            unmet = sorted({kind for p in pools if needed[p] is None
+                            for kind in found["searches"][p].levels[ranges[p][1]].failing(targets)})
+            others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, unmet, targets, current,
+                                       replications, max_replications) if unmet else {}
+    except Stopped as error:
+        _stopped(error, folder)
+    searches = found["searches"]
+    roles = {}
+    for pool in pools:
+        search = searches[pool]
+        levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
+        entry = {"role": POOL_ROLE[pool], "range": list(ranges[pool]), "level": needed[pool], "levels": levels,
+                 "others_held_at": search.fixed,
+                 "analytic_estimate": search.analytic_estimate()}
+        if needed[pool] is not None:
+            entry["at_level"] = search.levels[needed[pool]].to_json(pool)
+        else:
+            entry["best_level_seen"], entry["lower_bounds_at_best"] = search.best_seen()
+        roles[pool] = entry
+    binding = {kind: found["binding"][kind] + others.get(kind, []) for kind in targets}
+    main = roles[pools[0]]
+    chosen_all = all(needed[p] is not None for p in pools) and found["combination_met"]
+    answer = {"scenario": plan.name, "role": first_role, "targets": targets, "range": main["range"],
+              "level": main["level"], "levels": main["levels"], "roles": roles,
+              "binding": {kind: [POOL_ROLE[p] for p in pools_] for kind, pools_ in binding.items()},
+              "not_met_by_searched_roles": unmet, "staff": staffing_cost(plan, current | needed), "settings": changed}
+    for key in ("at_level", "best_level_seen", "lower_bounds_at_best"):
+        if key in main:
+            answer[key] = main[key]
+    answer["analytic_estimate"] = ceil_or_none(main["analytic_estimate"])
+    answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
+    quoted = _sensitivity_for(folder, sensitivity_run, digest)
+    if quoted is not None:
+        exclude = {f"staff.{pool}.count" for pool in pools}
+        answer["most_sensitive_to"] = [{"parameter": e["parameter"], "base": e["base"], "low": e["low"],
+                                        "high": e["high"], "swing_points": round(100 * e["swing"], 2)}
+                                       for e in most_sensitive(quoted, list(targets), exclude)]
+    write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "staffing.csv", staffing_csv(main["levels"]))
+    for pool in pools:
+        name = "staffing.png" if pool == pools[0] else f"staffing-{POOL_ROLE[pool]}.png"
+        write_bytes(folder / name, staffing_plot(roles[pool]["levels"], targets, needed[pool], POOL_ROLE[pool],
+                                                 plan.name, current[pool]))
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, staffing_sheets(answer))
+    if as_json:
+        print_json(answer | {"run_folder": str(folder)})
+    else:
+        _print_staffing(answer, folder)
+    raise typer.Exit(0 if chosen_all else 1)
+
+
+def _print_staffing(answer: dict, folder) -> None:
+    say = lambda text: console.print(text, highlight=False, markup=False)
+    for pool, entry in answer["roles"].items():
+        role = entry["role"].replace("_", " ")
+        held = ", ".join(f"{count} {p.replace('_', ' ')}" for p, count in entry["others_held_at"].items())
+        if entry["level"] is None:
+            say(f"No level in {entry['range'][0]}-{entry['range'][1]} meets every target. Best seen: "
+                f"{entry['best_level_seen']} {role}s, where the lower 95% bounds are "
+                + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
+                            for k, v in entry["lower_bounds_at_best"].items()))
+        else:
+            at = entry["at_level"]
+            say(f"{entry['level']} {role}s meet every target with 95% confidence"
+                + (f" (with {held})" if held else "")
+                + f" (utilisation {100 * at['utilisation']['mean']:.0f}%, {at['replications']} replications).")
+            for kind, share in sorted(at["compliance"].items()):
+                mark = " (target)" if kind in answer["targets"] else ""
+                say(f"  {kind}: {100 * share['mean']:.1f}% ({100 * share['low']:.1f}-{100 * share['high']:.1f}){mark}")
+        if entry.get("analytic_estimate"):
+            say(f"  hours needed / hours one {role} has: {entry['analytic_estimate']:.1f} (no fewer can do the work)")
+        say(f"  levels tried: {', '.join(str(level['level']) for level in entry['levels'])}")
+    for kind, limiting in answer["binding"].items():
+        if limiting:
+            say(f"{kind}: limited by {' and '.join(r.replace('_', ' ') + 's' for r in limiting)}")
+        elif kind in answer["not_met_by_searched_roles"]:
+            say(f"{kind}: not met by any level searched, and no other pool at twice today's staff meets it either")
+        else:
+            say(f"{kind}: met at the bottom of the range searched; no role searched limits it")
+    for pool, row in answer["staff"].items():
+        if row["needed"] is None and pool not in answer["roles"]:
+            continue
+        needed = row["needed"] if row["needed"] is not None else row["current"]
+        cost = ""
+        if "cost_per_fte" in row and row.get("needed_cost") is not None:
+            cost = f"; cost {row['current_cost']:,.0f} -> {row['needed_cost']:,.0f} a year"
+        say(f"{pool.replace('_', ' ')}: {row['current']} now ({row['current_fte']:g} FTE) -> {needed} "
+            f"({row['needed_fte'] if row['needed_fte'] is not None else row['current_fte']:g} FTE){cost}")
+    if "most_sensitive_to" in answer:
+        say("This answer is most sensitive to: " + "; ".join(
+            f"{e['parameter']} (base {'a distribution' if isinstance(e['base'], dict) else e['base']}: "
+            f"moves a target by up to {e['swing_points']:.1f} points)"
+            for e in answer["most_sensitive_to"]))
+    say(f"run folder: {folder}")
+
+
+def _report_comparison(before_label: str, after_label: str, comparison: dict, folder: Path, title: str,
+                       xlsx: Optional[Path], as_json: bool, extra: dict) -> None:
+    """Write comparison.json/.csv/.png (and the Excel copy) and print the table and the headline."""
+    from rich.table import Table
+
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.compare_report import HEADERS, comparison_csv, comparison_plot, comparison_rows
+    from sim.compare import summary_sentence
+
+    headline = summary_sentence(after_label, comparison)
+    result = {"schema_version": 1, "before": before_label, "after": after_label, "headline": headline} | extra | comparison
+    write_text(folder / "comparison.json", json.dumps(result, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "comparison.csv", comparison_csv(comparison))
+    write_bytes(folder / "comparison.png", comparison_plot(comparison, title))
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, {"Comparison": (HEADERS, comparison_rows(comparison))})
+    if as_json:
+        print_json(result | {"run_folder": str(folder)})
+        return
+    table = Table(title=f"{after_label} against {before_label} ({comparison['paired_replications']} paired replications)")
+    for column in ("", "before", "after", "difference (95% CI)"):
+        table.add_column(column, justify="left" if not column else "right")
+    for row in comparison["rows"]:
+        scale = 100 if row["outcome"] == "deadline" else 1
+        unit = "%" if scale == 100 else " h/wk"
+        table.add_row(row["name"] + (" met" if scale == 100 else " hours"), f"{scale * row['before']['mean']:.1f}{unit}",
+                      f"{scale * row['after']['mean']:.1f}{unit}",
+                      f"{scale * row['difference']['mean']:+.1f} ({scale * row['difference']['low']:+.1f} to "
+                      f"{scale * row['difference']['high']:+.1f})" + ("" if row["clear"] else " ~"))
+    console.print(table)
+    console.print("~ not clearly different from no change", highlight=False, markup=False)
+    console.print(headline, highlight=False, markup=False)
+    console.print(f"run folder: {folder}", highlight=False, markup=False)
+
+
+def _simulate_versus(before, after, plan, digest: str, out: Optional[Path], as_json: bool, xlsx: Optional[Path]) -> None:
+    """`simulate SCENARIO --procedure OLD --versus NEW`: both procedures on the same seeds, both run
+    folders kept (before/, after/), and their comparison."""
+    from cpmodel.atomic import new_run_folder
+    from cpmodel.compare_report import write_measures
+    from cpmodel.simulation_report import manifest, write_run
+    from sim.compare import compare_runs
+    from sim.measures import measure
+    from sim.runner import replication_seeds, run_replications
+    from sim.stats import summarise
+
+    seeds = replication_seeds(plan.seed, plan.replications)
+    folder = new_run_folder(out, "versus")
+    measured = {}
+    with console.status("simulating both procedures", spinner="dots") as status:
+        for label, procedure in (("before", before), ("after", after)):
+            status.update(f"simulating {label}: {procedure.file}")
+            results = run_replications(procedure, plan, seeds)
+            summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
+                       "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+            write_run(folder / label, summary, results, manifest(plan, digest, procedure, seeds, sys.argv))
+            write_measures(folder / label, results)
+            measured[label] = [measure(r) for r in results]
+    comparison = compare_runs(measured["before"], measured["after"])
+    names = {label: Path(str(p.file)).name for label, p in (("before", before), ("after", after))}
+    _report_comparison(names["before"], names["after"], comparison, folder,
+                       f"{plan.name}: {names['after']} against {names['before']}, same seeds", xlsx, as_json,
+                       {"scenario": plan.name, "scenario_sha256": digest})
+
+
+@app.command()
+@user_errors
+def compare(run_a: Path = typer.Argument(..., help="The first simulate run folder (before)."),
+            run_b: Path = typer.Argument(..., help="The second simulate run folder (after)."),
+            out: Optional[Path] = typer.Option(None, "--out", help="Folder for the comparison (default: a new one under runs/)."),
+            xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the table to this Excel file (new file)."),
+            as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON.")):
+    """Two simulate runs of the same scenario, paired by seed: what changed, with 95% CIs."""
+    from cpmodel.atomic import new_run_folder
+    from cpmodel.compare_report import read_run
+    from sim.compare import compare_runs
+
+    _check_new_file(xlsx)
+    (manifest_a, before), (manifest_b, after) = read_run(run_a), read_run(run_b)
+    if manifest_a.get("scenario_sha256") != manifest_b.get("scenario_sha256"):
+        raise InputError(str(run_b), None, "manifest.json", f"was run on another scenario ({manifest_b.get('scenario')!r}) "
+                         f"than {run_a} ({manifest_a.get('scenario')!r}); compare runs of the same scenario file")
+    common = {m["seed"] for m in before} & {m["seed"] for m in after}
+    if len(common) < 2:
+        raise InputError(str(run_b), None, "manifest.json", f"shares {len(common)} replication seeds with {run_a}; "
+                         "paired differences need at least 2 (run both with the same seed)")
+    comparison = compare_runs(before, after)
+    folder = new_run_folder(out, "compare")
+    title = f"{manifest_a.get('scenario')}: {run_b.name} against {run_a.name}, paired by seed"
+    _report_comparison(str(run_a), str(run_b), comparison, folder, title, xlsx, as_json,
+                       {"scenario": manifest_a.get("scenario"), "scenario_sha256": manifest_a.get("scenario_sha256"),
+                        "procedures": [manifest_a.get("procedure"), manifest_b.get("procedure")]})
 
 
 @app.command()
