@@ -620,6 +620,67 @@ def compare(run_a: Path = typer.Argument(..., help="The first simulate run folde
 
 @app.command()
 @user_errors
+def calibrate(events: Path = typer.Argument(..., help="CSV event log (the audit contract; optional household_id column)."),
+              base: Optional[Path] = typer.Option(None, "--base", help="Scenario whose other figures are kept (default: county)."),
+              out: Path = typer.Option(..., "--out", help="The calibrated scenario to write (a new file)."),
+              procedure: Optional[Path] = ProcedureOption,
+              as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON.")):
+    """Estimate scenario figures from the authority's own event log, each with a 95% CI and its source."""
+    import datetime as dt
+
+    from cpmodel.atomic import write_text
+    from cpmodel.calibration_report import calibrated_yaml
+    from model import load_procedure
+    from model.errors import display_path
+    from sim.calibrate import estimate, read_log
+    from sim.overrides import with_values
+    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+
+    if out.exists():
+        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    if not out.parent.exists():
+        raise InputError(str(out), None, "--out", f"folder {out.parent} does not exist")
+    loaded = load_procedure(procedure)
+    source = base or BUNDLED_SCENARIO
+    plan, _ = load_scenario(source, loaded)
+    units, has_household, rows, span = read_log(events, loaded)
+    found, too_small, extras = estimate(units, has_household, span, len(plan.case_flow.end_at_review),
+                                        sorted(plan.demand.children_per_household))
+    changes = {tuple(str(p) for p in e.path): e.value for e in found}
+    try:
+        with_values(plan, changes)
+    except InputError as error:
+        raise InputError(display_path(events), None, error.field, f"the estimate cannot be used: {error.message}") from None
+    header = (f"# Calibrated from {display_path(events)} ({rows} events, {span[0]} to {span[1]}) on "
+              f"{dt.date.today().isoformat()}\n# by cpmodel calibrate; every other figure is from "
+              f"{display_path(source)}.\n")
+    write_text(out, calibrated_yaml(source, found, Path(events).name, header))
+    load_scenario(out, loaded)                       # what was written must load as a scenario
+    result = {"schema_version": 1, "events": display_path(events), "rows": rows, "base": display_path(source),
+              "out": str(out), "estimates": [e.to_json() for e in found], "kept_from_base": too_small} | extras
+    if as_json:
+        print_json(result)
+        return
+    say = lambda text: console.print(text, highlight=False, markup=False)
+    say(f"{display_path(events)}: {rows} events, {extras['log']['units']} {extras['log']['unit']}s, "
+        f"{span[0]} to {span[1]}")
+    for e in found:
+        if isinstance(e.value, dict):
+            say(f"  {e.name}: " + ", ".join(f"{k}: {v:.3f}" for k, v in e.value.items()) + f" (n={e.n})")
+        else:
+            say(f"  {e.name}: {e.value:.4g} (95% CI {e.low:.4g}-{e.high:.4g}, n={e.n})")
+    for name in too_small:
+        errors.print(f"warning: {name}: the log is too small to estimate it; kept from {display_path(source)}",
+                     highlight=False, markup=False)
+    season = extras["seasonality"]
+    if season.get("tested"):
+        say(f"  plan starts {'are' if season['seasonal'] else 'are not clearly'} seasonal (chi-square p = "
+            f"{season['p_value']:.3f}); {season['note']}")
+    say(f"wrote {out}")
+
+
+@app.command()
+@user_errors
 def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
             list_all: bool = typer.Option(False, "--list", help="List the bundled pathways."),
             procedure: Optional[Path] = ProcedureOption,

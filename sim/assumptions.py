@@ -32,7 +32,10 @@ def _comment(line: str) -> str:
 
 def _marked(lines: list[str], number: int) -> bool:
     """Is the key on line `number` (1-based) marked, inline or by the comment block above it?"""
-    if MARK.search(_comment(lines[number - 1])):
+    inline = _comment(lines[number - 1])
+    if inline.lstrip("# ").startswith("estimated from"):
+        return False                     # replaced by `cpmodel calibrate`: no longer a guess
+    if MARK.search(inline):
         return True
     above = number - 2
     while above >= 0 and lines[above].strip().startswith("#"):

@@ -166,7 +166,7 @@ class Replications:
         results = []
         for seed in seeds:
             key = (levels, seed)
-            if key not in self.done:
+            if not self._known(levels, seed) or key in self.pending:
                 future: Future | None = self.pending.pop(key, None)
                 if future is None:
                     self.done[key] = replication_at(self.procedure, self.scenario, levels, seed)
