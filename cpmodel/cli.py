@@ -227,7 +227,7 @@ def _open_run(resume: Optional[Path], out: Optional[Path], kind: str, request: d
 
 def _stopped(error, folder: Path) -> None:
     errors.print(f"stopped ({error}); finished replications are saved: continue with --resume {folder}",
-                 highlight=False, markup=False)
+                 highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(128 + getattr(error, "signal", 2))
 
 
@@ -313,12 +313,12 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
         print_json(result | {"run_folder": str(folder)})
         return
     console.print(f"{plan.name}: {len(variations)} parameters, each {100 * span:.0f}% low and high, "
-                  f"{count} replications on the same seeds as the base", highlight=False, markup=False)
+                  f"{count} replications on the same seeds as the base", highlight=False, markup=False, soft_wrap=True)
     for line in sentences(result, result["outcomes_plotted"], count=3):
-        console.print("  " + line, highlight=False, markup=False)
+        console.print("  " + line, highlight=False, markup=False, soft_wrap=True)
     for item in skipped:
-        console.print(f"  not varied: {item['parameter']} ({item['reason']})", highlight=False, markup=False)
-    console.print(f"run folder: {folder} (tornado.png, sensitivity.csv, sensitivity.json)", highlight=False, markup=False)
+        console.print(f"  not varied: {item['parameter']} ({item['reason']})", highlight=False, markup=False, soft_wrap=True)
+    console.print(f"run folder: {folder} (tornado.png, sensitivity.csv, sensitivity.json)", highlight=False, markup=False, soft_wrap=True)
 
 
 def _check_new_file(path: Optional[Path]) -> None:
@@ -479,7 +479,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
 
 
 def _print_staffing(answer: dict, folder) -> None:
-    say = lambda text: console.print(text, highlight=False, markup=False)
+    say = lambda text: console.print(text, highlight=False, markup=False, soft_wrap=True)
     for pool, entry in answer["roles"].items():
         role = entry["role"].replace("_", " ")
         held = ", ".join(f"{count} {p.replace('_', ' ')}" for p, count in entry["others_held_at"].items())
@@ -554,9 +554,9 @@ def _report_comparison(before_label: str, after_label: str, comparison: dict, fo
                       f"{scale * row['difference']['mean']:+.1f} ({scale * row['difference']['low']:+.1f} to "
                       f"{scale * row['difference']['high']:+.1f})" + ("" if row["clear"] else " ~"))
     console.print(table)
-    console.print("~ not clearly different from no change", highlight=False, markup=False)
-    console.print(headline, highlight=False, markup=False)
-    console.print(f"run folder: {folder}", highlight=False, markup=False)
+    console.print("~ not clearly different from no change", highlight=False, markup=False, soft_wrap=True)
+    console.print(headline, highlight=False, markup=False, soft_wrap=True)
+    console.print(f"run folder: {folder}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _simulate_versus(before, after, plan, digest: str, out: Optional[Path], as_json: bool, xlsx: Optional[Path]) -> None:
@@ -661,7 +661,7 @@ def calibrate(events: Path = typer.Argument(..., help="CSV event log (the audit 
     if as_json:
         print_json(result)
         return
-    say = lambda text: console.print(text, highlight=False, markup=False)
+    say = lambda text: console.print(text, highlight=False, markup=False, soft_wrap=True)
     say(f"{display_path(events)}: {rows} events, {extras['log']['units']} {extras['log']['unit']}s, "
         f"{span[0]} to {span[1]}")
     for e in found:
@@ -671,7 +671,7 @@ def calibrate(events: Path = typer.Argument(..., help="CSV event log (the audit 
             say(f"  {e.name}: {e.value:.4g} (95% CI {e.low:.4g}-{e.high:.4g}, n={e.n})")
     for name in too_small:
         errors.print(f"warning: {name}: the log is too small to estimate it; kept from {display_path(source)}",
-                     highlight=False, markup=False)
+                     highlight=False, markup=False, soft_wrap=True)
     season = extras["seasonality"]
     if season.get("tested"):
         say(f"  plan starts {'are' if season['seasonal'] else 'are not clearly'} seasonal (chi-square p = "
