@@ -6,10 +6,12 @@ import io
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 
 def _source(estimate, log_name: str) -> str:
+    if isinstance(estimate.value, list):
+        return f"{estimate.basis}, from {log_name}"
     if isinstance(estimate.value, dict):
         interval = ", ".join(f"{k}: {estimate.low[k]:.3g}-{estimate.high[k]:.3g}" for k in estimate.value)
     else:
@@ -32,8 +34,12 @@ def calibrated_yaml(base: Path, estimates, log_name: str, header: str) -> str:
         for part in estimate.path[:-1]:
             container = container[part]
         key = estimate.path[-1]
-        value = CommentedMap(estimate.value) if isinstance(estimate.value, dict) else estimate.value
-        if isinstance(value, CommentedMap):
+        value = estimate.value
+        if isinstance(value, dict):
+            value = CommentedMap(value)
+        elif isinstance(value, list):
+            value = CommentedSeq(value)
+        if isinstance(value, (CommentedMap, CommentedSeq)):
             value.fa.set_flow_style()
         container[key] = value
         if isinstance(container, CommentedMap):

@@ -620,9 +620,14 @@ def compare(run_a: Path = typer.Argument(..., help="The first simulate run folde
 
 @app.command()
 @user_errors
-def calibrate(events: Path = typer.Argument(..., help="CSV event log (the audit contract; optional household_id column)."),
+def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log (the audit contract; optional "
+                                                    "household_id column)."),
               base: Optional[Path] = typer.Option(None, "--base", help="Scenario whose other figures are kept (default: county)."),
               out: Path = typer.Option(..., "--out", help="The calibrated scenario to write (a new file)."),
+              d7: bool = typer.Option(False, "--d7", help="Fit the review outcomes to England's plan lengths (DfE D7 "
+                                      "2025) by simulation, after any estimates from EVENTS."),
+              replications: int = typer.Option(4, "--replications", "-n", min=1, help="Replications per step of the --d7 fit."),
+              workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes for the --d7 fit."),
               procedure: Optional[Path] = ProcedureOption,
               as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON.")):
     """Estimate scenario figures from the authority's own event log, each with a 95% CI and its source."""
@@ -640,39 +645,68 @@ def calibrate(events: Path = typer.Argument(..., help="CSV event log (the audit 
         raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
     if not out.parent.exists():
         raise InputError(str(out), None, "--out", f"folder {out.parent} does not exist")
+    if events is None and not d7:
+        raise InputError("calibrate", None, "EVENTS", "give an event log, or --d7 to fit plan lengths to England's")
     loaded = load_procedure(procedure)
     source = base or BUNDLED_SCENARIO
     plan, _ = load_scenario(source, loaded)
-    units, has_household, rows, span = read_log(events, loaded)
-    found, too_small, extras = estimate(units, has_household, span, len(plan.case_flow.end_at_review),
-                                        sorted(plan.demand.children_per_household))
+    found, too_small, rows, extras, header = [], [], 0, {}, ""
+    if events is not None:
+        units, has_household, rows, span = read_log(events, loaded)
+        found, too_small, extras = estimate(units, has_household, span, len(plan.case_flow.end_at_review),
+                                            sorted(plan.demand.children_per_household))
+        header = (f"# Calibrated from {display_path(events)} ({rows} events, {span[0]} to {span[1]}) on "
+                  f"{dt.date.today().isoformat()} by cpmodel calibrate.\n")
     changes = {tuple(str(p) for p in e.path): e.value for e in found}
     try:
-        with_values(plan, changes)
+        plan = with_values(plan, changes)
     except InputError as error:
         raise InputError(display_path(events), None, error.field, f"the estimate cannot be used: {error.message}") from None
-    header = (f"# Calibrated from {display_path(events)} ({rows} events, {span[0]} to {span[1]}) on "
-              f"{dt.date.today().isoformat()}\n# by cpmodel calibrate; every other figure is from "
-              f"{display_path(source)}.\n")
-    write_text(out, calibrated_yaml(source, found, Path(events).name, header))
+    if d7 and plan.horizon_years - plan.warm_up_months / 12 < 3:
+        raise InputError(display_path(source), None, "horizon_years", "--d7 needs at least 3 simulated years after the "
+                         "warm-up (plans last up to 2 years and more); use a longer horizon, e.g. --base scenarios/county.yaml")
+    if d7:
+        from cpmodel.workers import replication_executor
+        from sim.calibrate import Estimate
+        from sim.plan_lengths import fit_review_outcomes
+        from sim.stats import D7_2025
+        with replication_executor(workers, None) as executor, console.status("fitting plan lengths to D7"):
+            chances, bands, history = fit_review_outcomes(loaded, plan, D7_2025, replications, executor=executor)
+        found = [e for e in found if not e.name.startswith("case_flow.end_at_review")]
+        found.append(Estimate(("case_flow", "end_at_review"), chances, chances, chances, replications,
+                              "fitted by simulation to DfE D7 2025 plan lengths (no interval: a fit, not an estimate)"))
+        extras["d7_fit"] = {"bands": {b: {"simulated": round(v, 4), "published": D7_2025[b],
+                                          "points_off": round(100 * (v - D7_2025[b]), 1)} for b, v in bands.items()},
+                            "steps": history}
+        header += (f"# Review outcomes fitted to DfE D7 2025 plan lengths on {dt.date.today().isoformat()} "
+                   "by cpmodel calibrate --d7.\n")
+    header += f"# Every other figure is from {display_path(source)}.\n"
+    write_text(out, calibrated_yaml(source, found, Path(events).name if events else "DfE D7 2025", header))
     load_scenario(out, loaded)                       # what was written must load as a scenario
-    result = {"schema_version": 1, "events": display_path(events), "rows": rows, "base": display_path(source),
-              "out": str(out), "estimates": [e.to_json() for e in found], "kept_from_base": too_small} | extras
+    result = {"schema_version": 1, "events": display_path(events) if events else None, "rows": rows,
+              "base": display_path(source), "out": str(out), "estimates": [e.to_json() for e in found],
+              "kept_from_base": too_small} | extras
     if as_json:
         print_json(result)
         return
     say = lambda text: console.print(text, highlight=False, markup=False, soft_wrap=True)
-    say(f"{display_path(events)}: {rows} events, {extras['log']['units']} {extras['log']['unit']}s, "
-        f"{span[0]} to {span[1]}")
+    if events is not None:
+        say(f"{display_path(events)}: {rows} events, {extras['log']['units']} {extras['log']['unit']}s, "
+            f"{span[0]} to {span[1]}")
     for e in found:
-        if isinstance(e.value, dict):
+        if isinstance(e.value, list):
+            say(f"  {e.name}: {e.value} ({e.basis})")
+        elif isinstance(e.value, dict):
             say(f"  {e.name}: " + ", ".join(f"{k}: {v:.3f}" for k, v in e.value.items()) + f" (n={e.n})")
         else:
             say(f"  {e.name}: {e.value:.4g} (95% CI {e.low:.4g}-{e.high:.4g}, n={e.n})")
     for name in too_small:
         errors.print(f"warning: {name}: the log is too small to estimate it; kept from {display_path(source)}",
                      highlight=False, markup=False, soft_wrap=True)
-    season = extras["seasonality"]
+    for band, row in extras.get("d7_fit", {}).get("bands", {}).items():
+        say(f"  plans ending {band}: {100 * row['simulated']:.1f}% simulated, {100 * row['published']:.1f}% "
+            f"published ({row['points_off']:+.1f} points)")
+    season = extras.get("seasonality", {})
     if season.get("tested"):
         say(f"  plan starts {'are' if season['seasonal'] else 'are not clearly'} seasonal (chi-square p = "
             f"{season['p_value']:.3f}); {season['note']}")

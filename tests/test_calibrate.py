@@ -93,3 +93,15 @@ def test_bad_logs_get_one_located_line_and_exit_2(tmp_path, text, fragment):
     assert result.exit_code == 2, result.output
     assert fragment in result.output and "Traceback" not in result.output
     assert not (tmp_path / "mine.yaml").exists()
+
+
+def test_the_d7_fit_steers_each_review_by_its_own_band():
+    from sim.plan_lengths import _step
+    from sim.stats import D7_2025
+    bands = dict(D7_2025)
+    bands["3 months or less"] = 2 * D7_2025["3 months or less"]          # too many end at the first review
+    bands["over 6 months to under 1 year"] = 0.5 * D7_2025["over 6 months to under 1 year"]
+    chances = _step([0.2, 0.4, 0.5, 0.5, 0.7], bands, D7_2025)
+    assert chances[0] == pytest.approx(0.1) and chances[1] == pytest.approx(0.8)
+    assert chances[2:4] == pytest.approx([0.5, 0.5]) and chances[4] == 0.7
+    assert _step([0.5, 0.9, 0.5, 0.5, 0.7], {**bands, "over 6 months to under 1 year": 0.1}, D7_2025)[1] == 0.99
