@@ -26,6 +26,13 @@ def _stop(number, _frame):
     raise Stopped(number)
 
 
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C (sent to the whole terminal group) is the parent's to handle, and
+    SIGTERM from the parent simply ends the worker, without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _make(workers: int, scheduler: Optional[str]):
     if scheduler:
         from distributed import Client
@@ -36,28 +43,30 @@ def _make(workers: int, scheduler: Optional[str]):
         return client.get_executor(), client
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
-        return ProcessPoolExecutor(max_workers=workers), None
+        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals), None
     return None, None
 
 
 def _abort(executor, client) -> None:
     """Cancel what has not run, end local worker processes, release Dask futures."""
-    if executor is not None:
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        if client is None:
-            executor.shutdown(wait=False, cancel_futures=True)
-        else:
-            executor.shutdown(wait=False)     # the Dask executor cancels its futures
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=5)
     if client is not None:
+        executor.shutdown(wait=False)          # the Dask executor cancels its futures
         client.close()
+        return
+    if executor is None:
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+    # with its workers gone the pool's manager thread ends; joining it here keeps the
+    # interpreter's exit quiet (no traceback from a pipe closed under it)
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
