@@ -2,7 +2,8 @@
 workers were (busy worker-seconds / (workers x wall seconds)).
 
 Run:  .venv/bin/python benchmarks/bench_staffing_search.py [--quick]
-(--quick: the short test scenario, so CI can check the script works; the figures mean little.)
+(--quick: the short test scenario and 2 replications a level, so CI can check the script works;
+the figures mean little.)
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ class TimedReplications(staffing.Replications):
                 self.submitted += 1
 
 
-def search(scenario_path: Path, target: dict, workers: int) -> dict:
+def search(scenario_path: Path, target: dict, workers: int, effort: tuple[int, int, int]) -> dict:
     procedure = load_procedure()
     scenario, _ = load_scenario(scenario_path, procedure)
     count = scenario.staff.social_workers.count
@@ -51,7 +52,7 @@ def search(scenario_path: Path, target: dict, workers: int) -> dict:
         executor = ProcessPoolExecutor(workers) if workers > 1 else None
         start = time.perf_counter()
         source = TimedReplications(procedure, scenario, staffing.SavedReplications(Path(folder), write_text), executor)
-        found = staffing.search_pools(source, ["social_workers"], target, ranges, 5, 20, survey=4)
+        found = staffing.search_pools(source, ["social_workers"], target, ranges, *effort[:2], survey=effort[2])
         wall = time.perf_counter() - start
         if executor is not None:
             executor.shutdown(wait=True)
@@ -69,7 +70,8 @@ def main() -> None:
     arguments = parser.parse_args()
     scenario = ROOT / ("tests/data/fast-unitary.yaml" if arguments.quick else "scenarios/county.yaml")
     target = {"visits": 0.9 if arguments.quick else 0.95}
-    one, two = search(scenario, target, 1), search(scenario, target, 2)
+    effort = (2, 2, 0) if arguments.quick else (5, 20, 4)   # replications, most replications, survey levels
+    one, two = search(scenario, target, 1, effort), search(scenario, target, 2, effort)
     assert one["level"] == two["level"], "the parallel search must give the same answer"
     print(json.dumps({"scenario": scenario.name, "one_worker": one, "two_workers": two,
                       "speed_up": round(one["wall_seconds"] / two["wall_seconds"], 2)}, indent=2))
