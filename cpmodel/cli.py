@@ -173,6 +173,11 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
              seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
              out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
              events: Optional[Path] = typer.Option(None, "--events", help="Also write every simulated case history to this new CSV (the audit's contract)."),
+             settings: list[str] = typer.Option([], "--set", help="PATH=VALUE: change one scenario figure "
+                                                "(repeatable; validated like the file)."),
+             versus: Optional[Path] = typer.Option(None, "--versus", help="A revised procedure: run both on the same "
+                                                   "seeds and compare (paired differences with 95% CIs)."),
+             xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (new file)."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
     from rich.progress import Progress
@@ -188,6 +193,12 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
     plan, digest = load_scenario(scenario, loaded)
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
+    from sim.overrides import apply_settings
+    plan, changed = apply_settings(plan, settings)
+    _check_new_file(xlsx)
+    if versus is not None:
+        _simulate_versus(loaded, load_procedure(versus), plan, digest, out, as_json, xlsx)
+        return
     seeds = replication_seeds(plan.seed, plan.replications)
     if events is not None and events.exists():
         raise InputError(str(events), None, "--events", "already exists; choose a new file name (nothing is overwritten)")
@@ -200,10 +211,17 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
                                        record_history=events is not None)
         summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+        if changed:
+            summary["settings"] = changed
         write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+        from cpmodel.compare_report import simulation_sheets, write_measures
+        write_measures(folder, results)
     except BaseException as error:
         discard_or_mark(folder, existed, error)
         raise
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, simulation_sheets(summary))
     if events is not None:
         from cpmodel.atomic import write_text
         from sim.event_log import event_log_csv
@@ -251,89 +269,282 @@ def _parse_range(text: Optional[str], current: int) -> tuple[int, int]:
     return low_level, high_level
 
 
+SetOption = typer.Option([], "--set", help="PATH=VALUE: change one scenario figure, e.g. "
+                         "case_flow.no_access_per_visit=0.1 (repeatable; validated like the file).")
+
+
+def _open_run(resume: Optional[Path], out: Optional[Path], kind: str, request: dict) -> Path:
+    """A new run folder with its request saved, or the folder of a killed run with the same request."""
+    from cpmodel.atomic import new_run_folder, write_text
+
+    text = json.dumps(request, sort_keys=True, default=str)
+    if resume is not None:
+        return _resumable(resume, json.loads(text), kind)
+    folder = new_run_folder(out, kind)
+    write_text(folder / "request.json", text)
+    return folder
+
+
+def _stopped(error, folder: Path) -> None:
+    errors.print(f"stopped ({error}); finished replications are saved: continue with --resume {folder}",
+                 highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(128 + getattr(error, "signal", 2))
+
+
+@app.command()
+@user_errors
+def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+                param: list[str] = typer.Option([], "--param", help="A parameter path to vary (repeatable; default: "
+                                                "every figure the scenario marks ASSUMPTION)."),
+                span: float = typer.Option(0.2, "--span", min=0.01, max=0.9, help="Low and high are the value x (1 -/+ span)."),
+                replications: Optional[int] = typer.Option(None, "--replications", "-n", min=2, help="Replications per value (default: the scenario's)."),
+                target: list[str] = typer.Option([], "--target", help="Deadline kinds to draw (default: the four most frequent)."),
+                settings: list[str] = SetOption,
+                workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
+                scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+                procedure: Optional[Path] = ProcedureOption,
+                out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+                resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
+                xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the table to this Excel file (new file)."),
+                as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
+    """Which assumptions the answer depends on: each set low and high, effects with 95% CIs, tornado plot."""
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.sensitivity_report import sensitivity_csv, sensitivity_rows, HEADERS, sentences, tornado_plot
+    from cpmodel.workers import Stopped, replication_executor
+    from model import load_procedure
+    from sim.assumptions import assumption_paths
+    from sim.measures import SavedMeasures, run_measured
+    from sim.overrides import apply_settings, parse_path
+    from sim.runner import replication_seeds
+    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from sim.sensitivity import designs, effects, variation
+
+    _check_new_file(xlsx)
+    loaded = load_procedure(procedure)
+    source = scenario or BUNDLED_SCENARIO
+    plan, digest = load_scenario(source, loaded)
+    plan, changed = apply_settings(plan, settings)
+    paths = [parse_path(p) for p in param] if param else assumption_paths(source)
+    if not paths:
+        raise InputError(str(source), None, "--param", "the scenario marks no figure ASSUMPTION; name parameters with --param")
+    variations, skipped = [], []
+    for path in paths:
+        found = variation(plan, path, span)
+        if isinstance(found, str):
+            if param:
+                raise InputError("--param", None, ".".join(map(str, path)), f"cannot be varied: {found}")
+            skipped.append({"parameter": ".".join(map(str, path)), "reason": found})
+        else:
+            variations.append(found)
+    count = replications or plan.replications
+    seeds = replication_seeds(plan.seed, count)
+    request = {"scenario": str(source), "scenario_sha256": digest, "parameters": [v.name for v in variations],
+               "span": span, "replications": count, "settings": changed, "seed": plan.seed,
+               "procedure": str(procedure) if procedure else None}
+    folder = _open_run(resume, out, "sensitivity", request)
+    jobs = {label: (loaded, variant) for label, variant in designs(plan, variations).items()}
+    try:
+        with replication_executor(workers, scheduler) as executor, \
+                console.status("sensitivity", spinner="dots") as status:
+            runs = run_measured(jobs, seeds, SavedMeasures(folder, write_text), executor,
+                                progress=lambda done, total: status.update(f"replications {done}/{total}"))
+    except Stopped as error:
+        _stopped(error, folder)
+    result = {"schema_version": 1, "scenario": plan.name, "scenario_sha256": digest, "span": span,
+              "replications": count, "seeds": seeds, "settings": changed} | effects(variations, runs)
+    result["skipped"] = skipped
+    frequent = sorted({k for m in runs["base"] for k in m["deadlines"]},
+                      key=lambda k: -sum(m["deadlines"].get(k, {}).get("due", 0) for m in runs["base"]))
+    for kind in target:
+        if f"{kind} met" not in result["base"]:
+            raise InputError("--target", None, kind, f"not a deadline kind due in this run; kinds: {', '.join(sorted(frequent))}")
+    kinds = list(target) or frequent[:4]
+    result["outcomes_plotted"] = [f"{kind} met" for kind in kinds]
+    write_text(folder / "sensitivity.json", json.dumps(result, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "sensitivity.csv", sensitivity_csv(result))
+    write_bytes(folder / "tornado.png", tornado_plot(result, result["outcomes_plotted"],
+                                                     f"{plan.name}: one at a time, +/-{100 * span:.0f}%, "
+                                                     f"{count} replications on common seeds"))
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, {"Sensitivity": (HEADERS, sensitivity_rows(result)),
+                              "Not varied": (["parameter", "reason"], [[s["parameter"], s["reason"]] for s in skipped])})
+    if as_json:
+        print_json(result | {"run_folder": str(folder)})
+        return
+    console.print(f"{plan.name}: {len(variations)} parameters, each {100 * span:.0f}% low and high, "
+                  f"{count} replications on the same seeds as the base", highlight=False, markup=False, soft_wrap=True)
+    for line in sentences(result, result["outcomes_plotted"], count=3):
+        console.print("  " + line, highlight=False, markup=False, soft_wrap=True)
+    for item in skipped:
+        console.print(f"  not varied: {item['parameter']} ({item['reason']})", highlight=False, markup=False, soft_wrap=True)
+    console.print(f"run folder: {folder} (tornado.png, sensitivity.csv, sensitivity.json)", highlight=False, markup=False, soft_wrap=True)
+
+
+def _check_new_file(path: Optional[Path]) -> None:
+    """Refuse an output file that exists, before any work (nothing is overwritten)."""
+    if path is not None and path.exists():
+        raise InputError(str(path), None, "--xlsx", "already exists; choose a new file name (nothing is overwritten)")
+    if path is not None and not path.parent.exists():
+        raise InputError(str(path), None, "--xlsx", f"folder {path.parent} does not exist")
+
+
+def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[int, int]]:
+    """--range LOW:HIGH (one role) or ROLE=LOW:HIGH (repeatable); default half to twice today's count."""
+    from sim.staffing import ROLE_POOLS
+
+    given: dict[str, str] = {}
+    for text in texts:
+        role, sep, span = text.rpartition("=")
+        if not sep:
+            if len(pools) > 1:
+                raise InputError("--range", None, text, "with several roles write ROLE=LOW:HIGH, e.g. social_worker=20:80")
+            given[pools[0]] = text
+        elif ROLE_POOLS.get(role) in pools:
+            given[ROLE_POOLS[role]] = span
+        else:
+            raise InputError("--range", None, text, f"{role!r} is not one of the roles searched")
+    return {pool: _parse_range(given.get(pool), getattr(plan.staff, pool).count) for pool in pools}
+
+
+def _sensitivity_for(folder: Path, explicit: Optional[Path], digest: str) -> Optional[dict]:
+    """The sensitivity run to quote: the one named, else the newest for this scenario beside the run."""
+    if explicit is not None:
+        path = explicit / "sensitivity.json" if explicit.is_dir() else explicit
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            raise InputError(str(explicit), None, "--sensitivity", "not a sensitivity run folder "
+                             "(no readable sensitivity.json)") from None
+    found = []
+    for candidate in folder.parent.glob("*/sensitivity.json"):
+        try:
+            data = json.loads(candidate.read_text())
+        except (OSError, ValueError):
+            continue
+        if data.get("scenario_sha256") == digest:
+            found.append((candidate.stat().st_mtime, data))
+    return max(found, key=lambda item: item[0])[1] if found else None
+
+
 @app.command()
 @user_errors
 def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
           target: list[str] = typer.Option([], "--target", help="KIND=SHARE, e.g. visits=0.95 (repeatable)."),
-          role: str = typer.Option("social_worker", "--role", help="social_worker, conference_chair or team_manager."),
-          level_range: Optional[str] = typer.Option(None, "--range", help="LOW:HIGH staffing levels to search."),
+          role: list[str] = typer.Option([], "--role", help="social_worker, conference_chair or team_manager "
+                                         "(repeatable; default social_worker)."),
+          all_roles: bool = typer.Option(False, "--all-roles", help="Search every staffed pool at once."),
+          level_range: list[str] = typer.Option([], "--range", help="LOW:HIGH, or ROLE=LOW:HIGH with several roles."),
           replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
           max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
           survey: int = typer.Option(4, "--survey", min=0, help="Extra levels spread over the range, for the plot."),
+          settings: list[str] = SetOption,
           workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
           procedure: Optional[Path] = ProcedureOption,
           out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
           resume: Optional[Path] = typer.Option(None, "--resume", help="Continue a killed run in this folder."),
+          sensitivity_run: Optional[Path] = typer.Option(None, "--sensitivity", help="A sensitivity run folder to quote "
+                                                         "(default: the newest for this scenario beside the run folder)."),
+          xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (new file)."),
           as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
-    from cpmodel.atomic import discard_or_mark, new_run_folder, write_bytes, write_text
-    from cpmodel.staffing_report import staffing_csv, staffing_plot
+    from cpmodel.atomic import discard_or_mark, write_bytes, write_text
+    from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
+    from cpmodel.workers import Stopped, replication_executor
     from model import load_procedure
     from sim.duties import duty_rules
+    from sim.overrides import apply_settings
     from sim.scenario import BUNDLED_SCENARIO, load_scenario
-    from sim.staffing import ROLE_POOLS, SavedReplications, StaffingSearch
+    from sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, Replications, SavedReplications, ceil_or_none,
+                              other_pools_limit, search_pools, staffing_cost)
+    from sim.sensitivity import most_sensitive
 
     _check_scheduler(scheduler)
-    if role not in ROLE_POOLS:
-        raise InputError("--role", None, role, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
+    for name in role:
+        if name not in ROLE_POOLS:
+            raise InputError("--role", None, name, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
+    _check_new_file(xlsx)
     loaded = load_procedure(procedure)
     plan, digest = load_scenario(scenario, loaded)
-    pool = ROLE_POOLS[role]
+    plan, changed = apply_settings(plan, settings)
+    staffed = [pool for pool in POOLS if getattr(plan.staff, pool).count > 0 and pool in plan.roles.values()]
+    pools = staffed if all_roles else list(dict.fromkeys(ROLE_POOLS[name] for name in role or ["social_worker"]))
     rules = duty_rules(loaded, plan)
     known = (set(rules.simulated) - rules.never_late) | {"seen_alone_alternate_visits"}   # a 'consider' is never late
     targets = _parse_targets(target, known)
-    low, high = _parse_range(level_range, getattr(plan.staff, pool).count)
+    ranges = _parse_ranges(level_range, pools, plan)
+    first_role = POOL_ROLE[pools[0]] if all_roles or not role else role[0]
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
-               "role": role, "range": [low, high], "replications": replications,
-               "max_replications": max_replications, "survey": survey, "seed": plan.seed}
+               "roles": pools, "ranges": {p: list(r) for p, r in ranges.items()}, "replications": replications,
+               "max_replications": max_replications, "survey": survey, "seed": plan.seed, "settings": changed}
     if resume is not None and out is not None:
         raise InputError("--out", None, "--out", "give either --out (a new run) or --resume (an old one), not both")
     existed = out is not None and out.is_dir()
-    if resume is not None:
-        folder = _resumable(resume, request)
-    else:
-        folder = new_run_folder(out, "staff")
-        write_text(folder / "request.json", json.dumps(request, sort_keys=True))
+    folder = _open_run(resume, out, "staff", request)
+    current = {pool: getattr(plan.staff, pool).count for pool in POOLS}
     try:
-        executor, client = _executor(workers, scheduler)
-    except BaseException as error:
-        if resume is None:
-            discard_or_mark(folder, existed, error)
-        raise
-    try:
-        with console.status("searching", spinner="dots") as status:
-            search = StaffingSearch(loaded, plan, pool, targets, low, high, replications, max_replications,
-                                    SavedReplications(folder, write_text), executor,
-                                    progress=lambda message: status.update(message) if not as_json else None)
-            search.survey(survey)
-            chosen = search.run()
+        with replication_executor(workers, scheduler) as executor, \
+                console.status("searching", spinner="dots") as status:
+            source = Replications(loaded, plan, SavedReplications(folder, write_text), executor,
+                                  progress=lambda message: status.update(message) if not as_json else None)
+            found = search_pools(source, pools, targets, ranges, replications, max_replications, survey)
+            needed = found["needed"]
+            unmet = sorted({kind for p in pools if needed[p] is None
+                            for kind in found["searches"][p].levels[ranges[p][1]].failing(targets)})
+            others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, unmet, targets, current,
+                                       replications, max_replications) if unmet else {}
+    except Stopped as error:
+        _stopped(error, folder)
     except BaseException as error:
         if resume is None:       # replications already saved are kept for --resume, marked failed
             discard_or_mark(folder, existed, error, keep_on_failure=_has_replications)
         raise
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
-        if client is not None:
-            client.close()
-    levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
-    answer = {"role": role, "targets": targets, "range": [low, high], "level": chosen, "levels": levels}
-    if chosen is not None:
-        answer["at_level"] = search.levels[chosen].to_json(pool)
-        answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
-    else:
-        best, lows = search.best_seen()
-        answer["best_level_seen"] = best
-        answer["lower_bounds_at_best"] = lows
-    write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True) + "\n")
-    write_text(folder / "staffing.csv", staffing_csv(levels))
-    write_bytes(folder / "staffing.png", staffing_plot(levels, targets, chosen, role))
+    searches = found["searches"]
+    roles = {}
+    for pool in pools:
+        search = searches[pool]
+        levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
+        entry = {"role": POOL_ROLE[pool], "range": list(ranges[pool]), "level": needed[pool], "levels": levels,
+                 "others_held_at": search.fixed,
+                 "analytic_estimate": search.analytic_estimate()}
+        if needed[pool] is not None:
+            entry["at_level"] = search.levels[needed[pool]].to_json(pool)
+        else:
+            entry["best_level_seen"], entry["lower_bounds_at_best"] = search.best_seen()
+        roles[pool] = entry
+    binding = {kind: found["binding"][kind] + others.get(kind, []) for kind in targets}
+    main = roles[pools[0]]
+    chosen_all = all(needed[p] is not None for p in pools) and found["combination_met"]
+    answer = {"scenario": plan.name, "role": first_role, "targets": targets, "range": main["range"],
+              "level": main["level"], "levels": main["levels"], "roles": roles,
+              "binding": {kind: [POOL_ROLE[p] for p in pools_] for kind, pools_ in binding.items()},
+              "not_met_by_searched_roles": unmet, "staff": staffing_cost(plan, current | needed), "settings": changed}
+    for key in ("at_level", "best_level_seen", "lower_bounds_at_best"):
+        if key in main:
+            answer[key] = main[key]
+    answer["analytic_estimate"] = ceil_or_none(main["analytic_estimate"])
+    answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
+    quoted = _sensitivity_for(folder, sensitivity_run, digest)
+    if quoted is not None:
+        exclude = {f"staff.{pool}.count" for pool in pools}
+        answer["most_sensitive_to"] = [{"parameter": e["parameter"], "base": e["base"], "low": e["low"],
+                                        "high": e["high"], "swing_points": round(100 * e["swing"], 2)}
+                                       for e in most_sensitive(quoted, list(targets), exclude)]
+    write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "staffing.csv", staffing_csv(main["levels"]))
+    for pool in pools:
+        name = "staffing.png" if pool == pools[0] else f"staffing-{POOL_ROLE[pool]}.png"
+        write_bytes(folder / name, staffing_plot(roles[pool]["levels"], targets, needed[pool], POOL_ROLE[pool],
+                                                 plan.name, current[pool]))
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, staffing_sheets(answer))
     if as_json:
         print_json(answer | {"run_folder": str(folder)})
     else:
         _print_staffing(answer, folder)
-    raise typer.Exit(0 if chosen is not None else 1)
+    raise typer.Exit(0 if chosen_all else 1)
 
 
 def _check_scheduler(address: Optional[str]) -> None:
@@ -344,14 +555,14 @@ def _check_scheduler(address: Optional[str]) -> None:
                          "write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
 
 
-def _resumable(resume: Path, request: dict) -> Path:
+def _resumable(resume: Path, request: dict, kind: str = "staffing") -> Path:
     """A staffing run folder started with this very request, or exit 2 saying why not."""
     from model.errors import display_path
     saved_request = resume / "request.json"
     if not resume.is_dir():
         raise InputError(display_path(resume), None, "--resume", "no such run folder")
     if not saved_request.is_file():
-        raise InputError(display_path(resume), None, "--resume", "not a staffing run folder (no request.json)")
+        raise InputError(display_path(resume), None, "--resume", f"not a {kind} run folder (no request.json)")
     try:
         saved = json.loads(saved_request.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -369,36 +580,239 @@ def _has_replications(folder: Path) -> bool:
     return saved.is_dir() and any(saved.iterdir())
 
 
-def _executor(workers: int, scheduler: Optional[str]):
-    """One code path for local processes and a Dask cluster: a concurrent.futures executor."""
-    if scheduler:
-        from distributed import Client
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError, ValueError, TypeError) as error:
-            raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({error})") from None
-        return client.get_executor(), client
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        return ProcessPoolExecutor(max_workers=workers), None
-    return None, None
-
-
 def _print_staffing(answer: dict, folder) -> None:
-    role = answer["role"].replace("_", " ")
-    if answer["level"] is None:
-        console.print(f"[bold red]No level in {answer['range'][0]}-{answer['range'][1]} meets every target.[/] "
-                      f"Best seen: {answer['best_level_seen']} {role}s, where the lower 95% bounds are "
-                      + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
-                                  for k, v in answer["lower_bounds_at_best"].items()))
-    else:
-        at = answer["at_level"]
-        console.print(f"[bold green]{answer['level']} {role}s[/] meet every target with 95% confidence "
-                      f"(utilisation {100 * at['utilisation']['mean']:.0f}%, {at['replications']} replications).")
-        for kind, share in sorted(at["compliance"].items()):
-            mark = " (target)" if kind in answer["targets"] else ""
-            console.print(f"  {kind}: {100 * share['mean']:.1f}% ({100 * share['low']:.1f}-{100 * share['high']:.1f}){mark}")
-    console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
+    say = lambda text: console.print(text, highlight=False, markup=False, soft_wrap=True)
+    for pool, entry in answer["roles"].items():
+        role = entry["role"].replace("_", " ")
+        held = ", ".join(f"{count} {p.replace('_', ' ')}" for p, count in entry["others_held_at"].items())
+        if entry["level"] is None:
+            say(f"No level in {entry['range'][0]}-{entry['range'][1]} meets every target. Best seen: "
+                f"{entry['best_level_seen']} {role}s, where the lower 95% bounds are "
+                + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
+                            for k, v in entry["lower_bounds_at_best"].items()))
+        else:
+            at = entry["at_level"]
+            say(f"{entry['level']} {role}s meet every target with 95% confidence"
+                + (f" (with {held})" if held else "")
+                + f" (utilisation {100 * at['utilisation']['mean']:.0f}%, {at['replications']} replications).")
+            for kind, share in sorted(at["compliance"].items()):
+                mark = " (target)" if kind in answer["targets"] else ""
+                say(f"  {kind}: {100 * share['mean']:.1f}% ({100 * share['low']:.1f}-{100 * share['high']:.1f}){mark}")
+        if entry.get("analytic_estimate"):
+            say(f"  hours needed / hours one {role} has: {entry['analytic_estimate']:.1f} (no fewer can do the work)")
+        say(f"  levels tried: {', '.join(str(level['level']) for level in entry['levels'])}")
+    for kind, limiting in answer["binding"].items():
+        if limiting:
+            say(f"{kind}: limited by {' and '.join(r.replace('_', ' ') + 's' for r in limiting)}")
+        elif kind in answer["not_met_by_searched_roles"]:
+            say(f"{kind}: not met by any level searched, and no other pool at twice today's staff meets it either")
+        else:
+            say(f"{kind}: met at the bottom of the range searched; no role searched limits it")
+    for pool, row in answer["staff"].items():
+        if row["needed"] is None and pool not in answer["roles"]:
+            continue
+        needed = row["needed"] if row["needed"] is not None else row["current"]
+        cost = ""
+        if "cost_per_fte" in row and row.get("needed_cost") is not None:
+            cost = f"; cost {row['current_cost']:,.0f} -> {row['needed_cost']:,.0f} a year"
+        say(f"{pool.replace('_', ' ')}: {row['current']} now ({row['current_fte']:g} FTE) -> {needed} "
+            f"({row['needed_fte'] if row['needed_fte'] is not None else row['current_fte']:g} FTE){cost}")
+    if "most_sensitive_to" in answer:
+        say("This answer is most sensitive to: " + "; ".join(
+            f"{e['parameter']} (base {'a distribution' if isinstance(e['base'], dict) else e['base']}: "
+            f"moves a target by up to {e['swing_points']:.1f} points)"
+            for e in answer["most_sensitive_to"]))
+    say(f"run folder: {folder}")
+
+
+def _report_comparison(before_label: str, after_label: str, comparison: dict, folder: Path, title: str,
+                       xlsx: Optional[Path], as_json: bool, extra: dict) -> None:
+    """Write comparison.json/.csv/.png (and the Excel copy) and print the table and the headline."""
+    from rich.table import Table
+
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.compare_report import HEADERS, comparison_csv, comparison_plot, comparison_rows
+    from sim.compare import summary_sentence
+
+    headline = summary_sentence(after_label, comparison)
+    result = {"schema_version": 1, "before": before_label, "after": after_label, "headline": headline} | extra | comparison
+    write_text(folder / "comparison.json", json.dumps(result, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "comparison.csv", comparison_csv(comparison))
+    write_bytes(folder / "comparison.png", comparison_plot(comparison, title))
+    if xlsx:
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, {"Comparison": (HEADERS, comparison_rows(comparison))})
+    if as_json:
+        print_json(result | {"run_folder": str(folder)})
+        return
+    table = Table(title=f"{after_label} against {before_label} ({comparison['paired_replications']} paired replications)")
+    for column in ("", "before", "after", "difference (95% CI)"):
+        table.add_column(column, justify="left" if not column else "right")
+    for row in comparison["rows"]:
+        scale = 100 if row["outcome"] == "deadline" else 1
+        unit = "%" if scale == 100 else " h/wk"
+        table.add_row(row["name"] + (" met" if scale == 100 else " hours"), f"{scale * row['before']['mean']:.1f}{unit}",
+                      f"{scale * row['after']['mean']:.1f}{unit}",
+                      f"{scale * row['difference']['mean']:+.1f} ({scale * row['difference']['low']:+.1f} to "
+                      f"{scale * row['difference']['high']:+.1f})" + ("" if row["clear"] else " ~"))
+    console.print(table)
+    console.print("~ not clearly different from no change", highlight=False, markup=False, soft_wrap=True)
+    console.print(headline, highlight=False, markup=False, soft_wrap=True)
+    console.print(f"run folder: {folder}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _simulate_versus(before, after, plan, digest: str, out: Optional[Path], as_json: bool, xlsx: Optional[Path]) -> None:
+    """`simulate SCENARIO --procedure OLD --versus NEW`: both procedures on the same seeds, both run
+    folders kept (before/, after/), and their comparison."""
+    from cpmodel.atomic import new_run_folder
+    from cpmodel.compare_report import write_measures
+    from cpmodel.simulation_report import manifest, write_run
+    from sim.compare import compare_runs
+    from sim.measures import measure
+    from sim.runner import replication_seeds, run_replications
+    from sim.stats import summarise
+
+    seeds = replication_seeds(plan.seed, plan.replications)
+    folder = new_run_folder(out, "versus")
+    measured = {}
+    with console.status("simulating both procedures", spinner="dots") as status:
+        for label, procedure in (("before", before), ("after", after)):
+            status.update(f"simulating {label}: {procedure.file}")
+            results = run_replications(procedure, plan, seeds)
+            summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
+                       "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
+            write_run(folder / label, summary, results, manifest(plan, digest, procedure, seeds, sys.argv))
+            write_measures(folder / label, results)
+            measured[label] = [measure(r) for r in results]
+    comparison = compare_runs(measured["before"], measured["after"])
+    names = {label: Path(str(p.file)).name for label, p in (("before", before), ("after", after))}
+    _report_comparison(names["before"], names["after"], comparison, folder,
+                       f"{plan.name}: {names['after']} against {names['before']}, same seeds", xlsx, as_json,
+                       {"scenario": plan.name, "scenario_sha256": digest})
+
+
+@app.command()
+@user_errors
+def compare(run_a: Path = typer.Argument(..., help="The first simulate run folder (before)."),
+            run_b: Path = typer.Argument(..., help="The second simulate run folder (after)."),
+            out: Optional[Path] = typer.Option(None, "--out", help="Folder for the comparison (default: a new one under runs/)."),
+            xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the table to this Excel file (new file)."),
+            as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON.")):
+    """Two simulate runs of the same scenario, paired by seed: what changed, with 95% CIs."""
+    from cpmodel.atomic import new_run_folder
+    from cpmodel.compare_report import read_run
+    from sim.compare import compare_runs
+
+    _check_new_file(xlsx)
+    (manifest_a, before), (manifest_b, after) = read_run(run_a), read_run(run_b)
+    if manifest_a.get("scenario_sha256") != manifest_b.get("scenario_sha256"):
+        raise InputError(str(run_b), None, "manifest.json", f"was run on another scenario ({manifest_b.get('scenario')!r}) "
+                         f"than {run_a} ({manifest_a.get('scenario')!r}); compare runs of the same scenario file")
+    common = {m["seed"] for m in before} & {m["seed"] for m in after}
+    if len(common) < 2:
+        raise InputError(str(run_b), None, "manifest.json", f"shares {len(common)} replication seeds with {run_a}; "
+                         "paired differences need at least 2 (run both with the same seed)")
+    comparison = compare_runs(before, after)
+    folder = new_run_folder(out, "compare")
+    title = f"{manifest_a.get('scenario')}: {run_b.name} against {run_a.name}, paired by seed"
+    _report_comparison(str(run_a), str(run_b), comparison, folder, title, xlsx, as_json,
+                       {"scenario": manifest_a.get("scenario"), "scenario_sha256": manifest_a.get("scenario_sha256"),
+                        "procedures": [manifest_a.get("procedure"), manifest_b.get("procedure")]})
+
+
+@app.command()
+@user_errors
+def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log (the audit contract; optional "
+                                                    "household_id column)."),
+              base: Optional[Path] = typer.Option(None, "--base", help="Scenario whose other figures are kept (default: county)."),
+              out: Path = typer.Option(..., "--out", help="The calibrated scenario to write (a new file)."),
+              d7: bool = typer.Option(False, "--d7", help="Fit the review outcomes to England's plan lengths (DfE D7 "
+                                      "2025) by simulation, after any estimates from EVENTS."),
+              replications: int = typer.Option(4, "--replications", "-n", min=1, help="Replications per step of the --d7 fit."),
+              workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes for the --d7 fit."),
+              procedure: Optional[Path] = ProcedureOption,
+              as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON.")):
+    """Estimate scenario figures from the authority's own event log, each with a 95% CI and its source."""
+    import datetime as dt
+
+    from cpmodel.atomic import write_text
+    from cpmodel.calibration_report import calibrated_yaml
+    from model import load_procedure
+    from model.errors import display_path
+    from sim.calibrate import estimate, read_log
+    from sim.overrides import with_values
+    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+
+    if out.exists():
+        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    if not out.parent.exists():
+        raise InputError(str(out), None, "--out", f"folder {out.parent} does not exist")
+    if events is None and not d7:
+        raise InputError("calibrate", None, "EVENTS", "give an event log, or --d7 to fit plan lengths to England's")
+    loaded = load_procedure(procedure)
+    source = base or BUNDLED_SCENARIO
+    plan, _ = load_scenario(source, loaded)
+    found, too_small, rows, extras, header = [], [], 0, {}, ""
+    if events is not None:
+        units, has_household, rows, span = read_log(events, loaded)
+        found, too_small, extras = estimate(units, has_household, span, len(plan.case_flow.end_at_review),
+                                            sorted(plan.demand.children_per_household))
+        header = (f"# Calibrated from {display_path(events)} ({rows} events, {span[0]} to {span[1]}) on "
+                  f"{dt.date.today().isoformat()} by cpmodel calibrate.\n")
+    changes = {tuple(str(p) for p in e.path): e.value for e in found}
+    try:
+        plan = with_values(plan, changes)
+    except InputError as error:
+        raise InputError(display_path(events), None, error.field, f"the estimate cannot be used: {error.message}") from None
+    if d7 and plan.horizon_years - plan.warm_up_months / 12 < 3:
+        raise InputError(display_path(source), None, "horizon_years", "--d7 needs at least 3 simulated years after the "
+                         "warm-up (plans last up to 2 years and more); use a longer horizon, e.g. --base scenarios/county.yaml")
+    if d7:
+        from cpmodel.workers import replication_executor
+        from sim.calibrate import Estimate
+        from sim.plan_lengths import fit_review_outcomes
+        from sim.stats import D7_2025
+        with replication_executor(workers, None) as executor, console.status("fitting plan lengths to D7"):
+            chances, bands, history = fit_review_outcomes(loaded, plan, D7_2025, replications, executor=executor)
+        found = [e for e in found if not e.name.startswith("case_flow.end_at_review")]
+        found.append(Estimate(("case_flow", "end_at_review"), chances, chances, chances, replications,
+                              "fitted by simulation to DfE D7 2025 plan lengths (no interval: a fit, not an estimate)"))
+        extras["d7_fit"] = {"bands": {b: {"simulated": round(v, 4), "published": D7_2025[b],
+                                          "points_off": round(100 * (v - D7_2025[b]), 1)} for b, v in bands.items()},
+                            "steps": history}
+        header += (f"# Review outcomes fitted to DfE D7 2025 plan lengths on {dt.date.today().isoformat()} "
+                   "by cpmodel calibrate --d7.\n")
+    header += f"# Every other figure is from {display_path(source)}.\n"
+    write_text(out, calibrated_yaml(source, found, Path(events).name if events else "DfE D7 2025", header))
+    load_scenario(out, loaded)                       # what was written must load as a scenario
+    result = {"schema_version": 1, "events": display_path(events) if events else None, "rows": rows,
+              "base": display_path(source), "out": str(out), "estimates": [e.to_json() for e in found],
+              "kept_from_base": too_small} | extras
+    if as_json:
+        print_json(result)
+        return
+    say = lambda text: console.print(text, highlight=False, markup=False, soft_wrap=True)
+    if events is not None:
+        say(f"{display_path(events)}: {rows} events, {extras['log']['units']} {extras['log']['unit']}s, "
+            f"{span[0]} to {span[1]}")
+    for e in found:
+        if isinstance(e.value, list):
+            say(f"  {e.name}: {e.value} ({e.basis})")
+        elif isinstance(e.value, dict):
+            say(f"  {e.name}: " + ", ".join(f"{k}: {v:.3f}" for k, v in e.value.items()) + f" (n={e.n})")
+        else:
+            say(f"  {e.name}: {e.value:.4g} (95% CI {e.low:.4g}-{e.high:.4g}, n={e.n})")
+    for name in too_small:
+        errors.print(f"warning: {name}: the log is too small to estimate it; kept from {display_path(source)}",
+                     highlight=False, markup=False, soft_wrap=True)
+    for band, row in extras.get("d7_fit", {}).get("bands", {}).items():
+        say(f"  plans ending {band}: {100 * row['simulated']:.1f}% simulated, {100 * row['published']:.1f}% "
+            f"published ({row['points_off']:+.1f} points)")
+    season = extras.get("seasonality", {})
+    if season.get("tested"):
+        say(f"  plan starts {'are' if season['seasonal'] else 'are not clearly'} seasonal (chi-square p = "
+            f"{season['p_value']:.3f}); {season['note']}")
+    say(f"wrote {out}")
 
 
 StandardsOption = typer.Option(

@@ -1,13 +1,20 @@
 """How many staff meet the targets: a bisection over staffing levels that spends replications
-where the answer is uncertain, runs replications on any executor, and resumes from saved work.
+where the answer is uncertain, runs replications on any executor, and resumes from saved work;
+several pools at once, with the pool that limits each target named.
 
 Every replication at every level uses the same seeds (common random numbers), so results do not
 depend on how many workers ran them, and levels are compared on the same simulated demand.
+
+With several workers the search never waits with idle cores: the survey levels, the top of the
+range and the next bisection points on both sides are submitted ahead (speculatively); work that
+turns out not to be needed is cancelled before it starts. A level's verdict depends only on its
+own replications, so speculation changes how fast the answer comes, never what it is.
 """
 from __future__ import annotations
 
 import json
-from concurrent.futures import Executor
+import math
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,26 +30,45 @@ from sim.stats import confidence_interval
 ROLE_POOLS = {"social_worker": "social_workers", "lead_social_worker": "social_workers",
               "conference_chair": "conference_chairs", "independent_reviewing_officer": "conference_chairs",
               "team_manager": "team_managers"}
+POOLS = ("social_workers", "conference_chairs", "team_managers")
+POOL_ROLE = {"social_workers": "social_worker", "conference_chairs": "conference_chair", "team_managers": "team_manager"}
+
+Levels = tuple  # ((pool, count), ...) sorted: one staffing of every searched or changed pool
+
+
+def levels_key(levels: dict[str, int]) -> Levels:
+    return tuple(sorted(levels.items()))
+
+
+def at_levels(scenario: Scenario, levels: dict[str, int]) -> Scenario:
+    staff = scenario.staff
+    for pool, count in levels.items():
+        staff = staff.model_copy(update={pool: getattr(staff, pool).model_copy(update={"count": count})})
+    return scenario.model_copy(update={"staff": staff})
 
 
 def at_level(scenario: Scenario, pool: str, level: int) -> Scenario:
-    group = getattr(scenario.staff, pool).model_copy(update={"count": level})
-    return scenario.model_copy(update={"staff": scenario.staff.model_copy(update={pool: group})})
+    return at_levels(scenario, {pool: level})
 
 
-def compact_replication(procedure: Procedure, scenario: Scenario, pool: str, level: int, seed: int) -> dict:
-    """One replication at one level, reduced to what the search and the report need."""
-    result = run_replication(procedure, at_level(scenario, pool, level), seed)
+def replication_at(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> dict:
+    """One replication at one staffing, reduced to what the search and the report need."""
+    result = run_replication(procedure, at_levels(scenario, dict(levels)), seed)
     return {
-        "level": level, "seed": seed,
+        "levels": dict(levels), "seed": seed,
         "deadlines": {kind: {"due": len(v), "met": int(np.sum(np.asarray(v) == 0))}
                       for kind, v in result.lateness.items() if v},
         "hours": {p: float(sum(w)) for p, w in result.hours_by_week.items()},
         "available": {p: float(sum(w)) for p, w in result.available_by_week.items()},
-        "weeks": len(result.hours_by_week[pool]),
+        "weeks": len(next(iter(result.hours_by_week.values()), [])),
         "backlog": float(np.mean(result.backlog_by_week)) if result.backlog_by_week else 0.0,
         "caseload_mean": float(np.mean(result.caseload_mean_by_week)) if result.caseload_mean_by_week else 0.0,
     }
+
+
+def compact_replication(procedure: Procedure, scenario: Scenario, pool: str, level: int, seed: int) -> dict:
+    """One replication with one pool at a level (kept for the benchmarks)."""
+    return replication_at(procedure, scenario, ((pool, level),), seed) | {"level": level}
 
 
 @dataclass
@@ -59,6 +85,9 @@ class LevelResult:
 
     def meets(self, targets: dict[str, float]) -> bool:
         return all(self.share(kind).low >= target for kind, target in targets.items())
+
+    def failing(self, targets: dict[str, float]) -> list[str]:
+        return [kind for kind, target in targets.items() if not self.share(kind).low >= target]
 
     def uncertain(self, targets: dict[str, float]) -> bool:
         return any(self.share(kind).low < target <= self.share(kind).high for kind, target in targets.items())
@@ -82,34 +111,109 @@ class SavedReplications:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.write = write
 
-    def path(self, level: int, seed: int) -> Path:
-        return self.folder / f"level-{level:05d}-seed-{seed}.json"
+    def path(self, levels: Levels, seed: int) -> Path:
+        name = "_".join(f"{pool}-{count:05d}" for pool, count in levels)
+        return self.folder / f"{name}-seed-{seed}.json"
 
-    def load(self, level: int, seed: int) -> dict | None:
-        path = self.path(level, seed)
-        return json.loads(path.read_text()) if path.exists() else None
+    def load(self, levels: Levels, seed: int) -> dict | None:
+        path = self.path(levels, seed)
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None          # a damaged file is run again
 
     def save(self, result: dict) -> None:
-        self.write(self.path(result["level"], result["seed"]), json.dumps(result, sort_keys=True))
+        self.write(self.path(levels_key(result["levels"]), result["seed"]), json.dumps(result, sort_keys=True))
+
+
+@dataclass
+class Replications:
+    """Replications by (staffing, seed): from memory, from the run folder, or from the executor;
+    work can be submitted ahead and cancelled if it is no longer wanted."""
+
+    procedure: Procedure
+    scenario: Scenario
+    saved: SavedReplications
+    executor: Executor | None = None
+    progress: Callable[[str], None] = lambda message: None
+    done: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+    submitted: int = 0
+
+    def _known(self, levels: Levels, seed: int) -> bool:
+        key = (levels, seed)
+        if key in self.done or key in self.pending:
+            return True
+        found = self.saved.load(levels, seed)
+        if found is not None:
+            self.done[key] = found
+            return True
+        return False
+
+    def prefetch(self, levels: Levels, seeds: list[int]) -> None:
+        if self.executor is None:
+            return
+        for seed in seeds:
+            if not self._known(levels, seed):
+                self.pending[(levels, seed)] = self.executor.submit(replication_at, self.procedure, self.scenario,
+                                                                    levels, seed)
+                self.submitted += 1
+
+    def get(self, levels: Levels, seeds: list[int]) -> list[dict]:
+        self.prefetch(levels, seeds)
+        results = []
+        for seed in seeds:
+            key = (levels, seed)
+            if not self._known(levels, seed) or key in self.pending:
+                future: Future | None = self.pending.pop(key, None)
+                if future is None:
+                    self.done[key] = replication_at(self.procedure, self.scenario, levels, seed)
+                    self.submitted += 1
+                else:
+                    self.done[key] = future.result()
+                self.saved.save(self.done[key])
+                self.progress(f"{_describe(levels)}: replication {seeds.index(seed) + 1} of {len(seeds)}")
+            results.append(self.done[key])
+        return results
+
+    def cancel_unless(self, wanted: Callable[[Levels], bool]) -> None:
+        """Cancel submitted work not yet started for staffings no longer wanted."""
+        for key in list(self.pending):
+            if not wanted(key[0]) and self.pending[key].cancel():
+                del self.pending[key]
+                self.submitted -= 1
+
+
+def _describe(levels: Levels) -> str:
+    return ", ".join(f"{count} {pool.replace('_', ' ')}" for pool, count in levels)
 
 
 @dataclass
 class StaffingSearch:
-    procedure: Procedure
-    scenario: Scenario
+    """The smallest level of one pool in [low, high] that meets every target, other pools fixed."""
+
+    replications_source: Replications
     pool: str
     targets: dict[str, float]
     low: int
     high: int
     replications: int
     max_replications: int
-    saved: SavedReplications
-    executor: Executor | None = None
-    progress: Callable[[str], None] = lambda message: None
+    fixed: dict[str, int] = field(default_factory=dict)
+    survey_points: int = 0
     levels: dict[int, LevelResult] = field(default_factory=dict)
 
+    @property
+    def source(self) -> Replications:
+        return self.replications_source
+
     def seeds(self) -> list[int]:
-        return replication_seeds(self.scenario.seed, self.max_replications)
+        return replication_seeds(self.source.scenario.seed, self.max_replications)
+
+    def key(self, level: int) -> Levels:
+        return levels_key(self.fixed | {self.pool: level})
 
     def evaluate(self, level: int) -> LevelResult:
         """Replications at a level: the initial batch, more while a target sits inside the interval."""
@@ -117,56 +221,65 @@ class StaffingSearch:
         count = self.replications
         seeds = self.seeds()
         while True:
-            self._run(result, seeds[:count])
+            result.replications = self.source.get(self.key(level), seeds[:count])
             if count >= self.max_replications or not result.uncertain(self.targets):
                 return result
             count = min(count * 2, self.max_replications)
 
-    def _run(self, result: LevelResult, seeds: list[int]) -> None:
-        done = {r["seed"] for r in result.replications}
-        missing = []
-        for seed in seeds:
-            if seed in done:
-                continue
-            saved = self.saved.load(result.level, seed)
-            if saved is not None:
-                result.replications.append(saved)
-            else:
-                missing.append(seed)
-        if self.executor is None:
-            finished = (compact_replication(self.procedure, self.scenario, self.pool, result.level, s) for s in missing)
-        else:
-            futures = [self.executor.submit(compact_replication, self.procedure, self.scenario, self.pool,
-                                            result.level, s) for s in missing]
-            finished = (f.result() for f in futures)
-        for replication in finished:
-            self.saved.save(replication)
-            result.replications.append(replication)
-            self.progress(f"level {result.level}: replication {len(result.replications)}")
-        order = {s: i for i, s in enumerate(self.seeds())}
-        result.replications.sort(key=lambda r: order.get(r["seed"], 0))
+    def survey_levels(self) -> list[int]:
+        points = self.survey_points
+        if points <= 0:
+            return []
+        step = (self.high - self.low) / (points + 1)
+        return sorted({int(round(self.low + index * step)) for index in range(1, points + 1)})
 
-    def survey(self, points: int) -> None:
+    def survey(self) -> None:
         """A few levels spread over the range (initial replications only), so the plot shows the
         whole curve and not just where the bisection went."""
-        if points <= 0:
-            return
-        step = (self.high - self.low) / (points + 1)
-        for index in range(1, points + 1):
-            level = int(round(self.low + index * step))
-            self._run(self.levels.setdefault(level, LevelResult(level)), self.seeds()[:self.replications])
+        for level in self.survey_levels():
+            result = self.levels.setdefault(level, LevelResult(level))
+            if len(result.replications) < self.replications:
+                result.replications = self.source.get(self.key(level), self.seeds()[:self.replications])
+
+    def _ahead(self, low: int, high: int) -> None:
+        """Submit the first batch of the next bisection points on both sides of the middle."""
+        middle = (low + high) // 2
+        for a, b in ((low, middle), (middle + 1, high)):
+            if a < b:
+                self.source.prefetch(self.key((a + b) // 2), self.seeds()[:self.replications])
 
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
+        initial = self.seeds()[:self.replications]
+        self.source.prefetch(self.key(self.high), initial)
+        self.source.prefetch(self.key((self.low + self.high) // 2), initial)
+        for level in self.survey_levels():
+            self.source.prefetch(self.key(level), initial)
+        found = self._bisect()
+        self.survey()
+        return found
+
+    def _wanted(self, inside: range) -> Callable[[Levels], bool]:
+        survey = set(self.survey_levels())
+
+        def wanted(levels: Levels) -> bool:
+            staffing = dict(levels)
+            level = staffing.pop(self.pool, None)
+            return staffing != self.fixed or level in inside or level in survey
+        return wanted
+
+    def _bisect(self) -> int | None:
         if not self.evaluate(self.high).meets(self.targets):
             return None
         low, high = self.low, self.high
         while low < high:
             middle = (low + high) // 2
+            self._ahead(low, high)
             if self.evaluate(middle).meets(self.targets):
                 high = middle
             else:
                 low = middle + 1
+            self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
 
     def best_seen(self) -> tuple[int, dict[str, float]]:
@@ -175,3 +288,89 @@ class StaffingSearch:
             return sum(max(0.0, target - self.levels[level].share(kind).mean) for kind, target in self.targets.items())
         level = min(self.levels, key=lambda l: (shortfall(l), -l))
         return level, {kind: self.levels[level].share(kind).low for kind in self.targets}
+
+    def analytic_estimate(self) -> float | None:
+        """Hours needed / hours one member of the pool has, at the top of the range: the level
+        below which the work cannot all be done even with perfect scheduling."""
+        top = self.levels.get(self.high)
+        if not top or not top.replications:
+            return None
+        worked = np.mean([r["hours"][self.pool] for r in top.replications])
+        available = np.mean([r["available"][self.pool] for r in top.replications]) / self.high
+        return float(worked / available) if available else None
+
+
+def search_pools(source: Replications, pools: list[str], targets: dict[str, float], ranges: dict[str, tuple[int, int]],
+                 replications: int, max_replications: int, survey: int = 0,
+                 rounds: int = 3) -> dict:
+    """Each pool's smallest level with the other searched pools ample (the top of their ranges),
+    then the combination checked and, if it falls short, each pool searched again with the others
+    at their found levels. Returns the searches, the levels found, and which pool limits which target."""
+    needed: dict[str, int | None] = {}
+    searches: dict[str, StaffingSearch] = {}
+    ample = {pool: ranges[pool][1] for pool in pools}
+    for pool in pools:
+        search = StaffingSearch(source, pool, targets, *ranges[pool], replications, max_replications,
+                                fixed={p: ample[p] for p in pools if p != pool}, survey_points=survey)
+        needed[pool] = search.run()
+        searches[pool] = search
+    binding = {kind: [] for kind in targets}
+    for pool, search in searches.items():
+        level = needed[pool]
+        if level is not None and level > search.low:
+            for kind in search.evaluate(level - 1).failing(targets):
+                binding[kind].append(pool)
+    combined = None
+    if len(pools) > 1 and all(v is not None for v in needed.values()):
+        for _ in range(rounds):
+            combined = StaffingSearch(source, pools[0], targets, needed[pools[0]], needed[pools[0]], replications,
+                                      max_replications, fixed={p: needed[p] for p in pools[1:]})
+            if combined.evaluate(needed[pools[0]]).meets(targets):
+                break
+            for pool in pools:
+                again = StaffingSearch(source, pool, targets, needed[pool], ranges[pool][1], replications,
+                                       max_replications, fixed={p: needed[p] for p in pools if p != pool})
+                found = again.run()
+                needed[pool] = found if found is not None else ranges[pool][1]
+        else:
+            combined = None
+    return {"needed": needed, "searches": searches, "binding": binding,
+            "combination_met": combined is not None or len(pools) == 1}
+
+
+def other_pools_limit(source: Replications, searched: dict[str, int], unmet: list[str], targets: dict[str, float],
+                      current: dict[str, int], replications: int, max_replications: int) -> dict[str, list[str]]:
+    """For targets no searched level meets: which unsearched pool, doubled, would meet them."""
+    limits: dict[str, list[str]] = {kind: [] for kind in unmet}
+    for pool, count in current.items():
+        if pool in searched or count == 0:
+            continue
+        trial = StaffingSearch(source, pool, {kind: targets[kind] for kind in unmet}, 2 * count, 2 * count,
+                               replications, max_replications, fixed=dict(searched))
+        result = trial.evaluate(2 * count)
+        for kind in unmet:
+            if kind not in result.failing({kind: targets[kind]}):
+                limits[kind].append(pool)
+    return limits
+
+
+def staffing_cost(scenario: Scenario, needed: dict[str, int | None]) -> dict[str, dict]:
+    """Current against needed staff for each pool: heads, FTE and (with cost_per_fte) cost a year."""
+    table = {}
+    for pool in POOLS:
+        group = getattr(scenario.staff, pool)
+        count = needed.get(pool)
+        row = {"current": group.count, "needed": count, "fte_each": group.fte,
+               "current_fte": round(group.count * group.fte, 2),
+               "needed_fte": round(count * group.fte, 2) if count is not None else None}
+        cost = getattr(group, "cost_per_fte", None)
+        if cost is not None:
+            row["cost_per_fte"] = cost
+            row["current_cost"] = round(row["current_fte"] * cost, 2)
+            row["needed_cost"] = round(row["needed_fte"] * cost, 2) if count is not None else None
+        table[pool] = row
+    return table
+
+
+def ceil_or_none(value: float | None) -> int | None:
+    return None if value is None or math.isnan(value) else math.ceil(value)

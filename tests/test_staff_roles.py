@@ -1,0 +1,67 @@
+"""`cpmodel staff` over several roles: each role's need, the role that limits each target, current
+against needed staff with FTE and cost, the assumptions quoted from a sensitivity run, Excel."""
+import json
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+
+FAST = "tests/data/fast-unitary.yaml"
+QUICK = ["-n", "3", "--max-replications", "3", "--survey", "0"]
+
+
+def run(arguments):
+    result = CliRunner().invoke(app, ["staff", FAST, *QUICK, *arguments, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.output)
+
+
+def test_two_roles_at_once_name_the_role_that_limits_each_target(tmp_path):
+    code, answer = run(["--target", "visits=0.9", "--target", "first_review_conference=0.8",
+                        "--role", "social_worker", "--role", "conference_chair",
+                        "--range", "social_worker=6:16", "--range", "conference_chair=1:4",
+                        "--set", "staff.social_workers.cost_per_fte=52000", "--out", str(tmp_path / "r"),
+                        "--xlsx", str(tmp_path / "staff.xlsx")])
+    roles = answer["roles"]
+    assert set(roles) == {"social_workers", "conference_chairs"}
+    for pool, entry in roles.items():
+        level = entry["level"]
+        by_level = {l["level"]: l for l in entry["levels"]}
+        if level is not None and level > entry["range"][0]:
+            below = by_level[level - 1]["compliance"]
+            failing = [k for k, t in answer["targets"].items() if below[k]["low"] < t]
+            assert failing, f"{pool}: the level below the answer must miss a target"
+            for kind in failing:      # what failed one below the answer is what this pool limits
+                assert entry["role"] in answer["binding"][kind]
+    assert "social_worker" in answer["binding"]["visits"]       # conference chairs do not visit
+    social = answer["staff"]["social_workers"]
+    assert social["current"] == 12 and social["needed"] == roles["social_workers"]["level"]
+    assert social["needed_cost"] == social["needed_fte"] * 52000 and social["current_cost"] == 12 * 52000
+    assert "cost_per_fte" not in answer["staff"]["team_managers"]
+    assert (tmp_path / "r" / "staffing.png").exists() and (tmp_path / "r" / "staffing-conference_chair.png").exists()
+    book = load_workbook(tmp_path / "staff.xlsx")
+    assert book.sheetnames == ["Staff needed", "What limits each target", "Levels tried"]
+    assert book["Staff needed"]["B1"].value == "current staff (people)"
+
+
+def test_a_target_social_workers_cannot_meet_is_blamed_on_the_pool_that_can(tmp_path):
+    # Review conferences need a chair: adding social workers does not help; twice the chairs does.
+    code, answer = run(["--target", "first_review_conference=0.97", "--range", "12:14", "--out", str(tmp_path / "r")])
+    assert code == 1 and answer["level"] is None
+    assert answer["not_met_by_searched_roles"] == ["first_review_conference"]
+    assert answer["binding"]["first_review_conference"] == ["conference_chair"]
+
+
+def test_staff_quotes_the_assumptions_its_answer_is_most_sensitive_to(tmp_path):
+    sensitivity = CliRunner().invoke(app, ["sensitivity", FAST, "-n", "2", "--param", "task_hours.visit.lead_social_worker",
+                                           "--param", "staff.team_managers.hours_per_week",
+                                           "--out", str(tmp_path / "sens"), "--json"])
+    assert sensitivity.exit_code == 0, sensitivity.output
+    quoted = json.loads(sensitivity.output)
+    code, answer = run(["--target", "visits=0.8", "--range", "8:14", "--out", str(tmp_path / "staff")])
+    names = [e["parameter"] for e in answer["most_sensitive_to"]]
+    assert names and names[0] in {"task_hours.visit.lead_social_worker", "staff.team_managers.hours_per_week"}
+    swings = {p["parameter"]: max(abs(p["effects"]["visits met"][s]["mean"]) for s in ("low", "high"))
+              for p in quoted["parameters"]}
+    assert answer["most_sensitive_to"][0]["swing_points"] == round(100 * max(swings.values()), 2)
