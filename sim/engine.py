@@ -286,7 +286,7 @@ class Replication:
             duty = self.duty_by_kind.get(other.kind)
             if duty is None or (duty.occurrence is not None and duty.occurrence != count):
                 continue
-            if other.due >= self.warm_up:
+            if other.due >= self.warm_up and other.kind in self.lateness:
                 self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
             for part in [t for t in household.open_tasks if t is other or t.kind.startswith(other.kind + ":")]:
                 household.open_tasks.discard(part)
