@@ -113,13 +113,19 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
 
 @app.command()
 @user_errors
-def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario name (county, small-unitary, ...) or a YAML file (default: county)."),
              procedure: Optional[Path] = ProcedureOption,
              replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
              seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
              out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
+             xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (a new .xlsx)."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
+    from cpmodel.scenario_names import scenario_path
+    scenario = scenario_path(scenario)
+    if xlsx is not None:
+        from cpmodel.office import check_new_file
+        check_new_file(xlsx, ".xlsx", "--xlsx")
     from rich.progress import Progress
 
     from cpmodel.atomic import new_run_folder
@@ -141,6 +147,10 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
                "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
     folder = new_run_folder(out, "simulate")
     write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    if xlsx is not None:
+        from cpmodel.office import write_workbook
+        from cpmodel.simulation_report import simulation_sheets
+        write_workbook(xlsx, simulation_sheets(summary))
     if as_json:
         print_json(summary | {"run_folder": str(folder)})
         return
@@ -261,7 +271,11 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
 def _executor(workers: int, scheduler: Optional[str]):
     """One code path for local processes and a Dask cluster: a concurrent.futures executor."""
     if scheduler:
-        from distributed import Client
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError("--scheduler", None, scheduler, "a Dask cluster needs the cluster extra: "
+                             "pip install 'cpmodel[cluster]'") from None
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as error:
@@ -328,6 +342,7 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
 def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date, event, fact columns."),
           procedure: Optional[Path] = ProcedureOption,
           until: Optional[str] = typer.Option(None, "--until", help="Also flag deadlines open and overdue at this date (YYYY-MM-DD)."),
+          xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write breaches per case and a summary to this Excel file (a new .xlsx)."),
           as_json: bool = typer.Option(False, "--json", help="Print the breaches as JSON.")):
     """Check many case histories against the procedure; report each breach per case and in total."""
     import datetime as dt
@@ -341,21 +356,21 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
             end = dt.date.fromisoformat(until)
         except ValueError:
             raise InputError("--until", None, until, "is not a real date (YYYY-MM-DD)") from None
-    result = audit_log(events, load_procedure(procedure), end)
-    if as_json:
-        print_json(result.to_json())
-        return
+    if xlsx is not None:
+        from cpmodel.office import check_new_file
+        check_new_file(xlsx, ".xlsx", "--xlsx")
+    loaded = load_procedure(procedure)
+    result = audit_log(events, loaded, end)
     data = result.to_json()
-    console.print(f"{data['cases']} cases, {data['events']} events; {data['cases_with_breaches']} cases with breaches")
-    for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
-        console.print(f"  {count:6}  {kind}")
-    for case, found in list(data["breaches"].items())[:50]:
-        console.print(f"[bold]{case}[/]")
-        for breach in found:
-            console.print(f"  {breach['date']} [red]{breach['kind']}[/] {breach['item']}: {breach['message']} "
-                          f"({', '.join(breach['citations'])})", highlight=False)
-    if len(data["breaches"]) > 50:
-        console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
+    if xlsx is not None:
+        from cpmodel.audit_report import audit_sheets
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, audit_sheets(data, loaded))
+    if as_json:
+        print_json(data)
+        return
+    from cpmodel.audit_report import print_audit
+    print_audit(console, data, loaded)
 
 
 @app.command()
