@@ -419,6 +419,27 @@ def report(procedure: Optional[Path] = ProcedureOption,
     console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB)")
 
 
+@app.command()
+@user_errors
+def schema(kind: str = typer.Argument(..., help="procedure, scenario or pathway."),
+           out: Path = typer.Option(Path("schemas"), "--out", help="Folder for the schema file (created if missing).")):
+    """Write a JSON Schema for a file you edit, so an editor can complete and check it as you type."""
+    from cpmodel.atomic import write_text
+    from cpmodel.json_schema import KINDS, schema_text
+
+    if kind not in KINDS:
+        from model.loader import suggestion
+        raise InputError("KIND", None, kind, f"unknown kind{suggestion(kind, KINDS)}; use one of {', '.join(KINDS)}")
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), None, "--out", "exists and is not a folder")
+    path = out / f"{kind}.schema.json"
+    if path.exists():
+        raise InputError(str(path), None, "--out", "already exists; choose another folder (nothing is overwritten)")
+    write_text(path, schema_text(kind))
+    console.print(f"wrote {path}: add the line `# yaml-language-server: $schema={path}` at the top of a {kind} file "
+                  "for completion and checking in your editor", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     app()
 
