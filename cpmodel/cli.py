@@ -421,6 +421,40 @@ def report(procedure: Optional[Path] = ProcedureOption,
 
 @app.command()
 @user_errors
+def book(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
+         out: Optional[Path] = typer.Option(None, "--out", help="The file to write (default: procedure-book.html or .docx; never overwritten)."),
+         book_format: Optional[str] = typer.Option(None, "--format", help="html (default) or docx (Word); taken from --out's ending if not given."),
+         no_check: bool = typer.Option(False, "--no-check", help="Leave the checker's findings out (faster).")):
+    """Write the procedure as a book: each paragraph of the documents, then what the model makes of it in words."""
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.book import book_html, build_book
+    from model import load_procedure
+
+    chosen = (book_format or (out.suffix.lstrip(".").lower() if out is not None and out.suffix else "html")).lower()
+    if chosen not in ("html", "docx"):
+        raise InputError("--format", None, chosen, "use html or docx")
+    out = out or Path(f"procedure-book.{chosen}")
+    if out.suffix.lower() != f".{chosen}":
+        raise InputError(str(out), None, "--out", f"a {chosen} book's file name ends in .{chosen}")
+    if out.exists():
+        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    loaded = load_procedure(procedure)
+    report = None
+    if not no_check:
+        from proofs import run_checks
+        report = run_checks(loaded)
+    contents = build_book(loaded, report)
+    if chosen == "docx":
+        from cpmodel.book_docx import book_docx
+        write_bytes(out, book_docx(contents))
+    else:
+        write_text(out, book_html(contents))
+    console.print(f"wrote {out}: {len(contents.documents)} documents, "
+                  f"{sum(len(s.paragraphs) for d in contents.documents for s in d.sections)} paragraphs", highlight=False)
+
+
+@app.command()
+@user_errors
 def schema(kind: str = typer.Argument(..., help="procedure, scenario or pathway."),
            out: Path = typer.Option(Path("schemas"), "--out", help="Folder for the schema file (created if missing).")):
     """Write a JSON Schema for a file you edit, so an editor can complete and check it as you type."""
