@@ -40,17 +40,25 @@ def print_json(data) -> None:
 @app.command()
 @user_errors
 def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
-          out: Path = typer.Option(Path("graph"), "--out", help="Folder for the drawings (a new one if it has files).")):
-    """Draw the procedure's state graph: PNG, DOT, GraphML and Mermaid."""
+          out: Path = typer.Option(Path("graph"), "--out", help="Folder for the drawings (a new one if it has files)."),
+          view: Optional[str] = typer.Option(None, "--view", help="A slide of at most about 15 states: main, a section (impl#8) or a state id.")):
+    """Draw the procedure's state graph: PNG and SVG, DOT, GraphML and Mermaid; or one slide with --view."""
     from cpmodel.atomic import new_run_folder
-    from cpmodel.draw_graph import write_all
+    from cpmodel.draw_graph import graphviz_available, write_all, write_view
     from model import load_procedure
     from model.graph import dead_ends, unreachable_states
 
     loaded = load_procedure(procedure)
+    chosen = None
+    if view is not None:
+        from cpmodel.graph_views import choose_view
+        chosen = choose_view(loaded, view)
     folder = new_run_folder(out, "graph")
-    for path in write_all(loaded, folder):
+    for path in (write_view(loaded, chosen, folder) if chosen else write_all(loaded, folder)):
         console.print(f"wrote {path}")
+    if not graphviz_available():
+        errors.print("note: Graphviz is not installed, so the built-in layout was used; "
+                     "install Graphviz for a clearer one (README: Pictures)")
     for state in unreachable_states(loaded):
         errors.print(f"warning: state {state!r} cannot be reached from the start")
     for state in dead_ends(loaded):
