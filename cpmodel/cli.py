@@ -320,9 +320,8 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
             png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file."),
             as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
-    from cpmodel.render_pathway import print_pathway, timeline_png
+    from cpmodel.render_pathway import print_pathway, timeline_png, walk_pathway
     from model import load_procedure
-    from model.history import walk_history
     from model.pathways import load_pathway, pathway_names
 
     loaded = load_procedure(procedure)
@@ -332,17 +331,17 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
             console.print(f"{item:40} {pathway_file.name}")
         return
     pathway_file, steps = load_pathway(name, loaded)
-    reports, end = walk_history(loaded, steps, pathway_file.until, start=pathway_file.start, facts=pathway_file.facts)
+    reports, end, windows = walk_pathway(loaded, pathway_file, steps)
     if png is not None:
         from cpmodel.atomic import write_bytes
-        write_bytes(png, timeline_png(pathway_file, reports, end))
+        write_bytes(png, timeline_png(pathway_file, reports, end, windows, "svg" if png.suffix.lower() == ".svg" else "png"))
     if as_json:
         print_json({"schema_version": 1, "pathway": name, "name": pathway_file.name,
                     "description": pathway_file.description, "steps": [r.to_json() for r in reports],
                     "open_at_end": [b.to_json() for b in end],
                     "breaches": [b.to_json() for r in reports for b in r.breaches] + [b.to_json() for b in end]})
     else:
-        print_pathway(console, loaded, pathway_file, reports, end)
+        print_pathway(console, loaded, pathway_file, reports, end, windows)
 
 
 @app.command()
