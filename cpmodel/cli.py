@@ -154,7 +154,9 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
     summary = {"scenario": plan.name, "seed": plan.seed, "replications": len(seeds),
                "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
     folder = new_run_folder(out, "simulate")
-    write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
+    from sim.scenario import BUNDLED_SCENARIO
+    write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv)
+              | {"scenario_file": str(Path(scenario or BUNDLED_SCENARIO).resolve())})
     if xlsx is not None:
         from cpmodel.office import write_workbook
         from cpmodel.simulation_report import simulation_sheets
@@ -383,45 +385,59 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
 @app.command()
 @user_errors
 def report(procedure: Optional[Path] = ProcedureOption,
-           scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate (default: county)."),
+           scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate: a name or a file (default: county)."),
            replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
+           run: Optional[Path] = typer.Option(None, "--run", help="Use this finished `simulate` run folder instead of simulating again."),
+           staff_run: Optional[Path] = typer.Option(None, "--staff", help="Include the answer of this `staff` run folder."),
            no_simulation: bool = typer.Option(False, "--no-simulation", help="Leave the simulation out."),
            out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file; never overwritten).")):
-    """Write one self-contained HTML report: graph, check, pathways and simulation."""
+    """Write the handout: one self-contained HTML file with the check, the book's summary, the
+    graph, every pathway, the simulation with its assumptions, and the staffing answer."""
     from cpmodel.atomic import write_text
-    from cpmodel.draw_graph import render_png
-    from cpmodel.html_report import build_report
-    from cpmodel.render_pathway import timeline_png
-    from cpmodel.simulation_report import plot_compliance, plot_lateness, plot_workload
+    from cpmodel.book import build_book
+    from cpmodel.draw_graph import render_full, render_view
+    from cpmodel.graph_views import choose_view
+    from cpmodel.html_report import (build_report, pathway_context, read_run, read_staffing,
+                                     simulation_context)
+    from cpmodel.render_pathway import walk_pathway
+    from cpmodel.scenario_names import scenario_path
     from model import load_procedure
-    from model.history import ProcedureIndex, walk_history
+    from model.history import ProcedureIndex
     from model.pathways import load_pathway, pathway_names
     from proofs import run_checks
 
     if out.exists():
         raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    staffing = read_staffing(staff_run) if staff_run is not None else None
+    scenario_file = scenario_path(scenario)
     loaded = load_procedure(procedure)
     index = ProcedureIndex(loaded)
     walked = []
     for name in pathway_names():
         pathway_file, steps = load_pathway(name, loaded)
-        reports, end = walk_history(loaded, steps, pathway_file.until, index=index, start=pathway_file.start,
-                                    facts=pathway_file.facts)
-        walked.append((name, pathway_file, reports, end, timeline_png(pathway_file, reports, end)))
-    summary, plots = None, {}
-    if not no_simulation:
+        walked.append((name, pathway_file, *walk_pathway(loaded, pathway_file, steps, index)))
+    simulation = None
+    if run is not None:
+        summary, manifest_data, workload = read_run(run)
+        saved = manifest_data.get("scenario_file")
+        simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run)
+    elif not no_simulation:
         from sim.runner import replication_seeds, run_replications
-        from sim.scenario import load_scenario
+        from sim.scenario import BUNDLED_SCENARIO, load_scenario
         from sim.stats import summarise
-        plan, _ = load_scenario(scenario, loaded)
+        from cpmodel.simulation_report import workload_rows
+        plan, _ = load_scenario(scenario_file, loaded)
         if replications:
             plan = plan.model_copy(update={"replications": replications})
         with console.status("simulating"):
             results = run_replications(loaded, plan, replication_seeds(plan.seed, plan.replications))
         summary = {"scenario": plan.name, "seed": plan.seed, "replications": plan.replications,
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
-        plots = {"compliance": plot_compliance(summary), "workload": plot_workload(results), "lateness": plot_lateness(results)}
-    html = build_report(loaded, run_checks(loaded), render_png(loaded), walked, summary, plots)
+        simulation = simulation_context(summary, workload_rows(results), scenario_file or BUNDLED_SCENARIO, None)
+    check_report = run_checks(loaded)
+    graphs = {"main": render_view(loaded, choose_view(loaded, "main"), "svg"), "full": render_full(loaded, "svg")}
+    html = build_report(loaded, check_report, build_book(loaded, check_report), graphs,
+                        pathway_context(loaded, walked), simulation, staffing)
     write_text(out, html)
     console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB)")
 

@@ -65,11 +65,7 @@ def write_run(folder: Path, summary: dict, results, manifest_data: dict) -> list
         "replications.csv": _csv([{"replication": i + 1, "seed": r.seed, "deadline_kind": kind, "due": len(v),
                                    "met": int(np.sum(np.asarray(v) == 0))}
                                   for i, r in enumerate(results) for kind, v in sorted(r.lateness.items())]),
-        "workload_weekly.csv": _csv([{"week": week + 1, "role": pool,
-                                      "hours_mean": round(float(np.mean([r.hours_by_week[pool][week] for r in results])), 2),
-                                      "hours_available_mean": round(float(np.mean([r.available_by_week[pool][week] for r in results])), 2)}
-                                     for pool in sorted(results[0].hours_by_week)
-                                     for week in range(min(len(r.hours_by_week[pool]) for r in results))]),
+        "workload_weekly.csv": _csv(workload_rows(results)),
         "caseload_weekly.csv": _csv([{"week": week + 1,
                                       "caseload_mean": round(float(np.mean([r.caseload_mean_by_week[week] for r in results])), 2),
                                       "caseload_max": round(float(np.mean([r.caseload_max_by_week[week] for r in results])), 2),
@@ -81,7 +77,7 @@ def write_run(folder: Path, summary: dict, results, manifest_data: dict) -> list
                                      "published_share_d7_2025": v["published_d7_2025"]}
                                     for name, v in summary["plan_durations"].items()]),
         "compliance.png": plot_compliance(summary),
-        "workload.png": plot_workload(results, summary.get("scenario", "")),
+        "workload.png": plot_workload(workload_rows(results), summary.get("scenario", "")),
         "lateness.png": plot_lateness(summary),
     }
     return write_files(folder, files)
@@ -115,14 +111,24 @@ def plot_compliance(summary: dict, image_format: str = "png") -> bytes:
     return _image(figure, image_format)
 
 
-def plot_workload(results, scenario: str = "", image_format: str = "png") -> bytes:
+def workload_rows(results) -> list[dict]:
+    """Hours worked and available per role and week, mean over replications (workload_weekly.csv)."""
+    return [{"week": week + 1, "role": pool,
+             "hours_mean": round(float(np.mean([r.hours_by_week[pool][week] for r in results])), 2),
+             "hours_available_mean": round(float(np.mean([r.available_by_week[pool][week] for r in results])), 2)}
+            for pool in sorted(results[0].hours_by_week)
+            for week in range(min(len(r.hours_by_week[pool]) for r in results))]
+
+
+def plot_workload(rows: list[dict], scenario: str = "", image_format: str = "png") -> bytes:
+    """From workload_weekly.csv's rows, so a report can redraw a finished run without re-simulating."""
     figure, axes = plt.subplots(figsize=(10, 4.5))
-    for pool in sorted(results[0].hours_by_week):
-        weeks = min(len(r.hours_by_week[pool]) for r in results)
-        series = np.mean([r.hours_by_week[pool][:weeks] for r in results], axis=0)
-        available = np.mean([r.available_by_week[pool][:weeks] for r in results], axis=0)
-        line, = axes.plot(range(1, weeks + 1), series, label=f"{POOL_NAMES.get(pool, pool)}: worked")
-        axes.plot(range(1, weeks + 1), available, linestyle=":", color=line.get_color(), label=f"{POOL_NAMES.get(pool, pool)}: available")
+    for pool in sorted({row["role"] for row in rows}):
+        mine = [row for row in rows if row["role"] == pool]
+        weeks = [int(row["week"]) for row in mine]
+        line, = axes.plot(weeks, [float(row["hours_mean"]) for row in mine], label=f"{POOL_NAMES.get(pool, pool)}: worked")
+        axes.plot(weeks, [float(row["hours_available_mean"]) for row in mine], linestyle=":", color=line.get_color(),
+                  label=f"{POOL_NAMES.get(pool, pool)}: available")
     axes.set_xlabel("week after warm-up")
     axes.set_ylabel("hours per week (mean over replications)")
     axes.set_title(f"{scenario + ': ' if scenario else ''}weekly hours worked and available, by role")
