@@ -19,8 +19,8 @@ from model.sources import documents, paragraphs, sections, split_citations
 
 KIND_TITLES = {"rule": "Rule", "deadline": "Deadline", "decision": "Decision", "route": "Route",
                "state": "Stage", "role": "Role", "invariant": "Always true", "parameter": "Left to the plan",
-               "fact": "Fact"}
-KIND_ORDER = ("rule", "deadline", "decision", "route", "state", "parameter", "invariant", "role")
+               "fact": "Fact", "action": "Action"}
+KIND_ORDER = ("rule", "deadline", "decision", "route", "state", "parameter", "invariant", "action", "fact", "role")
 
 
 @dataclass
@@ -99,13 +99,20 @@ class Book:
 # -- traceability ----------------------------------------------------------------------------------
 
 def load_traceability(procedure: Procedure) -> dict[str, dict]:
-    """`model/traceability.yaml` beside the procedure, as {paragraph ref: entry}; empty if absent."""
+    """`traceability.yaml` beside the procedure file, as {paragraph ref: entry}; empty if absent.
+    Read through the model's own loader where it exists, so a bad table is one clear error."""
     path = Path(procedure.file).with_name("traceability.yaml")
     if not path.exists():
         return {}
-    data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
-    entries = data.get("paragraphs", []) if isinstance(data, dict) else []
-    return {str(entry["ref"]): entry for entry in entries if isinstance(entry, dict) and "ref" in entry}
+    try:
+        from model.traceability import load_traceability as load_table
+    except ImportError:       # a first-version model: read the table as it is written
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+        entries = data.get("paragraphs", []) if isinstance(data, dict) else []
+        return {str(e["ref"]): e for e in entries if isinstance(e, dict) and "ref" in e}
+    table = load_table(procedure, path)
+    return {entry.ref: {"carried_by": list(entry.carried_by), "not_modelled": entry.not_modelled}
+            for entry in table.entries}
 
 
 # -- entries -----------------------------------------------------------------------------------------
@@ -122,7 +129,7 @@ def _entries(procedure: Procedure, words: Words) -> list[Entry]:
         found.append(Entry(kind, item.id, sentence, " ".join((detail or "").split()), formal,
                            strength, strength_is_worded(item),
                            " ".join(str(getattr(item, "interpretation", "") or "").split()),
-                           split_citations(item.citation)))
+                           split_citations(getattr(item, "citation", "") or "")))
 
     for rule in procedure.spec.rules:
         add("rule", rule, words.rule(rule, overridden_by.get(rule.id, [])), rule.text, _formal(rule.when, rule))
@@ -137,6 +144,10 @@ def _entries(procedure: Procedure, words: Words) -> list[Entry]:
         add("parameter", parameter, words.parameter(parameter), getattr(parameter, "description", ""))
     for invariant in procedure.spec.invariants:
         add("invariant", invariant, words.invariant(invariant), invariant.text, invariant.when)
+    for action in procedure.spec.actions:
+        add("action", action, words.action_sentence(action))
+    for fact in procedure.spec.facts:
+        add("fact", fact, words.fact_sentence(fact))
     for role in procedure.spec.roles:
         add("role", role, words.role_sentence(role))
     return found
@@ -205,10 +216,11 @@ def build_book(procedure: Procedure, check_report=None, source_folder: Path | No
 
     for entry in entries:
         for ref in entry.citations:
+            section = ref.split("/")[0]      # cpp#plan-made/2.3 is in cpp#plan-made
             if ref in by_paragraph:
                 place(entry, by_paragraph[ref].entries, ref)
-            elif ref in blocks:
-                place(entry, blocks[ref].entries, ref)
+            elif section in blocks:       # a section, or a paragraph when the documents are not here
+                place(entry, blocks[section].entries, section)
         if not placed.get(id(entry)):
             uncited.append(entry)
     for ref, trace_entry in trace.items():       # traceability names items a paragraph is carried by

@@ -314,12 +314,25 @@ def _print_staffing(answer: dict, folder) -> None:
     console.print(f"levels tried: {', '.join(str(level['level']) for level in answer['levels'])}; run folder: {folder}")
 
 
+StandardsOption = typer.Option(
+    None, "--standards", help="An authority's local standards file (e.g. standards/example-authority.yaml): "
+                              "also check the periods the procedure leaves to the plan; breaches are labelled local standard.")
+
+
+def _load_standards(path, procedure):
+    if path is None:
+        return None
+    from model.standards import load_standards
+    return load_standards(path, procedure)
+
+
 @app.command()
 @user_errors
 def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see --list) or a YAML file."),
             list_all: bool = typer.Option(False, "--list", help="List the bundled pathways."),
             procedure: Optional[Path] = ProcedureOption,
             png: Optional[Path] = typer.Option(None, "--png", help="Draw the case's timeline to this PNG file."),
+            standards: Optional[Path] = StandardsOption,
             as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
     from cpmodel.render_pathway import print_pathway, timeline_png, walk_pathway
@@ -333,17 +346,21 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
             console.print(f"{item:40} {pathway_file.name}")
         return
     pathway_file, steps = load_pathway(name, loaded)
-    reports, end, windows = walk_pathway(loaded, pathway_file, steps)
+    walker, end, windows = walk_pathway(loaded, pathway_file, steps, _load_standards(standards, loaded))
+    reports = walker.reports
     if png is not None:
         from cpmodel.atomic import write_bytes
         write_bytes(png, timeline_png(pathway_file, reports, end, windows, "svg" if png.suffix.lower() == ".svg" else "png"))
     if as_json:
-        print_json({"schema_version": 1, "pathway": name, "name": pathway_file.name,
-                    "description": pathway_file.description, "steps": [r.to_json() for r in reports],
+        print_json({"schema_version": 2, "pathway": name, "name": pathway_file.name,
+                    "description": pathway_file.description, "standards": str(standards) if standards else pathway_file.standards,
+                    "steps": [r.to_json() for r in reports],
                     "open_at_end": [b.to_json() for b in end],
-                    "breaches": [b.to_json() for r in reports for b in r.breaches] + [b.to_json() for b in end]})
+                    "breaches": [b.to_json() for r in reports for b in r.breaches] + [b.to_json() for b in end],
+                    "advice_not_followed": [b.to_json() for r in reports for b in r.advice]
+                    + [b.to_json() for b in walker.end_advice]})
     else:
-        print_pathway(console, loaded, pathway_file, reports, end, windows)
+        print_pathway(console, loaded, pathway_file, reports, end, windows, walker.end_advice)
 
 
 @app.command()
@@ -351,6 +368,7 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
 def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date, event, fact columns."),
           procedure: Optional[Path] = ProcedureOption,
           until: Optional[str] = typer.Option(None, "--until", help="Also flag deadlines open and overdue at this date (YYYY-MM-DD)."),
+          standards: Optional[Path] = StandardsOption,
           xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write breaches per case and a summary to this Excel file (a new .xlsx)."),
           as_json: bool = typer.Option(False, "--json", help="Print the breaches as JSON.")):
     """Check many case histories against the procedure; report each breach per case and in total."""
@@ -369,7 +387,7 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
         from cpmodel.office import check_new_file
         check_new_file(xlsx, ".xlsx", "--xlsx")
     loaded = load_procedure(procedure)
-    result = audit_log(events, loaded, end)
+    result = audit_log(events, loaded, end, _load_standards(standards, loaded))
     data = result.to_json()
     if xlsx is not None:
         from cpmodel.audit_report import audit_sheets
@@ -415,7 +433,7 @@ def report(procedure: Optional[Path] = ProcedureOption,
     walked = []
     for name in pathway_names():
         pathway_file, steps = load_pathway(name, loaded)
-        walked.append((name, pathway_file, *walk_pathway(loaded, pathway_file, steps, index)))
+        walked.append((name, pathway_file, *walk_pathway(loaded, pathway_file, steps, index=index)))
     simulation = None
     if run is not None:
         summary, manifest_data, workload = read_run(run)

@@ -9,7 +9,7 @@ States left out are counted on the states they connect to ("+3 more routes"), so
 pretends the procedure is smaller than it is."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -28,6 +28,7 @@ class GraphView:
     focus: list[str]          # the states the view is about (drawn strongly)
     context: list[str]        # neighbours shown for orientation (drawn pale)
     hidden_routes: dict[str, int]   # state -> routes to states left out of the view
+    optional: list[str] = field(default_factory=list)   # states that may be left out to fit, least needed last
 
     @property
     def states(self) -> list[str]:
@@ -35,12 +36,16 @@ class GraphView:
 
 
 def narrowed(view: GraphView, graph: nx.MultiDiGraph) -> GraphView | None:
-    """The view with its least connected context state left out (None when only focus is left):
-    used when a slide would otherwise need text too small to read."""
-    if not view.context:
+    """The view without its least needed state (None when nothing more may go): used when a
+    slide would otherwise need text too small to read."""
+    optional = view.optional or view.context
+    if not optional:
         return None
-    context = view.context[:-1]
-    return GraphView(view.name, view.title, view.focus, context, _hidden(graph, set(view.focus) | set(context)))
+    gone = optional[-1]
+    focus = [s for s in view.focus if s != gone]
+    context = [s for s in view.context if s != gone]
+    return GraphView(view.name, view.title, focus, context, _hidden(graph, set(focus) | set(context)),
+                     [s for s in view.optional if s != gone])
 
 
 def _hidden(graph: nx.MultiDiGraph, shown: set[str]) -> dict[str, int]:
@@ -94,20 +99,21 @@ def main_view(procedure: Procedure, graph: nx.MultiDiGraph) -> GraphView:
     for state, count in _timed_states(procedure).items():
         weight[state] = weight.get(state, 0) + 2 * count
     order = {node: index for index, node in enumerate(graph.nodes)}
-    chosen = _grow_connected(graph, start, weight, order)
-    return GraphView("main", "the main route of a case", chosen, [], _hidden(graph, set(chosen)))
+    grown = _grow_connected(graph, start, weight, order)
+    chosen = sorted(grown, key=order.get)
+    return GraphView("main", "the main route of a case", chosen, [], _hidden(graph, set(chosen)), grown[1:])
 
 
 def _grow_connected(graph: nx.MultiDiGraph, start: str, weight: dict[str, int], order: dict[str, int]) -> list[str]:
     """From the start, add the heaviest neighbouring state until the view is full: a connected
-    picture, never islands whose link was left out."""
+    picture, never islands whose link was left out. In the order grown (so dropping from the
+    end keeps it connected)."""
     chosen = [start]
     while len(chosen) < MAX_STATES:
         frontier = {n for c in chosen for n in list(graph.successors(c)) + list(graph.predecessors(c))} - set(chosen)
         if not frontier:
             break
         chosen.append(min(frontier, key=lambda n: (-weight.get(n, 0), order[n])))
-    chosen.sort(key=order.get)
     return chosen
 
 

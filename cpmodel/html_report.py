@@ -12,7 +12,7 @@ from pathlib import Path
 from cpmodel.html_templates import data_uri, render
 from cpmodel.words import interval_text, percent
 from model.errors import InputError
-from model.sources import sections
+from model.sources import heading_of
 
 
 def _svg(content: bytes) -> str:
@@ -20,8 +20,7 @@ def _svg(content: bytes) -> str:
 
 
 def _cites(refs) -> list[dict]:
-    known = sections()
-    return [{"ref": r, "heading": known[r].heading if r in known else ""} for r in refs]
+    return [{"ref": r, "heading": heading_of(r) or ""} for r in refs]
 
 
 def check_context(report) -> dict:
@@ -48,11 +47,13 @@ def pathway_context(procedure, walked) -> list[dict]:
     from cpmodel.render_pathway import narrate, timeline_png
 
     out = []
-    for name, pathway, reports, end, windows in walked:
+    for name, pathway, walker, end, windows in walked:
+        reports = walker.reports
         breaches = sum(len(r.breaches) for r in reports) + len(end)
         out.append({"name": name, "title": pathway.name, "description": " ".join(pathway.description.split()),
                     "timeline": _svg(timeline_png(pathway, reports, end, windows, "svg")),
-                    "lines": narrate(procedure, pathway, reports, end, windows), "breaches": breaches,
+                    "lines": narrate(procedure, pathway, reports, end, windows, getattr(walker, "end_advice", [])),
+                    "breaches": breaches,
                     "expected": len(pathway.expect_breaches)})
     return out
 

@@ -35,6 +35,21 @@ def _periods_as_text(schema: dict) -> dict:
     return schema
 
 
+PARAMETER_PERIOD = {"type": "object", "properties": {"parameter": {"type": "string"}}, "required": ["parameter"],
+                    "additionalProperties": False,
+                    "description": "A period the procedure leaves to the plan or the authority: {parameter: NAME}."}
+
+
+def _parameter_periods(schema: dict) -> dict:
+    """A deadline may take its period from a parameter (`every: {parameter: visit_interval}`);
+    the model turns that into its parameter fields before validating, so allow it here."""
+    deadline = schema.get("$defs", {}).get("Deadline", {}).get("properties", {})
+    for name in ("within", "every"):
+        if name in deadline and "parameter" in schema["$defs"]["Deadline"]["properties"]:
+            deadline[name] = {"anyOf": [deadline[name], PARAMETER_PERIOD]}
+    return schema
+
+
 def _dates_as_text(node):
     """YAML dates (2026-11-23) reach an editor as strings: say so, so it does not flag them."""
     if isinstance(node, dict):
@@ -51,7 +66,7 @@ def _dates_as_text(node):
 def json_schema(kind: str) -> dict:
     model, title = _models()[kind]
     schema = copy.deepcopy(model.model_json_schema(by_alias=True, mode="validation"))
-    schema = _dates_as_text(_periods_as_text(schema))
+    schema = _dates_as_text(_parameter_periods(_periods_as_text(schema)))
     return {"$schema": SCHEMA_URI, "$id": f"cpmodel-{kind}.schema.json", **schema, "title": title}
 
 

@@ -13,12 +13,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from model.sources import sections  # noqa: E402
+from model.sources import heading_of  # noqa: E402
 
 
 def _cite(citations) -> str:
-    known = sections()
-    return "; ".join(f"{c} \u201c{known[c].heading}\u201d" if c in known else c for c in citations)
+    return "; ".join(f"{c} \u201c{heading_of(c)}\u201d" if heading_of(c) else c for c in citations)
 
 
 @dataclass
@@ -33,7 +32,11 @@ def _day(date) -> str:
     return f"{date:%a %d %b %Y}"
 
 
-def narrate(procedure, pathway, reports, end, windows=()) -> list[Line]:
+_STRENGTH_WORD = {"must": "required", "should": "expected (should)", "consider": "to consider", "may": "may"}
+_DEADLINE_WORD = {"should": "expected", "consider": "to consider", "may": "possible"}
+
+
+def narrate(procedure, pathway, reports, end, windows=(), end_advice=()) -> list[Line]:
     """The pathway as a trainer reads it: each step in words, then only what changed: a
     permission or prohibition is said when it starts to apply, not repeated at every step."""
     lines = [Line("title", pathway.name, False), Line("description", " ".join(pathway.description.split()), False)]
@@ -63,8 +66,9 @@ def narrate(procedure, pathway, reports, end, windows=()) -> list[Line]:
             now = {e["rule"] for e in entries}
             for entry in entries:
                 if entry["rule"] not in before[key]:
-                    who = f"{entry['role'].replace('_', ' ')}; " if key == "obliged" and entry.get("role") else ""
-                    body.append(Line(kind, f"{words}: {entry['description']} ({who}{entry['rule']}, {entry['citation']})"))
+                    said = words if key != "obliged" else f"now {_STRENGTH_WORD.get(entry.get('strength'), 'required')}"
+                    who = (f"{(entry.get('role') or 'nobody named').replace('_', ' ')}; " if key == "obliged" else "")
+                    body.append(Line(kind, f"{said}: {entry['description']} ({who}{entry['rule']}, {entry['citation']})"))
                     news = True
             ended = before[key] - now
             if ended:
@@ -76,8 +80,10 @@ def narrate(procedure, pathway, reports, end, windows=()) -> list[Line]:
             set_ids.add(deadline["deadline"])
             holidays = f"; skipping {', '.join(deadline['holidays_in_window'])}" if deadline["holidays_in_window"] else ""
             due = dt.date.fromisoformat(deadline["due"])
-            body.append(Line("deadline", f"deadline: {deadline['event'].replace('_', ' ')} by {_day(due)} "
-                                         f"({deadline['period']}{holidays}) ({deadline['deadline']}, {deadline['citation']})"))
+            word = _DEADLINE_WORD.get(deadline.get("strength"), "deadline")
+            standard = f"; local standard: {deadline['standard_source']}" if deadline.get("standard_source") else ""
+            body.append(Line("deadline", f"{word}: {deadline['event'].replace('_', ' ')} by {_day(due)} "
+                                         f"({deadline['period']}{holidays}) ({deadline['deadline']}, {deadline['citation']}{standard})"))
             news = True
         met = [m.replace('_', ' ') for m in report.deadlines_met]
         for name in met:
@@ -90,7 +96,12 @@ def narrate(procedure, pathway, reports, end, windows=()) -> list[Line]:
                 next_due.append(f"next {event} due by {_day(window.due)}")
                 body.append(Line("renewed", f"next {event} due by {_day(window.due)} ({window.deadline}, recurring)"))
         for breach in report.breaches:
-            body.append(Line("breach", f"BREACH {breach.kind.replace('_', ' ')}: {breach.message} ({', '.join(breach.citations)})"))
+            label = "BREACH of a local standard" if getattr(breach, "basis", "") == "local_standard" else "BREACH"
+            body.append(Line("breach", f"{label}, {breach.kind.replace('_', ' ')}: {breach.message} ({', '.join(breach.citations)})"))
+            news = True
+        for advice in getattr(report, "advice", []):
+            body.append(Line("advice", f"advice not followed (the documents say should), {advice.kind.replace('_', ' ')}: "
+                                       f"{advice.message} ({', '.join(advice.citations)})"))
             news = True
         if not news and report.state_before == report.state_after:   # a routine step: one line
             step.kind = "routine"
@@ -100,19 +111,24 @@ def narrate(procedure, pathway, reports, end, windows=()) -> list[Line]:
         else:
             lines.extend([step] + body)
     for breach in end:
-        lines.append(Line("breach", f"BREACH at the end, {breach.kind.replace('_', ' ')}: {breach.message}", False))
+        label = "BREACH of a local standard at the end" if getattr(breach, "basis", "") == "local_standard" else "BREACH at the end"
+        lines.append(Line("breach", f"{label}, {breach.kind.replace('_', ' ')}: {breach.message}", False))
+    for advice in end_advice:
+        lines.append(Line("advice", f"advice not followed at the end, {advice.kind.replace('_', ' ')}: {advice.message}", False))
     total = sum(len(r.breaches) for r in reports) + len(end)
-    lines.append(Line("summary", f"{len(reports)} steps; {total} breach{'es' if total != 1 else ''}.", False))
+    advised = sum(len(getattr(r, "advice", [])) for r in reports) + len(end_advice)
+    lines.append(Line("summary", f"{len(reports)} steps; {total} breach{'es' if total != 1 else ''}; "
+                                 f"{advised} piece{'s' if advised != 1 else ''} of advice not followed.", False))
     return lines
 
 
 TERMINAL_STYLES = {"title": "bold", "step": "bold", "routine": "", "explanation": "dim", "cite": "dim", "forbidden": "magenta",
                    "permitted": "green", "required": "blue", "deadline": "yellow", "renewed": "yellow",
-                   "met": "green", "breach": "bold red"}
+                   "met": "green", "breach": "bold red", "advice": "yellow"}
 
 
-def print_pathway(console: Console, procedure, pathway, reports, end, windows=()) -> None:
-    for line in narrate(procedure, pathway, reports, end, windows):
+def print_pathway(console: Console, procedure, pathway, reports, end, windows=(), end_advice=()) -> None:
+    for line in narrate(procedure, pathway, reports, end, windows, end_advice):
         style = TERMINAL_STYLES.get(line.kind)
         text = escape(line.text)
         console.print(("    " if line.indent else "") + (f"[{style}]{text}[/]" if style else text), highlight=False)
@@ -131,12 +147,17 @@ class Window:
     step: int = 0                  # the index of the step that set it
 
 
-def walk_pathway(procedure, pathway, steps, index=None):
-    """Walk a pathway as `walk_history` does, and also record every occurrence of every deadline
-    (a recurring one is renewed each time it is met), which the step reports do not list."""
+def walk_pathway(procedure, pathway, steps, standards=None, index=None):
+    """Walk a pathway as `model.pathways.walk_pathway` does (the pathway's own standards unless
+    given others), and also record every occurrence of every deadline (a recurring one is renewed
+    each time it is met), which the step reports do not list. Returns (walker, end, windows)."""
     from model.history import CaseWalk, ProcedureIndex
 
-    walker = CaseWalk(index or ProcedureIndex(procedure), None, pathway.start)
+    if standards is None and getattr(pathway, "standards", None):
+        from model.standards import load_standards
+        standards = load_standards(pathway.standards, procedure)
+    checked = procedure.with_standards(standards) if hasattr(procedure, "with_standards") else procedure
+    walker = CaseWalk(index if index is not None and standards is None else ProcedureIndex(checked), None, pathway.start)
     walker.known.update(pathway.facts or {})
     open_windows: dict[tuple, Window] = {}
     windows: list[Window] = []
@@ -147,7 +168,8 @@ def walk_pathway(procedure, pathway, steps, index=None):
             if key not in current:
                 window = open_windows.pop(key)
                 window.closed_on = step.date
-                late = any(b.item == window.deadline and b.kind == "deadline_late" for b in report.breaches)
+                late = any(b.item == window.deadline and b.kind == "deadline_late"
+                           for b in list(report.breaches) + list(getattr(report, "advice", [])))
                 window.outcome = "late" if late else ("met" if window.deadline in report.deadlines_met
                                                       and step.date <= window.due else "lapsed")
         for pending in walker.pending:
@@ -157,10 +179,10 @@ def walk_pathway(procedure, pathway, steps, index=None):
                 windows.append(open_windows[key])
     last = pathway.until or (steps[-1].date if steps else dt.date.today())
     end = walker.finish(last)
+    flagged = {b.item for b in list(end) + list(getattr(walker, "end_advice", []))}
     for window in open_windows.values():
-        window.outcome = "missed" if window.due < last + dt.timedelta(days=1) and any(
-            b.item == window.deadline for b in end) else "open"
-    return walker.reports, end, windows
+        window.outcome = "missed" if window.due < last + dt.timedelta(days=1) and window.deadline in flagged else "open"
+    return walker, end, windows
 
 
 def _case_span(reports, windows) -> tuple[dt.date, dt.date]:

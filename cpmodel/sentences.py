@@ -181,6 +181,12 @@ class Words:
                 + " applies: that rule takes precedence."
         return sentence
 
+    def parameter_name(self, parameter_id: str) -> str:
+        parameter = next((p for p in getattr(self.procedure.spec, "parameters", None) or [] if p.id == parameter_id), None)
+        name = getattr(parameter, "name", None) or humanize(parameter_id)
+        who = {"plan": "the plan", "authority": "the authority"}.get(getattr(parameter, "set_by", None), "the plan or the authority")
+        return f"\u201c{name[:1].lower() + name[1:]}\u201d (a period {who} sets)"
+
     def period(self, period) -> str:
         parameter = getattr(period, "parameter", None)
         if parameter:
@@ -190,7 +196,13 @@ class Words:
     def deadline(self, deadline) -> str:
         strength = strength_of(deadline) or "must"
         event = self.event(deadline.event, each=True)
-        if deadline.within is not None:
+        parameter = getattr(deadline, "parameter", None)
+        if parameter:
+            named = self.parameter_name(parameter)
+            counted = getattr(deadline, "parameter_period", None) or "every"
+            timing = (f"at least every {named}, counted from {self.event(deadline.anchor, each=False)}" if counted == "every"
+                      else f"within {named} after {self.event(deadline.anchor, each=True)}")
+        elif deadline.within is not None:
             timing = f"within {self.period(deadline.within)} after {self.event(deadline.anchor, each=True)}"
         elif deadline.every is not None:
             timing = f"at least every {self.period(deadline.every)}, counted from {self.event(deadline.anchor, each=False)}"
@@ -264,9 +276,21 @@ class Words:
     def role_sentence(self, role) -> str:
         return f"{role.name}: {_sentence_case(role.description)}." if role.description else f"{role.name}."
 
+    def action_sentence(self, action) -> str:
+        text = f"\u201c{_sentence_case(action.description) if action.description else humanize(action.id)}\u201d"
+        doers = sorted({r for rule in self.procedure.spec.rules if rule.action == action.id for r in roles_of(rule.role)})
+        return f"The action {text}" + (f", done by {join_words([self.role(r) for r in doers], 'or')}" if doers else "") + "."
+
+    def fact_sentence(self, fact) -> str:
+        values = {"bool": "true or false", "enum": "one of " + join_words([humanize(str(v)) for v in fact.values or []], "or"),
+                  "int": f"a whole number from {fact.min} to {fact.max}"}.get(fact.type, fact.type)
+        about = _sentence_case(fact.description) if fact.description else humanize(fact.id)
+        return f"What the case records: {about} ({values})."
+
     def parameter(self, parameter) -> str:
         set_by = {"plan": "each child's plan", "authority": "the local authority"}.get(
             getattr(parameter, "set_by", None), "the plan or the authority")
-        hint = getattr(parameter, "unit_hint", None)
-        return (f"\u201c{humanize(parameter.id)}\u201d is left to {set_by}"
-                + (f" (counted in {humanize(hint)})" if hint else "") + ": the procedure gives no number.")
+        unit = first(parameter, "unit", "unit_hint")
+        name = getattr(parameter, "name", None) or humanize(parameter.id)
+        return (f"\u201c{name}\u201d is left to {set_by}" + (f" (counted in {humanize(unit)})" if unit else "")
+                + ": the procedure gives no number; an authority's standards file supplies one.")

@@ -31,15 +31,27 @@ class AuditResult:
     cases: int
     events: int
     breaches: dict[str, list[Breach]] = field(default_factory=dict)
+    advice: dict[str, list[Breach]] = field(default_factory=dict)   # `should` not followed: not breaches
+    standards: str | None = None                                     # the local standards checked, if any
 
     def totals(self) -> Counter:
         return Counter(f"{b.kind}:{b.item}" for found in self.breaches.values() for b in found)
 
+    def advice_totals(self) -> Counter:
+        return Counter(f"{b.kind}:{b.item}" for found in self.advice.values() for b in found)
+
     def to_json(self) -> dict:
-        return {"schema_version": 1, "file": self.file, "cases": self.cases, "events": self.events,
+        return {"schema_version": 2, "file": self.file, "cases": self.cases, "events": self.events,
+                "standards": self.standards,
                 "cases_with_breaches": sum(1 for b in self.breaches.values() if b),
                 "totals": dict(sorted(self.totals().items())),
-                "breaches": {case: [b.to_json() for b in found] for case, found in sorted(self.breaches.items()) if found}}
+                "local_standard_breaches": sum(1 for found in self.breaches.values() for b in found
+                                               if b.basis == "local_standard"),
+                "breaches": {case: [b.to_json() for b in found] for case, found in sorted(self.breaches.items()) if found},
+                "cases_with_advice_not_followed": sum(1 for b in self.advice.values() if b),
+                "advice_totals": dict(sorted(self.advice_totals().items())),
+                "advice_not_followed": {case: [b.to_json() for b in found]
+                                        for case, found in sorted(self.advice.items()) if found}}
 
 
 def _parse_value(fact, text: str):
@@ -115,17 +127,24 @@ def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
     return {case: [step for _, _, step in sorted(rows, key=lambda r: (r[0], r[1]))] for case, rows in cases.items()}
 
 
-def audit_log(path: Path, procedure: Procedure, until: dt.date | None = None) -> AuditResult:
+def audit_log(path: Path, procedure: Procedure, until: dt.date | None = None, standards=None) -> AuditResult:
+    """Walk every case of a log. With `standards` (an authority's local standards) the periods the
+    procedure leaves to the plan are checked too, their breaches labelled as local standards."""
     cases = read_event_log(path, procedure)
+    procedure = procedure.with_standards(standards)
     index = ProcedureIndex(procedure)
     calendar = WorkingCalendar()
-    result = AuditResult(display_path(path), len(cases), sum(len(s) for s in cases.values()))
+    result = AuditResult(display_path(path), len(cases), sum(len(s) for s in cases.values()),
+                         standards=standards.name if standards is not None else None)
     for case, steps in cases.items():
         walker = CaseWalk(index, calendar, narrate=False)
         for step in steps:
             walker.walk(step)
         found = [b for report in walker.reports for b in report.breaches]
+        advice = [b for report in walker.reports for b in report.advice]
         if until is not None:
             found += walker.finish(until)
+            advice += walker.end_advice
         result.breaches[case] = found
+        result.advice[case] = advice
     return result

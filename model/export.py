@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from model.conditions import render
 from model.procedure import Procedure, roles_of
-from model.sources import sections, split_citations
+from model.sources import heading_of, split_citations
 
 SCHEMA_VERSION = 1
 
 
 def _citations(text: str) -> list[dict]:
-    known = sections()
-    return [{"ref": c, "heading": known[c].heading} for c in split_citations(text)]
+    return [{"ref": c, "heading": heading_of(c)} for c in split_citations(text)]
 
 
 def _period(period):

@@ -31,15 +31,18 @@ class Step:
 
 @dataclass
 class Breach:
-    kind: str            # deadline_missed, deadline_late, forbidden_action, condition_not_met, unexpected_event
+    kind: str            # deadline_missed, deadline_late, forbidden_action, condition_not_met, unexpected_event,
+                         # order_not_followed
     item: str            # the deadline, rule or transition id
     date: dt.date
     message: str
     citations: list[str]
+    basis: str = "procedure"   # procedure | local_standard (a number the authority set, not the documents)
+    strength: str = "must"     # must: a breach; should: advice not followed (reported apart)
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "item": self.item, "date": self.date.isoformat(), "message": self.message,
-                "citations": self.citations}
+                "citations": self.citations, "basis": self.basis, "strength": self.strength}
 
 
 @dataclass
@@ -51,6 +54,8 @@ class Pending:
     set_on: dt.date
     anchor: str
     flagged: bool = False
+    strength: str = "must"
+    basis: str = "procedure"
 
 
 @dataclass
@@ -69,13 +74,15 @@ class StepReport:
     deadlines_met: list[str]
     breaches: list[Breach]
     note: str = ""
+    advice: list[Breach] = field(default_factory=list)   # `should` items not followed: not breaches
 
     def to_json(self) -> dict:
         return {"date": self.date.isoformat(), "event": self.event, "state_before": self.state_before,
                 "state_after": self.state_after, "transition": self.transition, "citations": self.citations,
                 "explanation": self.explanation, "permitted": self.permitted, "forbidden": self.forbidden,
                 "obliged": self.obliged, "deadlines_set": self.deadlines_set, "deadlines_met": self.deadlines_met,
-                "breaches": [b.to_json() for b in self.breaches], "note": self.note}
+                "breaches": [b.to_json() for b in self.breaches],
+                "advice_not_followed": [b.to_json() for b in self.advice], "note": self.note}
 
 
 class ProcedureIndex:
@@ -88,6 +95,10 @@ class ProcedureIndex:
         for deadline in procedure.spec.deadlines:
             if deadline.anchor and not (deadline.every and deadline.every.unit == "visits"):
                 self.by_anchor.setdefault(EventRef.parse(deadline.anchor).event, []).append(deadline)
+        self.by_before: dict[str, list] = {}
+        for deadline in procedure.spec.deadlines:
+            if deadline.before:
+                self.by_before.setdefault(EventRef.parse(deadline.before).event, []).append(deadline)
         self.quiet = {f.id: f.quiet_value() for f in procedure.spec.facts}
         self._ahead: dict[tuple[str, str], set[str]] = {}
 
@@ -124,6 +135,8 @@ class CaseWalk:
         self.counts: dict[str, int] = {}
         self.pending: list[Pending] = []
         self.reports: list[StepReport] = []
+        self.last_seen: dict[str, dt.date] = {}
+        self.end_advice: list[Breach] = []
 
     # -- facts ----------------------------------------------------------------------------------
     def facts(self) -> dict:
@@ -151,16 +164,22 @@ class CaseWalk:
         return [quiet] + [v for v in domain if v != quiet]
 
     # -- rules ----------------------------------------------------------------------------------
-    def applicable_rules(self) -> list:
+    def applicable_rules(self, event: str | None = None) -> list:
+        """Rules whose scope (state, the event just recorded) and condition hold now, less the
+        ones another applying rule takes precedence over."""
         facts = self.facts()
-        applying = [r for r in self.procedure.spec.rules if evaluate(self.procedure.condition("rule", r.id), facts)]
+        procedure = self.procedure
+        applying = [r for r in procedure.spec.rules
+                    if procedure.rule_in_scope(r, self.state, event)
+                    and evaluate(procedure.condition("rule", r.id), facts)]
         overridden = {other for r in applying for other in r.overrides}
         return [r for r in applying if r.id not in overridden]
 
     def _rule_entry(self, rule) -> dict:
         action = self.procedure.actions[rule.action]
         return {"rule": rule.id, "action": rule.action, "description": action.description,
-                "role": ", ".join(roles_of(rule.role)), "text": rule.text, "citation": rule.citation}
+                "strength": rule.strength, "role": ", ".join(roles_of(rule.role)), "text": rule.text,
+                "citation": rule.citation}
 
     # -- walking --------------------------------------------------------------------------------
     def walk(self, step: Step) -> StepReport:
@@ -169,20 +188,23 @@ class CaseWalk:
         before = self.state
         transition = self._find_transition(step, breaches)
         explanation = ""
+        advice: list[Breach] = []
         if transition is not None:
             explanation = transition.description or self.procedure.states[transition.target].description
             if transition.action:   # judged on the situation when the action is taken
                 breaches.extend(self._check_action(transition, step.date))
             self.state = transition.target
-            implied = self._satisfiable(self.procedure.condition("state", self.state))
-            if implied:
-                self.inferred.update(implied)
+            entered = self._enter(transition, step)
+            if not any(b.kind == "condition_not_met" and b.item == transition.id for b in breaches):
+                breaches.extend(entered)   # one flag per step: the transition's own condition says it
+        self._order(step, breaches, advice)
         self._count(step.event)
-        met = self._meet(step, breaches)
-        breaches.extend(self._overdue(step.date))
+        self.last_seen[step.event] = step.date
+        met = self._meet(step, breaches, advice)
+        self._sort_overdue(self._overdue(step.date), breaches, advice)
         set_now = self._set_deadlines(step)
         self._drop_impossible()
-        rules = self.applicable_rules() if self.narrate else []
+        rules = self.applicable_rules(step.event) if self.narrate else []
         report = StepReport(
             date=step.date, event=step.event, state_before=before, state_after=self.state,
             transition=transition.id if transition else None,
@@ -191,13 +213,61 @@ class CaseWalk:
             permitted=[self._rule_entry(r) for r in rules if r.modality == "permitted"],
             forbidden=[self._rule_entry(r) for r in rules if r.modality == "forbidden"],
             obliged=[self._rule_entry(r) for r in rules if r.modality == "obliged"],
-            deadlines_set=set_now, deadlines_met=met, breaches=breaches, note=step.note)
+            deadlines_set=set_now, deadlines_met=met, breaches=breaches, note=step.note, advice=advice)
         self.reports.append(report)
         return report
 
+    def _enter(self, transition, step: Step) -> list[Breach]:
+        """Entering a state makes its meaning true: facts stated at earlier steps give way (a plan
+        made means the child is now on a plan); facts stated at this very step cannot, and a
+        contradiction with them is flagged."""
+        state = self.procedure.states[self.state]
+        condition = self.procedure.condition("state", self.state)
+        implied = self._satisfiable(condition)
+        if implied is None:
+            stale = {name: self.known.pop(name) for name in facts_named(condition) - set(step.facts)
+                     if name in self.known}
+            implied = self._satisfiable(condition)
+            if implied is None:
+                self.known.update(stale)
+                return [Breach("condition_not_met", transition.id, step.date,
+                               f"{state.name!r} needs {state.assumes}, which what is stated rules out",
+                               self._cites(state.citation))]
+            self.known.update({name: implied[name] for name in stale if name in implied})
+        self.inferred.update(implied)
+        return []
+
     def finish(self, until: dt.date) -> list[Breach]:
-        """Deadlines still open at the end of the history that were due before it ended."""
-        return self._overdue(until + dt.timedelta(days=1))
+        """Deadlines still open at the end of the history that were due before it ended (advice
+        not followed goes to `end_advice`)."""
+        breaches: list[Breach] = []
+        self._sort_overdue(self._overdue(until + dt.timedelta(days=1)), breaches, self.end_advice)
+        return breaches
+
+    @staticmethod
+    def _sort_overdue(found: list[Breach], breaches: list[Breach], advice: list[Breach]) -> None:
+        for breach in found:
+            (advice if breach.strength == "should" else breaches).append(breach)
+
+    def _order(self, step: Step, breaches: list[Breach], advice: list[Breach]) -> None:
+        """'Before' duties: when the later event happens, the earlier one must already have
+        happened (since the anchor, where one is given)."""
+        for deadline in self.index.by_before.get(step.event, ()):
+            if not deadline.lateness_counts or not self.procedure.deadline_live_in(deadline, self.state):
+                continue
+            if not evaluate(self.procedure.condition("deadline", deadline.id), self.facts()):
+                continue
+            first = EventRef.parse(deadline.event).event
+            since = self.last_seen.get(EventRef.parse(deadline.anchor).event) if deadline.anchor else None
+            if deadline.anchor and since is None:
+                continue   # the duty has not arisen in this case
+            done = self.last_seen.get(first)
+            if done is not None and (since is None or done >= since):
+                continue
+            breach = Breach("order_not_followed", deadline.id, step.date,
+                            f"{step.event!r} happened before {first!r}: {deadline.text or deadline.id}",
+                            self._cites(deadline.citation), strength=deadline.strength)
+            (advice if deadline.strength == "should" else breaches).append(breach)
 
     def _find_transition(self, step: Step, breaches: list[Breach]):
         for _ in range(4):   # pass through decision points the history does not name
@@ -242,11 +312,19 @@ class CaseWalk:
         return transition
 
     def _check_action(self, transition, date) -> list[Breach]:
+        """A step whose action an applying rule forbids to the role taking it (a rule naming no
+        role, or a step naming no actor, is judged against everyone)."""
         found = []
-        for rule in self.applicable_rules():
-            if rule.action == transition.action and rule.modality == "forbidden":
-                found.append(Breach("forbidden_action", rule.id, date,
-                                    f"{transition.action!r} is forbidden here: {rule.text}", self._cites(rule.citation)))
+        actors = set(roles_of(transition.by))
+        for rule in self.applicable_rules(transition.event):
+            if rule.action != transition.action or rule.modality != "forbidden":
+                continue
+            forbidden_to = set(roles_of(rule.role))
+            if actors and forbidden_to and not actors & forbidden_to:
+                continue
+            found.append(Breach("forbidden_action", rule.id, date,
+                                f"{transition.action!r} is forbidden here: {rule.text}", self._cites(rule.citation),
+                                strength="should" if rule.strength == "should_not" else "must"))
         return found
 
     def _count(self, event: str) -> None:
@@ -258,7 +336,7 @@ class CaseWalk:
             self.known["failed_visits_in_a_row"] = min(self.counts[event], 2)
         self.inferred = {k: v for k, v in self.inferred.items() if k not in self.known}
 
-    def _meet(self, step: Step, breaches: list[Breach]) -> list[str]:
+    def _meet(self, step: Step, breaches: list[Breach], advice: list[Breach]) -> list[str]:
         met = []
         for pending in list(self.pending):
             if pending.event != step.event:
@@ -269,11 +347,13 @@ class CaseWalk:
             deadline = self.procedure.deadlines[pending.deadline]
             if step.date <= pending.due:
                 met.append(pending.deadline)
-            elif not pending.flagged:
+            elif not pending.flagged and deadline.lateness_counts:
                 late = self.calendar.working_days_between(pending.due, step.date)
-                breaches.append(Breach("deadline_late", pending.deadline, step.date,
-                                       f"{deadline.text or pending.deadline} due {pending.due.isoformat()}, done "
-                                       f"{late} working day(s) late", self._cites(deadline.citation)))
+                breach = Breach("deadline_late", pending.deadline, step.date,
+                                f"{_label(pending)}{deadline.text or pending.deadline} due {pending.due.isoformat()}, "
+                                f"done {late} working day(s) late", self._cites(deadline.citation),
+                                basis=pending.basis, strength=pending.strength)
+                (advice if pending.strength == "should" else breaches).append(breach)
             if deadline.every is not None:
                 self._schedule(deadline, step.date)
         return met
@@ -291,6 +371,8 @@ class CaseWalk:
             if not evaluate(self.procedure.condition("deadline", deadline.id), self.facts()):
                 continue
             if deadline.within is None and deadline.every is None:
+                continue   # untimed, or a period the plan sets and no standards file gives
+            if not self.procedure.deadline_live_in(deadline, self.state):
                 continue
             created.append(self._schedule(deadline, step.date))
         return created
@@ -300,9 +382,11 @@ class CaseWalk:
         period = deadline.within or deadline.every
         due = self.calendar.add(start, period)
         self.pending = [p for p in self.pending if p.deadline != deadline.id]
+        basis = "local_standard" if deadline.standard_source else "procedure"
         self.pending.append(Pending(deadline.id, event.event, event.occurrence, due, start,
-                                    EventRef.parse(deadline.anchor).event))
+                                    EventRef.parse(deadline.anchor).event, strength=deadline.strength, basis=basis))
         return {"deadline": deadline.id, "event": event.event, "due": due.isoformat(), "period": str(period),
+                "strength": deadline.strength, "basis": basis, "standard_source": deadline.standard_source,
                 "text": deadline.text, "citation": deadline.citation,
                 "holidays_in_window": [f"{d.isoformat()} {self.calendar.holiday_name(d)}"
                                        for d in _days_between(start, due) if self.calendar.holiday_name(d)]
@@ -313,18 +397,30 @@ class CaseWalk:
         for pending in self.pending:
             if pending.due < date and not pending.flagged:
                 pending.flagged = True
+                if pending.strength not in ("must", "should"):
+                    continue   # a `may` or `consider` is never a breach
                 deadline = self.procedure.deadlines[pending.deadline]
                 found.append(Breach("deadline_missed", pending.deadline, date,
-                                    f"{deadline.text or pending.deadline} was due by {pending.due.isoformat()} "
-                                    "and had not happened", self._cites(deadline.citation)))
+                                    f"{_label(pending)}{deadline.text or pending.deadline} was due by "
+                                    f"{pending.due.isoformat()} and had not happened", self._cites(deadline.citation),
+                                    basis=pending.basis, strength=pending.strength))
         return found
 
     def _drop_impossible(self) -> None:
-        self.pending = [p for p in self.pending if p.event in self.index.events_ahead(self.state, p.anchor)]
+        deadlines = self.procedure.deadlines
+        # A deadline whose event is its own anchor (the second core group after the first) is
+        # not made impossible by blocking its anchor.
+        self.pending = [p for p in self.pending
+                        if (p.event == p.anchor or p.event in self.index.events_ahead(self.state, p.anchor))
+                        and self.procedure.deadline_live_in(deadlines[p.deadline], self.state)]
 
     @staticmethod
     def _cites(text: str) -> list[str]:
         return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _label(pending: Pending) -> str:
+    return "Local standard (not the procedure): " if pending.basis == "local_standard" else ""
 
 
 def _days_between(start: dt.date, end: dt.date):
@@ -334,13 +430,22 @@ def _days_between(start: dt.date, end: dt.date):
         day += dt.timedelta(days=1)
 
 
-def walk_history(procedure: Procedure, steps: list[Step], until: dt.date | None = None,
-                 index: ProcedureIndex | None = None, calendar: WorkingCalendar | None = None,
-                 start: str | None = None, facts: dict | None = None):
-    """Walk a whole history; return the step reports and the breaches open at the end."""
+def walk_case(procedure: Procedure, steps: list[Step], until: dt.date | None = None,
+              index: ProcedureIndex | None = None, calendar: WorkingCalendar | None = None,
+              start: str | None = None, facts: dict | None = None) -> tuple[CaseWalk, list[Breach]]:
+    """Walk a whole history; the walker (its reports, its advice at the end) and the breaches
+    open at the end. Pass a procedure `with_standards(...)` to check local standards too."""
     walker = CaseWalk(index or ProcedureIndex(procedure), calendar, start)
     walker.known.update(facts or {})
     for step in steps:
         walker.walk(step)
     end = until or (steps[-1].date if steps else dt.date.today())
-    return walker.reports, walker.finish(end)
+    return walker, walker.finish(end)
+
+
+def walk_history(procedure: Procedure, steps: list[Step], until: dt.date | None = None,
+                 index: ProcedureIndex | None = None, calendar: WorkingCalendar | None = None,
+                 start: str | None = None, facts: dict | None = None):
+    """Walk a whole history; return the step reports and the breaches open at the end."""
+    walker, end = walk_case(procedure, steps, until, index, calendar, start, facts)
+    return walker.reports, end

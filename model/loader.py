@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from model.conditions import Compare, ConditionSyntaxError, Fact, atoms, parse
 from model.procedure import EventRef, Procedure, roles_of
 from model.schema import ProcedureFile
-from model.sources import sections, split_citations
+from model.sources import citable, section_of, sections, split_citations
 from model.yaml_source import YamlDocument, read_yaml
 
 BUNDLED_PROCEDURE = Path(__file__).with_name("procedure.yaml")
@@ -24,10 +24,20 @@ def load_procedure(path: Path | str | None = None) -> Procedure:
 def procedure_from_document(document: YamlDocument) -> Procedure:
     if not isinstance(document.data, dict):
         raise document.error((), "the file must be a mapping with keys such as 'states' and 'rules'")
-    spec = validate_model(ProcedureFile, document)
+    spec = _judgement_outcomes_not_exclusive(validate_model(ProcedureFile, document))
     procedure = Procedure(document.file, spec, lines=document.lines)
     _CrossReferences(procedure, document).check()
     return procedure
+
+
+def _judgement_outcomes_not_exclusive(spec: ProcedureFile) -> ProcedureFile:
+    """At a decision the documents leave to a person every way out is a valid outcome, so none
+    of them excludes another (the gap check then asks only whether some outcome is open)."""
+    judged = {s.id for s in spec.states if s.judgement}
+    if not judged:
+        return spec
+    transitions = [t.model_copy(update={"exclusive": False}) if t.source in judged else t for t in spec.transitions]
+    return spec.model_copy(update={"transitions": transitions})
 
 
 def validate_model(model, document: YamlDocument):
@@ -82,6 +92,7 @@ class _CrossReferences:
         self._states()
         self._conditions()
         self._references()
+        self._scopes()
         self._citations()
 
     def _unique_ids(self) -> None:
@@ -202,15 +213,49 @@ class _CrossReferences:
                               f"unknown event {reference.event!r}{suggestion(reference.event, events)}"
                               "; events are what transitions record")
 
+    def _scopes(self) -> None:
+        """Version 2 fields: scopes, who acts, who decides, parameters."""
+        procedure = self.procedure
+        states, events, roles = procedure.states, procedure.events, procedure.roles
+        for collection in ("rules", "deadlines"):
+            for index, item in enumerate(getattr(self.spec, collection)):
+                for position, state in enumerate(item.in_states):
+                    if state not in states:
+                        self.fail((collection, index, "in", position),
+                                  f"unknown state {state!r}{suggestion(state, states)}")
+        for index, rule in enumerate(self.spec.rules):
+            for position, event in enumerate(rule.on):
+                if event not in events:
+                    self.fail(("rules", index, "on", position),
+                              f"unknown event {event!r}{suggestion(event, events)}; events are what transitions record")
+        for collection, field in (("transitions", "by"), ("states", "decided_by")):
+            for index, item in enumerate(getattr(self.spec, collection)):
+                value = getattr(item, field)
+                for position, role in enumerate(roles_of(value)):
+                    if role not in roles:
+                        path = (collection, index, field) + ((position,) if isinstance(value, list) else ())
+                        self.fail(path, f"unknown role {role!r}{suggestion(role, roles)}")
+        seen = {}
+        for index, parameter in enumerate(self.spec.parameters):
+            if parameter.id in seen:
+                self.fail(("parameters", index, "id"), f"duplicate id {parameter.id!r}")
+            seen[parameter.id] = index
+        for index, deadline in enumerate(self.spec.deadlines):
+            if deadline.parameter and deadline.parameter not in seen:
+                self.fail(("deadlines", index, deadline.parameter_period or "parameter"),
+                          f"unknown parameter {deadline.parameter!r}{suggestion(deadline.parameter, seen)}; "
+                          "declare it under 'parameters'")
+
     def _citations(self) -> None:
-        known = sections()
-        for collection in ("roles", "invariants", "states", "transitions", "rules", "deadlines"):
+        known = citable()
+        for collection in ("roles", "invariants", "states", "transitions", "rules", "deadlines", "parameters"):
             for index, item in enumerate(getattr(self.spec, collection)):
                 cited = split_citations(item.citation)
                 if not cited:
                     self.fail((collection, index, "citation"), "a citation (document#section) is required")
                 for citation in cited:
                     if citation not in known:
+                        where = "a paragraph" if "/" in citation and section_of(citation) in sections() else "a section"
                         self.fail((collection, index, "citation"),
-                                  f"citation {citation!r} does not resolve to a section of the "
+                                  f"citation {citation!r} does not resolve to {where} of the "
                                   f"documents{suggestion(citation, known)}")

@@ -48,7 +48,9 @@ class PathwayFile(BaseModel):
     start: Optional[str] = None
     facts: dict = {}
     until: Optional[dt.date] = None
+    standards: Optional[str] = None           # an authority's standards file, by name or path, to check too
     expect_breaches: list[Expected] = []
+    expect_advice: list[Expected] = []        # `should` items the history does not follow (not breaches)
     steps: list[PathwayStep] = Field(min_length=1)
 
     _until = field_validator("until", mode="before")(classmethod(lambda cls, v: _date(v)))
@@ -96,3 +98,15 @@ def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, 
         previous = step.date
     steps.sort(key=lambda s: s.date)   # stable: steps on one day keep their written order
     return pathway, steps
+
+
+def walk_pathway(procedure: Procedure, pathway: PathwayFile, steps: list[Step], standards=None):
+    """Walk a pathway: the walker and the breaches open at the end. The pathway's own standards
+    file is used unless the caller gives one (a trainer comparing authorities)."""
+    from model.history import walk_case
+    from model.standards import load_standards
+
+    if standards is None and pathway.standards:
+        standards = load_standards(pathway.standards, procedure)
+    checked = procedure.with_standards(standards)
+    return walk_case(checked, steps, pathway.until, start=pathway.start, facts=pathway.facts)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from model.conditions import Condition
-from model.schema import (Action, Deadline, FactDefinition, Invariant, ProcedureFile, Role, Rule,
-                          State, Transition)
+from model.schema import (Action, Deadline, FactDefinition, Invariant, Parameter, Period, ProcedureFile,
+                          Role, Rule, State, Transition)
 
 _EVENT_REF = re.compile(r"^([a-z][a-z0-9_]*)(?:#([1-9][0-9]*))?$")
 
@@ -85,6 +85,10 @@ class Procedure:
         return {i.id: i for i in self.spec.invariants}
 
     @cached_property
+    def parameters(self) -> dict[str, Parameter]:
+        return {p.id: p for p in self.spec.parameters}
+
+    @cached_property
     def start(self) -> State:
         return next(s for s in self.spec.states if s.kind == "start")
 
@@ -124,3 +128,43 @@ class Procedure:
             if getattr(item, "id", None) == item_id:
                 return self.line_of(collection, index)
         return None
+
+    # -- scope -----------------------------------------------------------------------------------
+    def rule_in_scope(self, rule: Rule, state: str, event: str | None) -> bool:
+        """Whether a rule can apply where the case is and after what just happened (facts aside)."""
+        if rule.in_states and state not in rule.in_states:
+            return False
+        if rule.on and event not in rule.on:
+            return False
+        return True
+
+    def deadline_live_in(self, deadline: Deadline, state: str) -> bool:
+        """A deadline scoped to states lapses when the case is elsewhere."""
+        return not deadline.in_states or state in deadline.in_states
+
+    def items_with_interpretation(self) -> list[tuple[str, str, str]]:
+        """(collection, id, interpretation) for every item where the modeller chose a reading."""
+        found = []
+        for collection in ("roles", "facts", "invariants", "states", "transitions", "actions", "rules",
+                           "deadlines", "parameters"):
+            for item in getattr(self.spec, collection):
+                if item.interpretation:
+                    found.append((collection, item.id, item.interpretation))
+        return found
+
+    # -- local standards -------------------------------------------------------------------------
+    def with_standards(self, standards) -> "Procedure":
+        """This procedure with the periods it leaves to the plan or the authority filled in from an
+        authority's standards file. Deadlines whose parameter the file does not set stay untimed."""
+        if standards is None:
+            return self
+        deadlines = []
+        for deadline in self.spec.deadlines:
+            standard = standards.get(deadline.parameter) if deadline.parameter else None
+            if standard is not None:
+                deadline = deadline.model_copy(update={
+                    deadline.parameter_period: standard.period, "strength": standard.strength,
+                    "standard_source": standard.source or standards.name})
+            deadlines.append(deadline)
+        spec = self.spec.model_copy(update={"deadlines": deadlines})
+        return Procedure(self.file, spec, conditions=self.conditions, lines=self.lines)

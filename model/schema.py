@@ -8,6 +8,14 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Unit = Literal["working_days", "days", "weeks", "months", "visits"]
+# Strength as the document words it. Only must/should produce lateness or breaches; `may` is a
+# discretion, `consider` a duty to consider (never a duty to act).
+RuleStrength = Literal["must", "should", "may", "consider", "must_not", "should_not"]
+DeadlineStrength = Literal["must", "should", "may", "consider"]
+TimingWord = Literal["around", "promptly", "at_once", "as_soon_as_possible", "regularly"]
+_MODALITY_OF = {"must": "obliged", "should": "obliged", "consider": "obliged", "may": "permitted",
+                "must_not": "forbidden", "should_not": "forbidden"}
+_STRENGTH_OF = {"obliged": "must", "permitted": "may", "forbidden": "must_not"}
 UNITS = ("working_days", "days", "weeks", "months", "visits")
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
 _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
@@ -25,6 +33,20 @@ def real_date(value) -> dt.date:
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _as_list(value: Any) -> Any:
+    """Scope fields take one id or a list of ids."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+class Item(Strict):
+    """Anything a policy writer cites. `interpretation` records the modeller's reading where the
+    document is unclear, so the checker can show every guess."""
+
+    interpretation: str = ""
 
 
 class Period(Strict):
@@ -52,14 +74,17 @@ class Period(Strict):
         return f"{self.number} {self.unit.replace('_', ' ')}"
 
 
-class Role(Strict):
+RoleRef = Union[str, list[str], None]
+
+
+class Role(Item):
     id: str = Identifier
     name: str
     description: str = ""
     citation: str
 
 
-class FactDefinition(Strict):
+class FactDefinition(Item):
     id: str = Identifier
     type: Literal["bool", "enum", "int"]
     values: Optional[list[str]] = None
@@ -98,23 +123,31 @@ class FactDefinition(Strict):
         return self.domain()[0]
 
 
-class Invariant(Strict):
+class Invariant(Item):
     id: str = Identifier
     when: str
     text: str = ""
     citation: str
 
 
-class State(Strict):
+class State(Item):
     id: str = Identifier
     name: str
     kind: Literal["start", "normal", "decision", "final"] = "normal"
     assumes: str = "true"
+    decided_by: RoleRef = None      # who makes the decision taken here
+    judgement: bool = False         # every way out is a valid outcome: the documents leave it to that person
     description: str = ""
     citation: str
 
+    @model_validator(mode="after")
+    def _judgement_is_a_decision(self) -> "State":
+        if self.judgement and self.kind != "decision":
+            raise ValueError("'judgement' is only for decision states (kind: decision)")
+        return self
 
-class Transition(Strict):
+
+class Transition(Item):
     id: str = Identifier
     source: str = Field(alias="from")
     target: str = Field(alias="to")
@@ -122,31 +155,48 @@ class Transition(Strict):
     when: str = "true"
     exclusive: bool = True
     action: Optional[str] = None
+    by: RoleRef = None                # who takes the step; none where the documents name nobody
+    strength: Literal["must", "should", "may"] = "must"
     description: str = ""
     citation: str
 
 
-class Action(Strict):
+class Action(Item):
     id: str = Identifier
     description: str = ""
     excludes: list[str] = []
 
 
-RoleRef = Union[str, list[str], None]
-
-
-class Rule(Strict):
+class Rule(Item):
     id: str = Identifier
-    modality: Literal["obliged", "permitted", "forbidden"]
+    strength: Optional[RuleStrength] = None
+    modality: Optional[Literal["obliged", "permitted", "forbidden"]] = None   # v1; derived from strength
     action: str
     role: RoleRef = None
+    in_states: list[str] = Field([], alias="in")     # applies only while the case is in these states
+    on: list[str] = []                               # applies only at the step recording these events
     when: str = "true"
     overrides: list[str] = []
     text: str = ""
     citation: str
 
+    _lists = field_validator("in_states", "on", mode="before")(lambda cls, value: _as_list(value))
 
-class Deadline(Strict):
+    @model_validator(mode="after")
+    def _strength_and_modality(self) -> "Rule":
+        if self.strength is None and self.modality is None:
+            raise ValueError("a rule needs a 'strength' (must, should, may, consider, must_not, should_not)")
+        if self.strength is None:
+            self.strength = _STRENGTH_OF[self.modality]
+        elif self.modality is None:
+            self.modality = _MODALITY_OF[self.strength]
+        elif _MODALITY_OF[self.strength] != self.modality:
+            raise ValueError(f"strength {self.strength!r} and modality {self.modality!r} disagree; "
+                             "keep only 'strength' (modality is the version 1 field)")
+        return self
+
+
+class Deadline(Item):
     id: str = Identifier
     event: str
     anchor: Optional[str] = None
@@ -154,6 +204,14 @@ class Deadline(Strict):
     every: Optional[Period] = None
     not_before: Optional[Period] = None
     before: Optional[str] = None
+    # A period the procedure leaves to the plan or the authority: `every: {parameter: visit_interval}`.
+    # Here it has no number; an authority's standards file supplies one (Procedure.with_standards).
+    parameter: Optional[str] = None
+    parameter_period: Optional[Literal["within", "every"]] = None
+    standard_source: str = ""          # set when a standards file supplied the period
+    strength: DeadlineStrength = "must"
+    in_states: list[str] = Field([], alias="in")     # the duty is live only while the case is in these states
+    vague: Optional[TimingWord] = None               # the document's timing word, where it gives no window
     when: str = "true"
     duty: str = Identifier
     role: RoleRef = None
@@ -161,11 +219,34 @@ class Deadline(Strict):
     note: str = ""
     citation: str
 
+    _lists = field_validator("in_states", mode="before")(lambda cls, value: _as_list(value))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parameter_periods(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for name in ("within", "every"):
+            value = data.get(name)
+            if isinstance(value, dict) and "parameter" in value:
+                if set(value) != {"parameter"}:
+                    raise ValueError(f"'{name}: {{parameter: NAME}}' takes only the parameter's name")
+                if data.get("parameter") not in (None, value["parameter"]):
+                    raise ValueError("a deadline has at most one parameter period")
+                data = {k: v for k, v in data.items() if k != name}
+                data["parameter"], data["parameter_period"] = value["parameter"], name
+        return data
+
+    @property
+    def lateness_counts(self) -> bool:
+        """Only what the document says must or should happen can be late."""
+        return self.strength in ("must", "should")
+
     @model_validator(mode="after")
     def _something_to_meet(self) -> "Deadline":
-        if not (self.within or self.every or self.not_before or self.before):
+        if not (self.within or self.every or self.not_before or self.before or self.parameter):
             raise ValueError("a deadline needs 'within', 'every', 'not_before' or 'before'")
-        if (self.within or self.every or self.not_before) and not self.anchor:
+        if (self.within or self.every or self.not_before or self.parameter) and not self.anchor:
             raise ValueError("a deadline with a period needs an 'anchor' event to count from")
         for name in ("within", "not_before"):
             period = getattr(self, name)
@@ -174,6 +255,17 @@ class Deadline(Strict):
         if self.every is not None and self.every.number == 0:
             raise ValueError("'every' must be a positive period")
         return self
+
+
+class Parameter(Item):
+    """A timescale the documents leave to each plan or to the authority (how often a child is seen)."""
+
+    id: str = Identifier
+    name: str
+    set_by: Literal["plan", "authority"]
+    unit: Optional[Unit] = None
+    description: str = ""
+    citation: str
 
 
 class Acknowledgement(Strict):
@@ -200,4 +292,5 @@ class ProcedureFile(Strict):
     actions: list[Action] = []
     rules: list[Rule] = []
     deadlines: list[Deadline] = []
+    parameters: list[Parameter] = []
     acknowledgements: list[Acknowledgement] = []

@@ -16,6 +16,7 @@ class Section:
     document: str
     id: str
     heading: str
+    paragraphs: tuple[str, ...] = ()   # "1", "2", "2.3": see paragraphs() below
 
     @property
     def citation(self) -> str:
@@ -29,7 +30,8 @@ def sections() -> dict[str, Section]:
     found = {}
     for document in data["documents"]:
         for section in document["sections"]:
-            entry = Section(document["id"], str(section["id"]), section["heading"])
+            entry = Section(document["id"], str(section["id"]), section["heading"],
+                            tuple(str(p) for p in section.get("paragraphs", ())))
             found[entry.citation] = entry
     return found
 
@@ -38,6 +40,30 @@ def sections() -> dict[str, Section]:
 def documents() -> dict[str, dict]:
     data = YAML(typ="safe").load(SOURCES_FILE.read_text(encoding="utf-8"))
     return {d["id"]: d for d in data["documents"]}
+
+
+@lru_cache(maxsize=1)
+def citable() -> frozenset[str]:
+    """Every citation that resolves: a section (impl#4.1) or one of its paragraphs (impl#4.1/1)."""
+    found = set(sections())
+    for citation, section in sections().items():
+        found |= {f"{citation}/{number}" for number in section.paragraphs}
+    return frozenset(found)
+
+
+def section_of(citation: str) -> str:
+    """impl#2.1/2.5 -> impl#2.1"""
+    return citation.split("/", 1)[0]
+
+
+def heading_of(citation: str) -> str | None:
+    """The heading a citation falls under, with its paragraph: 'Timing of ... (paragraph 1)'."""
+    section = sections().get(section_of(citation))
+    if section is None:
+        return None
+    if "/" in citation:
+        return f"{section.heading} (paragraph {citation.split('/', 1)[1]})"
+    return section.heading
 
 
 def split_citations(text: str) -> list[str]:

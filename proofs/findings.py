@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model.procedure import Procedure
-from model.sources import sections, split_citations
+from model.sources import heading_of, sections, split_citations
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -44,7 +44,7 @@ class Finding:
             "message": self.message,
             "involved": self.involved,
             "witness": self.witness,
-            "citations": [{"ref": c, "heading": known[c].heading if c in known else None} for c in self.citations],
+            "citations": [{"ref": c, "heading": heading_of(c)} for c in self.citations],
             "acknowledged": self.acknowledged,
             "acknowledgement": self.acknowledgement,
         }

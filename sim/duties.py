@@ -53,6 +53,16 @@ def duty_rules(procedure: Procedure, scenario) -> DutyRules:
         if deadline.every is not None and deadline.every.unit == "visits":
             skipped[deadline.id] = "counted in visits: measured from visit outcomes"
             continue
+        if not deadline.lateness_counts:
+            skipped[deadline.id] = f"the documents say '{deadline.strength}': it is never late, so it is not simulated"
+            continue
+        if deadline.parameter and deadline.parameter_period and getattr(deadline, deadline.parameter_period) is None:
+            standard = scenario.local_standards.get(deadline.id) or scenario.local_standards.get(deadline.parameter)
+            if standard is None:
+                skipped[deadline.id] = (f"the plan sets its period ({deadline.parameter}); give the authority's "
+                                        f"number under local_standards")
+                continue
+            deadline = deadline.model_copy(update={deadline.parameter_period: standard})
         if deadline.not_before is not None and deadline.within is None:
             skipped[deadline.id] = "an ordering rule, followed by the case flow"
             continue

@@ -14,6 +14,8 @@ EXPECTED = {"late_first_core_group": ("deadline_late", "first_core_group"),
             "core_group_gap": ("deadline_late", "core_groups_after_first_review"),
             "plo_chair_ending": ("forbidden_action", "plo_plan_ends_only_at_review"),
             "late_notes": ("deadline_late", "core_group_notes")}
+# impl words these two as 'should': missing them is advice not followed, reported apart from breaches.
+ADVICE = {"core_group_gap", "late_notes"}
 
 
 def case_rows(case_id: str, start: dt.date, plant: str | None, rng: random.Random) -> list[dict]:

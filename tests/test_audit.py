@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from event_logs import EXPECTED, write_log
+from event_logs import ADVICE, EXPECTED, write_log
 from model import load_procedure
 from model.audit import audit_log
 
@@ -18,6 +18,7 @@ def test_a_clean_log_has_no_breaches(tmp_path):
     result = audit_log(path, PROCEDURE)
     assert result.cases == 60
     assert {case: [(b.kind, b.item) for b in found] for case, found in result.breaches.items() if found} == {}
+    assert {case: [(b.kind, b.item) for b in found] for case, found in result.advice.items() if found} == {}
 
 
 def test_every_planted_breach_is_found_in_the_right_case_and_nothing_else(tmp_path):
@@ -29,12 +30,17 @@ def test_every_planted_breach_is_found_in_the_right_case_and_nothing_else(tmp_pa
         return breach.item == item and (breach.kind == kind or {breach.kind, kind} <= {"deadline_late", "deadline_missed"})
 
     for case, found in result.breaches.items():
-        if case in plants:
+        advice = result.advice[case]
+        if case in plants and plants[case] in ADVICE:
+            assert found == [], (case, found)            # a `should` is never a breach...
+            assert any(same(b, EXPECTED[plants[case]]) for b in advice), (case, plants[case], advice)
+        elif case in plants:
             assert any(same(b, EXPECTED[plants[case]]) for b in found), (case, plants[case], found)
             extra = [b for b in found if not same(b, EXPECTED[plants[case]])]
             assert all((b.kind, b.item) == ("condition_not_met", "chair_ends_plan") for b in extra), (case, extra)
+            assert advice == [], (case, advice)
         else:
-            assert found == [], (case, found)
+            assert found == [] and advice == [], (case, found, advice)
 
 
 def test_audit_command_reports_per_case_and_in_total(tmp_path):
@@ -43,7 +49,9 @@ def test_audit_command_reports_per_case_and_in_total(tmp_path):
     result = CliRunner().invoke(app, ["audit", str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["cases"] == 20 and data["cases_with_breaches"] == len(plants)
+    assert data["cases"] == 20
+    assert data["cases_with_breaches"] == len([p for p in plants.values() if p not in ADVICE])
+    assert data["cases_with_advice_not_followed"] == len([p for p in plants.values() if p in ADVICE])
     assert data["totals"]["forbidden_action:plo_plan_ends_only_at_review"] == 1
 
 
@@ -78,4 +86,6 @@ def test_a_large_generated_log_is_audited(tmp_path):
     result = audit_log(path, PROCEDURE)
     assert result.events >= 100_000
     flagged = {case for case, found in result.breaches.items() if found}
-    assert flagged == set(plants)
+    advised = {case for case, found in result.advice.items() if found}
+    assert flagged == {case for case, plant in plants.items() if plant not in ADVICE}
+    assert advised == {case for case, plant in plants.items() if plant in ADVICE}
