@@ -29,14 +29,14 @@ def test_plo_note_overrides_double_protection_removal(report):
     assert finding.severity == "info" and not finding.fails
     assert finding.witness["plo"] is True and finding.witness["on_plan"] is True
     assert finding.witness.get("legal_status") == "s20" or finding.witness.get("care_proceedings") is True
-    assert "cpp#avoiding-double-protection" in finding.citations
+    assert "cpp#avoiding-double-protection/6" in finding.citations   # the PLO note
 
 
 def test_s20_next_review_tension_with_double_protection_route_is_found_and_acknowledged(report):
     finding = by_id(report, "conflict:double_protection_removal+s20_next_review_weighs_security")
     assert finding.severity == "error" and finding.acknowledged
-    assert finding.witness["legal_status"] == "s20" and finding.witness["chair_agrees_removal"] is True
-    assert "cpp#children-with-child-protection-plans-who-become-looked-after" in finding.citations
+    assert finding.witness["legal_status"] == "s20" and finding.witness["core_group_agrees_removal"] is True
+    assert "cpp#children-with-child-protection-plans-who-become-looked-after/1" in finding.citations
 
 
 def test_the_documents_genuine_defects_are_reported_as_acknowledged(report):
