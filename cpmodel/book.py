@@ -63,6 +63,7 @@ class ParagraphBlock:
     entries: list[Entry] = field(default_factory=list)
     not_modelled: str | None = None
     traced: bool = False
+    repeats: dict[str, str] = field(default_factory=dict)   # item id -> the paragraph above where it is written out
 
 
 @dataclass
@@ -243,8 +244,14 @@ def build_book(procedure: Procedure, check_report=None, source_folder: Path | No
 
     for block in blocks.values():
         block.entries.sort(key=_entry_order)
+        first_shown: dict[str, str] = {entry.id: block.ref for entry in block.entries}
         for paragraph in block.paragraphs:
             paragraph.entries.sort(key=_entry_order)
+            for entry in paragraph.entries:   # an item carrying several paragraphs is written out once a section
+                if entry.id in first_shown:
+                    paragraph.repeats[entry.id] = first_shown[entry.id]
+                else:
+                    first_shown[entry.id] = paragraph.ref
     book_documents = []
     for document_id, document in documents().items():
         ordered = [blocks[ref] for ref in known if known[ref].document == document_id]

@@ -84,7 +84,12 @@ def book_docx(book: Book) -> bytes:
                 elif not paragraph_block.entries:
                     muted(document.add_paragraph(style="List Bullet"), "Not traced: no model item cites this paragraph.")
                 for entry in paragraph_block.entries:
-                    add_entry(entry)
+                    if entry.id in paragraph_block.repeats:
+                        line = document.add_paragraph(style="List Bullet")
+                        line.add_run(f"{entry.title.upper()}: ").bold = True
+                        muted(line, f"as above ({paragraph_block.repeats[entry.id]}) [{entry.id}]")
+                    else:
+                        add_entry(entry)
     if book.uncited:
         document.add_heading("Items citing nothing listed", level=1)
         for entry in book.uncited:

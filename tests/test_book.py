@@ -196,3 +196,16 @@ def test_book_renders_in_headless_chromium_and_prints(shipped, tmp_path):
     assert pdf.startswith(b"%PDF")
     # the print stylesheet starts each document on a new page and hides the table of contents
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page") >= 10
+
+
+def test_an_item_carrying_several_paragraphs_is_written_out_once_a_section(shipped):
+    _, book = shipped
+    repeated = 0
+    for document in book.documents:
+        for section in document.sections:
+            written = [e.id for e in section.entries]
+            for paragraph in section.paragraphs:
+                written += [e.id for e in paragraph.entries if e.id not in paragraph.repeats]
+                repeated += len(paragraph.repeats)
+            assert len(written) == len(set(written)), section.ref
+    assert repeated > 0          # the shipped table does carry items over several paragraphs
