@@ -122,12 +122,11 @@ def test_the_schemas_in_the_repository_are_current(kind):
                                           f"`cpmodel schema {kind} --out schemas`")
 
 
-def test_shipped_scenarios_point_an_editor_at_their_schema():
-    for kind, path in SHIPPED:
-        if kind == "scenario":
-            first = path.read_text().splitlines()[0]
-            assert first == "# yaml-language-server: $schema=../schemas/scenario.schema.json"
-            assert (path.parent / "../schemas/scenario.schema.json").resolve().exists()
+@pytest.mark.parametrize("kind,path", SHIPPED, ids=[p.name for _, p in SHIPPED])
+def test_shipped_files_point_an_editor_at_their_schema(kind, path):
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schemas/{kind}.schema.json")
+    assert (path.parent / first.split("=", 1)[1]).resolve() == (ROOT / "schemas" / f"{kind}.schema.json").resolve()
 
 
 def test_schema_command_writes_a_new_file_and_never_overwrites(tmp_path):
