@@ -24,9 +24,9 @@ def print_report(console: Console, report: CheckReport, strict: bool = False) ->
         console.print(f"\n[{STYLE[severity]}]{severity.upper()}S ({len(group)})[/]")
         for finding in group:
             data = finding.to_json()
-            mark = " [dim](acknowledged)[/]" if finding.acknowledged else ""
-            console.print(f"  [{STYLE[severity]}]{escape(finding.id)}[/]{mark}")
-            console.print(f"    {escape(finding.message)}")
+            mark = " (acknowledged)" if finding.acknowledged else ""
+            console.print(f"  [{STYLE[severity]}]{escape(finding.message)}[/]")      # the sentence first, the id second
+            console.print(f"    [dim]{escape(finding.id)}{mark}[/]")
             if finding.witness:
                 console.print(f"    witness: {escape(_witness(finding.witness))}")
             for citation in data["citations"]:
