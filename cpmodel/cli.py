@@ -91,18 +91,26 @@ def print_json(data) -> None:
 @user_errors
 def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
           out: Optional[Path] = typer.Option(None, "--out", help="A new (or empty) folder for the drawings "
-                                             "(default: a new folder under graph/).")):
-    """Draw the procedure's state graph: PNG, DOT, GraphML and Mermaid."""
+                                             "(default: a new folder under graph/)."),
+          view: Optional[str] = typer.Option(None, "--view", help="A slide of at most about 15 states: main, a section (impl#8) or a state id.")):
+    """Draw the procedure's state graph: PNG and SVG, DOT, GraphML and Mermaid; or one slide with --view."""
     from cpmodel.atomic import run_folder
-    from cpmodel.draw_graph import write_all
+    from cpmodel.draw_graph import graphviz_available, write_all, write_view
     from model import load_procedure
     from model.graph import dead_ends, unreachable_states
 
     loaded = load_procedure(procedure)
+    chosen = None
+    if view is not None:
+        from cpmodel.graph_views import choose_view
+        chosen = choose_view(loaded, view)
     with run_folder(out, "graph", default_base="graph") as folder:
-        written = write_all(loaded, folder)
+        written = write_view(loaded, chosen, folder) if chosen else write_all(loaded, folder)
     for path in written:
         console.print(f"wrote {path}")
+    if not graphviz_available():
+        errors.print("note: Graphviz is not installed, so the built-in layout was used; "
+                     "install Graphviz for a clearer one (README: Pictures)")
     for state in unreachable_states(loaded):
         errors.print(f"warning: state {state!r} cannot be reached from the start")
     for state in dead_ends(loaded):
@@ -167,7 +175,7 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
 
 @app.command()
 @user_errors
-def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (default: scenarios/county.yaml)."),
+def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario name (county, small-unitary, ...) or a YAML file (default: county)."),
              procedure: Optional[Path] = ProcedureOption,
              replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
              seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
@@ -180,6 +188,11 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
              xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (new file)."),
              as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
+    from cpmodel.scenario_names import scenario_path
+    scenario = scenario_path(scenario)
+    if xlsx is not None:
+        from cpmodel.office import check_new_file
+        check_new_file(xlsx, ".xlsx", "--xlsx")
     from rich.progress import Progress
 
     from cpmodel.atomic import discard_or_mark, new_run_folder
@@ -213,14 +226,17 @@ def simulate(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
         if changed:
             summary["settings"] = changed
-        write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv))
-        from cpmodel.compare_report import simulation_sheets, write_measures
+        from sim.scenario import BUNDLED_SCENARIO
+        write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv)
+                  | {"scenario_file": str(Path(scenario or BUNDLED_SCENARIO).resolve())})
+        from cpmodel.compare_report import write_measures
         write_measures(folder, results)
     except BaseException as error:
         discard_or_mark(folder, existed, error)
         raise
     if xlsx:
         from cpmodel.office import write_workbook
+        from cpmodel.simulation_report import simulation_sheets
         write_workbook(xlsx, simulation_sheets(summary))
     if events is not None:
         from cpmodel.atomic import write_text
@@ -838,9 +854,9 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
             as_json: bool = typer.Option(False, "--json", help="Print the walk as JSON.")):
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
     from cpmodel.atomic import check_new_file
-    from cpmodel.render_pathway import print_pathway, timeline_png
+    from cpmodel.render_pathway import print_pathway, timeline_png, walk_pathway
     from model import load_procedure
-    from model.pathways import load_pathway, pathway_names, walk_pathway
+    from model.pathways import load_pathway, pathway_names
 
     check_new_file(png, force, "--png")
     loaded = load_procedure(procedure)
@@ -850,11 +866,12 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
             console.print(f"{item:40} {pathway_file.name}")
         return
     pathway_file, steps = load_pathway(name, loaded)
-    walker, end = walk_pathway(loaded, pathway_file, steps, _load_standards(standards, loaded))
+    walker, end, windows = walk_pathway(loaded, pathway_file, steps, _load_standards(standards, loaded))
     reports = walker.reports
     if png is not None:
         from cpmodel.atomic import write_bytes
-        write_bytes(png, timeline_png(pathway_file, reports, end), replace=force)
+        write_bytes(png, timeline_png(pathway_file, reports, end, windows, "svg" if png.suffix.lower() == ".svg" else "png"),
+                    replace=force)
     if as_json:
         print_json({"schema_version": 2, "pathway": name, "name": pathway_file.name,
                     "description": pathway_file.description, "standards": str(standards) if standards else pathway_file.standards,
@@ -864,7 +881,7 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
                     "advice_not_followed": [b.to_json() for r in reports for b in r.advice]
                     + [b.to_json() for b in walker.end_advice]})
     else:
-        print_pathway(console, loaded, pathway_file, reports, end, walker.end_advice)
+        print_pathway(console, loaded, pathway_file, reports, end, windows, walker.end_advice)
 
 
 @app.command()
@@ -873,6 +890,7 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
           procedure: Optional[Path] = ProcedureOption,
           until: Optional[str] = typer.Option(None, "--until", help="Also flag deadlines open and overdue at this date (YYYY-MM-DD)."),
           standards: Optional[Path] = StandardsOption,
+          xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write breaches per case and a summary to this Excel file (a new .xlsx)."),
           as_json: bool = typer.Option(False, "--json", help="Print the breaches as JSON.")):
     """Check many case histories against the procedure; report each breach per case and in total."""
     import datetime as dt
@@ -891,80 +909,138 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
             check_input_date(end)
         except ValueError as error:
             raise InputError("--until", None, "", str(error)) from None
+    if xlsx is not None:
+        from cpmodel.office import check_new_file
+        check_new_file(xlsx, ".xlsx", "--xlsx")
     loaded = load_procedure(procedure)
     result = audit_log(events, loaded, end, _load_standards(standards, loaded))
     data = result.to_json()
+    if xlsx is not None:
+        from cpmodel.audit_report import audit_sheets
+        from cpmodel.office import write_workbook
+        write_workbook(xlsx, audit_sheets(data, loaded))
     if as_json:
         print_json(data)
-        raise typer.Exit(1 if data["cases_with_breaches"] else 0)
-    checked = f" against the procedure and {data['standards']}" if data["standards"] else " against the procedure"
-    console.print(f"{data['cases']} cases, {data['events']} events checked{checked}: "
-                  f"{data['cases_with_breaches']} cases with breaches, {data['cases_with_advice_not_followed']} "
-                  "with advice (should) not followed")
-    if data["local_standard_breaches"]:
-        console.print(f"  of the breaches, {data['local_standard_breaches']} are of a local standard, not of the procedure")
-    for kind, count in sorted(data["totals"].items(), key=lambda item: -item[1]):
-        console.print(f"  {count:6}  {kind}")
-    for case, found in list(data["breaches"].items())[:50]:
-        console.print(f"[bold]{escape(case)}[/]")
-        for breach in found:
-            label = "local standard " if breach["basis"] == "local_standard" else ""
-            console.print(f"  {breach['date']} [red]{label}{breach['kind']}[/] {escape(breach['item'])}: "
-                          f"{escape(breach['message'])} ({', '.join(breach['citations'])})")
-    if len(data["breaches"]) > 50:
-        console.print(f"... and {len(data['breaches']) - 50} more cases (use --json for all)")
-    if data["advice_totals"]:
-        console.print("advice not followed (the documents say 'should'; not breaches):")
-        for kind, count in sorted(data["advice_totals"].items(), key=lambda item: -item[1]):
-            console.print(f"  {count:6}  {kind}")
+    else:
+        from cpmodel.audit_report import print_audit
+        print_audit(console, data, loaded)
     raise typer.Exit(1 if data["cases_with_breaches"] else 0)     # 1: breaches found, as check's findings
 
 
 @app.command()
 @user_errors
 def report(procedure: Optional[Path] = ProcedureOption,
-           scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate (default: county)."),
+           scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate: a name or a file (default: county)."),
            replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
+           run: Optional[Path] = typer.Option(None, "--run", help="Use this finished `simulate` run folder instead of simulating again."),
+           staff_run: Optional[Path] = typer.Option(None, "--staff", help="Include the answer of this `staff` run folder."),
            no_simulation: bool = typer.Option(False, "--no-simulation", help="Leave the simulation out."),
            out: Path = typer.Option(..., "--out", help="The HTML file to write (a new file)."),
            force: bool = typer.Option(False, "--force", help="Replace the --out file if it exists.")):
-    """Write one self-contained HTML report: graph, check, pathways and simulation."""
+    """Write the handout: one self-contained HTML file with the check, the book's summary, the
+    graph, every pathway, the simulation with its assumptions, and the staffing answer."""
     from cpmodel.atomic import write_text
-    from cpmodel.draw_graph import render_png
-    from cpmodel.html_report import build_report
-    from cpmodel.render_pathway import timeline_png
-    from cpmodel.simulation_report import plot_compliance, plot_lateness, plot_workload
+    from cpmodel.book import build_book
+    from cpmodel.draw_graph import render_full, render_view
+    from cpmodel.graph_views import choose_view
+    from cpmodel.html_report import (build_report, pathway_context, read_run, read_staffing,
+                                     simulation_context)
+    from cpmodel.render_pathway import walk_pathway
+    from cpmodel.scenario_names import scenario_path
     from model import load_procedure
-    from model.history import ProcedureIndex, walk_history
+    from model.history import ProcedureIndex
     from model.pathways import load_pathway, pathway_names
     from proofs import run_checks
 
     from cpmodel.atomic import check_new_file
     check_new_file(out, force, "--out")
+    staffing = read_staffing(staff_run) if staff_run is not None else None
+    scenario_file = scenario_path(scenario)
     loaded = load_procedure(procedure)
     index = ProcedureIndex(loaded)
     walked = []
     for name in pathway_names():
         pathway_file, steps = load_pathway(name, loaded)
-        reports, end = walk_history(loaded, steps, pathway_file.until, index=index, start=pathway_file.start,
-                                    facts=pathway_file.facts)
-        walked.append((name, pathway_file, reports, end, timeline_png(pathway_file, reports, end)))
-    summary, plots = None, {}
-    if not no_simulation:
+        walked.append((name, pathway_file, *walk_pathway(loaded, pathway_file, steps, index=index)))
+    simulation = None
+    if run is not None:
+        summary, manifest_data, workload = read_run(run)
+        saved = manifest_data.get("scenario_file")
+        simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run)
+    elif not no_simulation:
         from sim.runner import replication_seeds, run_replications
-        from sim.scenario import load_scenario
+        from sim.scenario import BUNDLED_SCENARIO, load_scenario
         from sim.stats import summarise
-        plan, _ = load_scenario(scenario, loaded)
+        from cpmodel.simulation_report import workload_rows
+        plan, _ = load_scenario(scenario_file, loaded)
         if replications:
             plan = plan.model_copy(update={"replications": replications})
         with console.status("simulating"):
             results = run_replications(loaded, plan, replication_seeds(plan.seed, plan.replications))
         summary = {"scenario": plan.name, "seed": plan.seed, "replications": plan.replications,
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
-        plots = {"compliance": plot_compliance(summary), "workload": plot_workload(results), "lateness": plot_lateness(results)}
-    html = build_report(loaded, run_checks(loaded), render_png(loaded), walked, summary, plots)
+        simulation = simulation_context(summary, workload_rows(results), scenario_file or BUNDLED_SCENARIO, None)
+    check_report = run_checks(loaded)
+    graphs = {"main": render_view(loaded, choose_view(loaded, "main"), "svg"), "full": render_full(loaded, "svg")}
+    html = build_report(loaded, check_report, build_book(loaded, check_report), graphs,
+                        pathway_context(loaded, walked), simulation, staffing)
     write_text(out, html, replace=force)
     console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB)")
+
+
+@app.command()
+@user_errors
+def book(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
+         out: Optional[Path] = typer.Option(None, "--out", help="The file to write (default: procedure-book.html or .docx; never overwritten)."),
+         book_format: Optional[str] = typer.Option(None, "--format", help="html (default) or docx (Word); taken from --out's ending if not given."),
+         no_check: bool = typer.Option(False, "--no-check", help="Leave the checker's findings out (faster).")):
+    """Write the procedure as a book: each paragraph of the documents, then what the model makes of it in words."""
+    from cpmodel.atomic import write_bytes, write_text
+    from cpmodel.book import book_html, build_book
+    from model import load_procedure
+
+    chosen = (book_format or (out.suffix.lstrip(".").lower() if out is not None and out.suffix else "html")).lower()
+    if chosen not in ("html", "docx"):
+        raise InputError("--format", None, chosen, "use html or docx")
+    out = out or Path(f"procedure-book.{chosen}")
+    if out.suffix.lower() != f".{chosen}":
+        raise InputError(str(out), None, "--out", f"a {chosen} book's file name ends in .{chosen}")
+    if out.exists():
+        raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
+    loaded = load_procedure(procedure)
+    report = None
+    if not no_check:
+        from proofs import run_checks
+        report = run_checks(loaded)
+    contents = build_book(loaded, report)
+    if chosen == "docx":
+        from cpmodel.book_docx import book_docx
+        write_bytes(out, book_docx(contents))
+    else:
+        write_text(out, book_html(contents))
+    console.print(f"wrote {out}: {len(contents.documents)} documents, "
+                  f"{sum(len(s.paragraphs) for d in contents.documents for s in d.sections)} paragraphs", highlight=False)
+
+
+@app.command()
+@user_errors
+def schema(kind: str = typer.Argument(..., help="procedure, scenario or pathway."),
+           out: Path = typer.Option(Path("schemas"), "--out", help="Folder for the schema file (created if missing).")):
+    """Write a JSON Schema for a file you edit, so an editor can complete and check it as you type."""
+    from cpmodel.atomic import write_text
+    from cpmodel.json_schema import KINDS, schema_text
+
+    if kind not in KINDS:
+        from model.loader import suggestion
+        raise InputError("KIND", None, kind, f"unknown kind{suggestion(kind, KINDS)}; use one of {', '.join(KINDS)}")
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), None, "--out", "exists and is not a folder")
+    path = out / f"{kind}.schema.json"
+    if path.exists():
+        raise InputError(str(path), None, "--out", "already exists; choose another folder (nothing is overwritten)")
+    write_text(path, schema_text(kind))
+    console.print(f"wrote {path}: add the line `# yaml-language-server: $schema={path}` at the top of a {kind} file "
+                  "for completion and checking in your editor", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

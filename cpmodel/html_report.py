@@ -1,107 +1,154 @@
-"""One self-contained HTML file for someone who never ran a command: the procedure graph, the
-check findings, the training pathways and the simulation summary, images inlined, no scripts,
-no network."""
+"""The handout: one self-contained HTML file for someone who never ran a command. The check in
+plain words, the book's summary, the state graph (SVG, zooms), every pathway as the terminal
+tells it, the simulation with its assumptions and sources, and the staffing answer when given.
+Laid out by `templates/report.html.j2`; images inlined; no scripts, no network."""
 from __future__ import annotations
 
-import base64
+import csv
 import datetime as dt
-from html import escape
+import json
+from pathlib import Path
 
-from model.sources import heading_of, sections
-
-STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45}
-h1{font-size:1.8rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.6rem 0;table-layout:fixed}
-td,th{overflow-wrap:anywhere}code{word-break:break-all}
-th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
-.error{color:#b00020;font-weight:600}.warning{color:#9a6700;font-weight:600}.info{color:#0b5394}
-.breach{color:#b00020;font-weight:600}.ok{color:#1e7b34;font-weight:600}.muted{color:#666;font-size:.85rem}
-img{max-width:100%;border:1px solid #eee}nav a{margin-right:1rem}
-"""
+from cpmodel.html_templates import data_uri, render
+from cpmodel.words import interval_text, percent
+from model.errors import InputError
+from model.sources import heading_of
 
 
-def _image(png: bytes, alt: str) -> str:
-    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+def _svg(content: bytes) -> str:
+    return data_uri(content, "image/svg+xml")
 
 
-def _cites(refs) -> str:
-    return "<br>".join(f"{escape(r)} <span class=muted>{escape(heading_of(r) or '')}</span>" for r in refs)
+def _cites(refs) -> list[dict]:
+    return [{"ref": r, "heading": heading_of(r) or ""} for r in refs]
 
 
-def findings_section(report) -> str:
-    rows = []
-    for finding in report.findings:
-        data = finding.to_json()
-        status = "acknowledged" if finding.acknowledged else ("fails the check" if finding.fails else "")
-        witness = ", ".join(f"{k}={v}" for k, v in finding.witness.items())
-        reason = " ".join(finding.acknowledgement["reason"].split()) if finding.acknowledged else ""
-        rows.append(f"<tr><td class={finding.severity}>{finding.severity}</td><td><code>{escape(finding.id)}</code><br>"
-                    f"<span class=muted>{escape(status)}</span></td><td>{escape(finding.message)}"
-                    f"{'<br><span class=muted>Reason: ' + escape(reason) + '</span>' if reason else ''}</td>"
-                    f"<td>{escape(witness)}</td><td>{_cites(c['ref'] for c in data['citations'])}</td></tr>")
-    verdict = "<p class=breach>The procedure is NOT consistent.</p>" if report.failed() else \
-        "<p class=ok>The procedure is consistent: no unacknowledged errors.</p>"
+def check_context(report) -> dict:
+    findings = []
+    order = {"error": 0, "warning": 1, "info": 2}
+    # what fails first, then known defects, then notes for information
+    for finding in sorted(report.findings, key=lambda f: (f.severity == "info", f.acknowledged, order.get(f.severity, 3), f.id)):
+        status = "acknowledged known defect" if finding.acknowledged else ("fails the check" if finding.fails else "")
+        findings.append({"severity": finding.severity, "kind": finding.kind.replace("_", " "), "message": finding.message,
+                         "id": finding.id, "status": status,
+                         "reason": " ".join(finding.acknowledgement["reason"].split()) if finding.acknowledged else "",
+                         "witness": ", ".join(f"{k} = {v}" for k, v in finding.witness.items()),
+                         "cites": _cites(finding.citations)})
     counts = report.counts()
-    return (f'<section id="findings"><h2>Consistency check</h2>{verdict}<p>{counts["error"]} errors, {counts["warning"]} '
-            f'warnings, {counts["info"]} for information; {counts["acknowledged"]} acknowledged as known defects of '
-            f'the source documents.</p><table><tr><th>severity</th><th>finding</th><th>what it means</th>'
-            f'<th>witness</th><th>cites</th></tr>{"".join(rows)}</table></section>')
+    verdict = ("The procedure is not consistent: the checker found errors nobody has acknowledged."
+               if report.failed() else "The procedure is consistent: no unacknowledged errors.")
+    words = (f"{counts['error']} errors, {counts['warning']} warnings and {counts['info']} notes for information; "
+             f"{counts['acknowledged']} of the errors and warnings are known defects of the source documents, "
+             "acknowledged in the procedure file with a reason.")
+    return {"consistent": not report.failed(), "verdict": verdict, "counts": words, "findings": findings}
 
 
-def pathways_section(procedure, walked) -> str:
-    parts = ['<section id="pathways"><h2>Training pathways</h2>']
-    for name, pathway, reports, end, png in walked:
-        breaches = [b for r in reports for b in r.breaches] + list(end)
-        parts.append(f'<h3 id="pathway-{escape(name)}">{escape(pathway.name)}</h3><p>{escape(pathway.description)}</p>')
-        parts.append(_image(png, f"timeline of {pathway.name}"))
-        rows = []
-        for report in reports:
-            if report.event == "visit" and not report.breaches:
-                continue
-            cells = "; ".join(f"{d['event'].replace('_', ' ')} by {d['due']}" for d in report.deadlines_set)
-            flagged = "".join(f"<div class=breach>{escape(b.kind)}: {escape(b.message)}</div>" for b in report.breaches)
-            rows.append(f"<tr><td>{report.date:%a %d %b %Y}</td><td>{escape(report.event.replace('_', ' '))}</td>"
-                        f"<td>{escape(procedure.states[report.state_after].name)}</td><td>{_cites(report.citations)}</td>"
-                        f"<td>{escape(cells)}</td><td>{flagged}</td></tr>")
-        parts.append("<table><tr><th>date</th><th>event</th><th>state</th><th>rule</th><th>deadlines set</th>"
-                     f"<th>breaches</th></tr>{''.join(rows)}</table>")
-        parts.append(f"<p class={'breach' if breaches else 'ok'}>{len(breaches)} breach(es) "
-                     f"{'(built to show them)' if pathway.expect_breaches else ''}</p>")
-    parts.append("</section>")
-    return "".join(parts)
+def pathway_context(procedure, walked) -> list[dict]:
+    from cpmodel.render_pathway import narrate, timeline_png
+
+    out = []
+    for name, pathway, walker, end, windows in walked:
+        reports = walker.reports
+        breaches = sum(len(r.breaches) for r in reports) + len(end)
+        out.append({"name": name, "title": pathway.name, "description": " ".join(pathway.description.split()),
+                    "timeline": _svg(timeline_png(pathway, reports, end, windows, "svg")),
+                    "lines": narrate(procedure, pathway, reports, end, windows, getattr(walker, "end_advice", [])),
+                    "breaches": breaches,
+                    "expected": len(pathway.expect_breaches)})
+    return out
 
 
-def simulation_section(summary: dict, plots: dict[str, bytes]) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(kind)}</td><td>{data['due_per_replication']:.0f}</td>"
-        f"<td>{100 * data['met_share']['mean']:.1f}%</td><td>{100 * data['met_share']['low']:.1f}-"
-        f"{100 * data['met_share']['high']:.1f}%</td><td>{data['lateness_working_days']['p90']:.0f}</td></tr>"
-        for kind, data in sorted(summary["deadlines"].items(), key=lambda item: item[1]["met_share"]["mean"]))
-    work = "".join(f"<tr><td>{escape(pool)}</td><td>{h['mean']:.0f}</td><td>{100 * summary['utilisation'][pool]['mean']:.0f}%</td></tr>"
-                   for pool, h in summary["hours_per_week"].items())
-    images = "".join(_image(png, name) for name, png in plots.items())
-    return (f'<section id="simulation"><h2>Simulation: {escape(summary["scenario"])}</h2>'
-            f'<p>{summary["replications"]} replications of {summary["horizon_years"]} years after '
-            f'{summary["warm_up_months"]} months\' warm-up (seed {summary["seed"]}). Shares are means over '
-            f'replications with 95% confidence intervals.</p><table><tr><th>deadline kind</th><th>due per run</th>'
-            f'<th>met on time</th><th>95% CI</th><th>90th percentile lateness (working days)</th></tr>{rows}</table>'
-            f'<table><tr><th>role</th><th>hours a week</th><th>utilisation</th></tr>{work}</table>{images}</section>')
+def read_run(folder: Path) -> tuple[dict, dict, list[dict]]:
+    """A finished `simulate` run folder: its summary, manifest and weekly workload."""
+    summary_file = Path(folder) / "summary.json"
+    if not summary_file.exists():
+        raise InputError(str(folder), None, "--run", "not a simulation run folder (no summary.json); "
+                         "give a folder written by `cpmodel simulate`")
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    manifest_file = Path(folder) / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
+    workload_file = Path(folder) / "workload_weekly.csv"
+    rows = list(csv.DictReader(workload_file.open(encoding="utf-8"))) if workload_file.exists() else []
+    return summary, manifest, rows
 
 
-def build_report(procedure, check_report, graph_png: bytes, walked, summary: dict | None, plots: dict) -> str:
-    generated = dt.datetime.now().strftime("%d %B %Y %H:%M")
-    nav = '<nav><a href="#graph">Procedure</a><a href="#findings">Check</a><a href="#pathways">Pathways</a>' \
-          + ('<a href="#simulation">Simulation</a>' if summary else "") + "</nav>"
-    body = [f"<h1>{escape(procedure.spec.name)}</h1><p class=muted>Version {escape(procedure.spec.version)}; "
-            f"report made {generated} by cpmodel.</p>{nav}",
-            f'<section id="graph"><h2>The procedure</h2><p>{len(procedure.spec.states)} states, '
-            f'{len(procedure.spec.transitions)} transitions, {len(procedure.spec.rules)} rules and '
-            f'{len(procedure.spec.deadlines)} deadlines, each citing the paragraph it encodes.</p>'
-            f'{_image(graph_png, "state graph of the procedure")}</section>',
-            findings_section(check_report), pathways_section(procedure, walked)]
-    if summary:
-        body.append(simulation_section(summary, plots))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(procedure.spec.name)}: '
-            f'cpmodel report</title><meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<style>{STYLE}</style></head><body>{"".join(body)}</body></html>\n')
+def simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder) -> dict:
+    from cpmodel.scenario_assumptions import scenario_figures
+    from cpmodel.simulation_report import POOL_NAMES, deadline_rows, plot_compliance, plot_lateness, plot_workload
+
+    rows = [{"name": r["name"], "kind": r["kind"], "due": f"{r['due']:,.0f}", "met": percent(r["met"]),
+             "interval": interval_text(r["interval"]), "late": percent(r["late_share"]),
+             "late_count": f"{r['late_due']:,.0f}", "p90": "n/a" if r["p90"] is None else f"{r['p90']:.0f}",
+             "longest": "n/a" if r["max"] is None else f"{r['max']:.0f}"} for r in deadline_rows(summary)]
+    work = [{"role": POOL_NAMES.get(pool, pool), "hours": f"{hours['mean']:.0f}",
+             "hours_interval": interval_text(hours, 0, 1, ""),
+             "utilisation": percent(summary["utilisation"][pool]["mean"], 0),
+             "utilisation_interval": interval_text(summary["utilisation"][pool], 0)}
+            for pool, hours in summary["hours_per_week"].items()]
+    caseload = summary["caseload_per_worker"]
+    lengths = [{"length": name, "simulated": percent(v["simulated"]["mean"]),
+                "interval": interval_text(v["simulated"]), "published": percent(v["published_d7_2025"])}
+               for name, v in summary["plan_durations"].items()]
+    plots = [("Late deadlines as a share of those due", plot_lateness(summary, "svg")),
+             ("Deadlines met on time", plot_compliance(summary, "svg"))]
+    if workload:
+        plots.append(("Weekly hours by role", plot_workload(workload, summary.get("scenario", ""), "svg")))
+    figures = scenario_figures(scenario_file) if scenario_file and Path(scenario_file).exists() else []
+    return {"scenario": summary["scenario"], "replications": summary["replications"], "seed": summary["seed"],
+            "horizon_years": summary["horizon_years"], "warm_up_months": summary["warm_up_months"],
+            "rows": rows, "work": work, "lengths": lengths,
+            "caseload": (f"Each social worker holds {caseload['mean']['mean']:.1f} children on plans on average "
+                         f"({caseload['max']['mean']:.0f} at most); {summary['open_households']['mean']:.0f} households "
+                         f"are open on average, and {summary['backlog_overdue_tasks']['mean']:.1f} overdue tasks "
+                         "are waiting at any time."),
+            "not_simulated": [{"kind": k.replace("_", " "), "why": v} for k, v in summary.get("not_simulated", {}).items()],
+            "plots": [{"title": title, "uri": _svg(svg)} for title, svg in plots],
+            "figures": figures, "assumptions": sum(1 for f in figures if f.assumption),
+            "scenario_file": str(scenario_file) if scenario_file else "", "run_folder": str(run_folder or "")}
+
+
+def read_staffing(folder: Path) -> dict:
+    answer_file = Path(folder) / "staffing.json"
+    if not answer_file.exists():
+        raise InputError(str(folder), None, "--staff", "not a staffing run folder (no staffing.json); "
+                         "give a folder written by `cpmodel staff`")
+    answer = json.loads(answer_file.read_text(encoding="utf-8"))
+    role = answer["role"].replace("_", " ")
+    targets = ", ".join(f"{k.replace('_', ' ')} {100 * v:.0f}%" for k, v in answer["targets"].items())
+    if answer.get("level") is not None:
+        headline = (f"{answer['level']} {role}s are the fewest that meet every target ({targets}) with 95% "
+                    "confidence, in the range searched.")
+    else:
+        headline = (f"No level in {answer['range'][0]}-{answer['range'][1]} {role}s meets every target ({targets}); "
+                    f"the best seen was {answer.get('best_level_seen')}.")
+    levels = []
+    for level in answer.get("levels", []):
+        shares = {k: v for k, v in level["compliance"].items() if k in answer["targets"]}
+        levels.append({"level": level["level"], "replications": level.get("replications", ""),
+                       "shares": "; ".join(f"{k.replace('_', ' ')} {percent(v['mean'])} ({interval_text(v)})"
+                                           for k, v in shares.items()),
+                       "chosen": level["level"] == answer.get("level")})
+    picture = None
+    for name, mime in (("staffing.svg", "image/svg+xml"), ("staffing.png", "image/png")):
+        if (Path(folder) / name).exists():
+            picture = data_uri((Path(folder) / name).read_bytes(), mime)
+            break
+    return {"headline": headline, "levels": levels, "picture": picture, "folder": str(folder),
+            "overtime": answer.get("overtime", "")}
+
+
+def build_report(procedure, check_report, book, graphs: dict[str, bytes], pathways: list[dict],
+                 simulation: dict | None, staffing: dict | None) -> str:
+    from cpmodel.book import summary_sentences
+
+    headline = []
+    if simulation and simulation["rows"]:
+        worst = simulation["rows"][0]
+        headline.append(f"In the simulation of {simulation['scenario']}, the deadline least often met is "
+                        f"{worst['name']}: {worst['met']} on time, {worst['late']} of those due late.")
+    if staffing:
+        headline.append(staffing["headline"])
+    return render("report.html.j2", procedure=procedure, made=dt.datetime.now().strftime("%d %B %Y %H:%M"),
+                  check=check_context(check_report), book_summary=summary_sentences(book), headline=headline,
+                  graphs={k: _svg(v) for k, v in graphs.items()}, pathways=pathways, simulation=simulation,
+                  staffing=staffing)

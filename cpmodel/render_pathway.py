@@ -1,111 +1,290 @@
 """A pathway narrated for a training room, and its timeline drawn for a slide."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+from dataclasses import dataclass
 
-from rich.console import Console
-from rich.markup import escape
+import matplotlib
 
-from model.sources import heading_of, sections
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+
+from model.sources import heading_of  # noqa: E402
 
 
 def _cite(citations) -> str:
     return "; ".join(f"{c} \u201c{heading_of(c)}\u201d" if heading_of(c) else c for c in citations)
 
 
+@dataclass
+class Line:
+    """One line of a narrated pathway: what kind of line (for colour) and its words."""
+    kind: str       # step, routine, note, explanation, cite, forbidden, permitted, required, deadline, renewed, met, breach, summary
+    text: str
+    indent: bool = True
+
+
+def _day(date) -> str:
+    return f"{date:%a %d %b %Y}"
+
+
 _STRENGTH_WORD = {"must": "required", "should": "expected (should)", "consider": "to consider", "may": "may"}
+_DEADLINE_WORD = {"should": "expected", "consider": "to consider", "may": "possible"}
 
 
-def print_pathway(console: Console, procedure, pathway, reports, end, end_advice=()) -> None:
-    console.print(f"[bold]{escape(pathway.name)}[/]\n{escape(pathway.description)}\n")
-    previous_obliged: set[str] = set()
-    for report in reports:
+def narrate(procedure, pathway, reports, end, windows=(), end_advice=()) -> list[Line]:
+    """The pathway as a trainer reads it: each step in words, then only what changed: a
+    permission or prohibition is said when it starts to apply, not repeated at every step."""
+    lines = [Line("title", pathway.name, False), Line("description", " ".join(pathway.description.split()), False)]
+    renewed = {}
+    for window in windows:
+        renewed.setdefault(window.step, []).append(window)
+    before = {"forbidden": set(), "permitted": set(), "obliged": set()}
+    explained: set[str] = set()     # each explanation is given once, where it first applies
+    for number, report in enumerate(reports):
         state = procedure.states[report.state_after].name
-        console.print(f"[bold]{report.date:%a %d %b %Y}[/]  {report.event.replace('_', ' ')}  ->  [cyan]{escape(state)}[/]")
-        if report.note:
-            console.print(f"    {escape(report.note)}")
-        if report.explanation:
-            console.print(f"    [dim]{escape(report.explanation)}[/]")
+        step = Line("step", f"{_day(report.date)}  {report.event.replace('_', ' ')}  ->  {state}", False)
+        body: list[Line] = []
+        news = False          # anything a trainer has not already been told
+        if report.note and report.note not in explained:   # a repeated step's note is given once
+            body.append(Line("note", report.note))
+            explained.add(report.note)
+            news = True
+        if report.explanation and report.explanation not in explained:
+            body.append(Line("explanation", report.explanation))
+            explained.add(report.explanation)
+            news = True
         if report.citations:
-            console.print(f"    [dim]per {escape(_cite(report.citations))}[/]")
-        for entry in report.forbidden:
-            console.print(f"    [magenta]forbidden now:[/] {escape(entry['description'])} ({entry['rule']}, {entry['citation']})")
-        for entry in report.permitted:
-            console.print(f"    [green]permitted now:[/] {escape(entry['description'])} ({entry['rule']}, {entry['citation']})")
-        obliged = {e["rule"] for e in report.obliged}
-        for entry in report.obliged:
-            if entry["rule"] not in previous_obliged:
-                word = _STRENGTH_WORD.get(entry.get("strength"), "required")
-                console.print(f"    [blue]now {word}:[/] {escape(entry['description'])} ({entry['role'] or 'nobody named'}; {entry['citation']})")
-        previous_obliged = obliged
+            body.append(Line("cite", f"per {_cite(report.citations)}"))
+        for key, kind, words in (("forbidden", "forbidden", "now forbidden"), ("permitted", "permitted", "now permitted"),
+                                 ("obliged", "required", "now required")):
+            entries = getattr(report, key)
+            now = {e["rule"] for e in entries}
+            for entry in entries:
+                if entry["rule"] not in before[key]:
+                    said = words if key != "obliged" else f"now {_STRENGTH_WORD.get(entry.get('strength'), 'required')}"
+                    who = (f"{(entry.get('role') or 'nobody named').replace('_', ' ')}; " if key == "obliged" else "")
+                    body.append(Line(kind, f"{said}: {entry['description']} ({who}{entry['rule']}, {entry['citation']})"))
+                    news = True
+            ended = before[key] - now
+            if ended:
+                body.append(Line("cite", f"no longer {words.split()[1]}: " + ", ".join(sorted(r.replace('_', ' ') for r in ended))))
+                news = True
+            before[key] = now
+        set_ids = set()
         for deadline in report.deadlines_set:
-            holidays = f" (skipping {', '.join(deadline['holidays_in_window'])})" if deadline["holidays_in_window"] else ""
-            kind = {"should": "expected", "consider": "to consider", "may": "possible"}.get(deadline.get("strength"), "deadline")
+            set_ids.add(deadline["deadline"])
+            holidays = f"; skipping {', '.join(deadline['holidays_in_window'])}" if deadline["holidays_in_window"] else ""
+            due = dt.date.fromisoformat(deadline["due"])
+            word = _DEADLINE_WORD.get(deadline.get("strength"), "deadline")
             standard = f"; local standard: {deadline['standard_source']}" if deadline.get("standard_source") else ""
-            console.print(f"    [yellow]{kind}:[/] {deadline['event'].replace('_', ' ')} by {deadline['due']} "
-                          f"({deadline['period']}; {deadline['deadline']}, {deadline['citation']}{escape(standard)}){escape(holidays)}")
-        for met in report.deadlines_met:
-            console.print(f"    [green]met:[/] {met}")
+            body.append(Line("deadline", f"{word}: {deadline['event'].replace('_', ' ')} by {_day(due)} "
+                                         f"({deadline['period']}{holidays}) ({deadline['deadline']}, {deadline['citation']}{standard})"))
+            news = True
+        met = [m.replace('_', ' ') for m in report.deadlines_met]
+        for name in met:
+            body.append(Line("met", f"met on time: {name}"))
+        next_due = []
+        for window in renewed.get(number, []):
+            if window.deadline not in set_ids:
+                deadline = procedure.deadlines.get(window.deadline)
+                event = deadline.event.split("#")[0].replace("_", " ") if deadline else window.deadline
+                next_due.append(f"next {event} due by {_day(window.due)}")
+                body.append(Line("renewed", f"next {event} due by {_day(window.due)} ({window.deadline}, recurring)"))
         for breach in report.breaches:
-            label = "BREACH of a local standard" if breach.basis == "local_standard" else "BREACH"
-            console.print(f"    [bold red]{label}[/] {breach.kind}: {escape(breach.message)} ({', '.join(breach.citations)})")
-        for advice in report.advice:
-            console.print(f"    [yellow]advice not followed[/] {advice.kind}: {escape(advice.message)} ({', '.join(advice.citations)})")
+            label = "BREACH of a local standard" if getattr(breach, "basis", "") == "local_standard" else "BREACH"
+            body.append(Line("breach", f"{label}, {breach.kind.replace('_', ' ')}: {breach.message} ({', '.join(breach.citations)})"))
+            news = True
+        for advice in getattr(report, "advice", []):
+            body.append(Line("advice", f"advice not followed (the documents say should), {advice.kind.replace('_', ' ')}: "
+                                       f"{advice.message} ({', '.join(advice.citations)})"))
+            news = True
+        if not news and report.state_before == report.state_after:   # a routine step: one line
+            step.kind = "routine"
+            step.text += "; " + "; ".join(([f"met on time: {', '.join(met)}"] if met else []) + next_due)
+            step.text = step.text.rstrip("; ")
+            lines.append(step)
+        else:
+            lines.extend([step] + body)
     for breach in end:
-        label = "BREACH of a local standard at the end" if breach.basis == "local_standard" else "BREACH at the end"
-        console.print(f"[bold red]{label}[/] {breach.kind}: {escape(breach.message)}")
+        label = "BREACH of a local standard at the end" if getattr(breach, "basis", "") == "local_standard" else "BREACH at the end"
+        lines.append(Line("breach", f"{label}, {breach.kind.replace('_', ' ')}: {breach.message}", False))
     for advice in end_advice:
-        console.print(f"[yellow]advice not followed at the end[/] {advice.kind}: {escape(advice.message)}")
+        lines.append(Line("advice", f"advice not followed at the end, {advice.kind.replace('_', ' ')}: {advice.message}", False))
     total = sum(len(r.breaches) for r in reports) + len(end)
-    advised = sum(len(r.advice) for r in reports) + len(end_advice)
-    console.print(f"\n{len(reports)} steps; {total} breach(es); {advised} piece(s) of advice not followed.")
+    advised = sum(len(getattr(r, "advice", [])) for r in reports) + len(end_advice)
+    lines.append(Line("summary", f"{len(reports)} steps; {total} breach{'es' if total != 1 else ''}; "
+                                 f"{advised} piece{'s' if advised != 1 else ''} of advice not followed.", False))
+    return lines
 
 
-def timeline_png(pathway, reports, end) -> bytes:
-    import matplotlib   # only when drawing: narrating a pathway starts instantly
+TERMINAL_STYLES = {"title": "bold", "step": "bold", "routine": "", "explanation": "dim", "cite": "dim", "forbidden": "magenta",
+                   "permitted": "green", "required": "blue", "deadline": "yellow", "renewed": "yellow",
+                   "met": "green", "breach": "bold red", "advice": "yellow"}
 
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
 
-    rows = sorted({d["deadline"] for r in reports for d in r.deadlines_set})
-    figure, axes = plt.subplots(figsize=(13, 1.2 + 0.45 * (len(rows) + 1)))
+def print_pathway(console: Console, procedure, pathway, reports, end, windows=(), end_advice=()) -> None:
+    for line in narrate(procedure, pathway, reports, end, windows, end_advice):
+        style = TERMINAL_STYLES.get(line.kind)
+        text = escape(line.text)
+        console.print(("    " if line.indent else "") + (f"[{style}]{text}[/]" if style else text), highlight=False)
+
+
+# -- the timeline ---------------------------------------------------------------------------------
+
+@dataclass
+class Window:
+    """One occurrence of a deadline: set on a day, due on a day, and how it ended."""
+    deadline: str
+    set_on: dt.date
+    due: dt.date
+    closed_on: dt.date | None = None
+    outcome: str = "open"          # met, late, missed, lapsed, open
+    step: int = 0                  # the index of the step that set it
+
+
+def walk_pathway(procedure, pathway, steps, standards=None, index=None):
+    """Walk a pathway as `model.pathways.walk_pathway` does (the pathway's own standards unless
+    given others), and also record every occurrence of every deadline (a recurring one is renewed
+    each time it is met), which the step reports do not list. Returns (walker, end, windows)."""
+    from model.history import CaseWalk, ProcedureIndex
+
+    if standards is None and getattr(pathway, "standards", None):
+        from model.standards import load_standards
+        standards = load_standards(pathway.standards, procedure)
+    checked = procedure.with_standards(standards) if hasattr(procedure, "with_standards") else procedure
+    walker = CaseWalk(index if index is not None and standards is None else ProcedureIndex(checked), None, pathway.start)
+    walker.known.update(pathway.facts or {})
+    open_windows: dict[tuple, Window] = {}
+    windows: list[Window] = []
+    for number, step in enumerate(steps):
+        report = walker.walk(step)
+        current = {(p.deadline, p.set_on, p.due) for p in walker.pending}
+        for key in list(open_windows):
+            if key not in current:
+                window = open_windows.pop(key)
+                window.closed_on = step.date
+                late = any(b.item == window.deadline and b.kind == "deadline_late"
+                           for b in list(report.breaches) + list(getattr(report, "advice", [])))
+                window.outcome = "late" if late else ("met" if window.deadline in report.deadlines_met
+                                                      and step.date <= window.due else "lapsed")
+        for pending in walker.pending:
+            key = (pending.deadline, pending.set_on, pending.due)
+            if key not in open_windows:
+                open_windows[key] = Window(pending.deadline, pending.set_on, pending.due, step=number)
+                windows.append(open_windows[key])
+    last = pathway.until or (steps[-1].date if steps else dt.date.today())
+    end = walker.finish(last)
+    flagged = {b.item for b in list(end) + list(getattr(walker, "end_advice", []))}
+    for window in open_windows.values():
+        window.outcome = "missed" if window.due < last + dt.timedelta(days=1) and window.deadline in flagged else "open"
+    return walker, end, windows
+
+
+def _case_span(reports, windows) -> tuple[dt.date, dt.date]:
+    """The axis: the case's own dates (steps, and deadlines met or missed within them); a
+    deadline due long after the last step is clipped with its date written, not drawn to scale."""
+    first = min(r.date for r in reports)
+    last = max(r.date for r in reports)
+    for window in windows:
+        if window.closed_on:
+            last = max(last, window.closed_on)
+    span = max((last - first).days, 14)
+    margin = dt.timedelta(days=max(2, round(span * 0.04)))
+    return first - margin, last + margin
+
+
+def _no_overlap(axes, texts, figure) -> None:
+    """Move labels up, lane by lane, until no two label boxes intersect."""
+    renderer = figure.canvas.get_renderer()
+    placed = []
+    for text in texts:
+        for _ in range(40):
+            box = text.get_window_extent(renderer).expanded(1.04, 1.12)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            x, y = text.get_position()
+            text.set_position((x, y + 12))
+        placed.append(text.get_window_extent(renderer).expanded(1.04, 1.12))
+
+
+def timeline_figure(pathway, reports, end, windows):
+    """The figure and its label texts (the tests check that no two labels intersect)."""
+    from model.calendar import WorkingCalendar
+
+    rows = list(dict.fromkeys(w.deadline for w in windows))
+    low, high = _case_span(reports, windows)
+    figure, axes = plt.subplots(figsize=(13, 2.4 + 0.42 * (len(rows) + 1)))
     y_events = len(rows)
     for report in reports:
-        axes.plot(report.date, y_events, "o", color="#2c3e50", markersize=5)
-    shown, per_day = set(), {}
-    for report in reports:
-        if report.event not in shown and report.event != "visit":
-            stack = per_day.get(report.date, 0)
-            per_day[report.date] = stack + 1
-            axes.annotate(report.event.replace("_", " "), (report.date, y_events), xytext=(0, 8 + 11 * stack),
-                          textcoords="offset points", rotation=25, fontsize=7)
-            shown.add(report.event)
-    for report in reports:
-        for deadline in report.deadlines_set:
-            row = rows.index(deadline["deadline"])
-            due = __import__("datetime").date.fromisoformat(deadline["due"])
-            axes.plot([report.date, due], [row, row], color="#f0a500", linewidth=4, alpha=0.6, solid_capstyle="butt")
-            axes.plot(due, row, "|", color="#b07000", markersize=10)
+        axes.plot(report.date, y_events, "o", color="#2c3e50", markersize=5, zorder=3)
+    outcome_style = {"met": ("#2e8b57", "o"), "late": ("#c0392b", "X"), "missed": ("#c0392b", "X"),
+                     "lapsed": ("#7f8c8d", "s"), "open": ("#b07000", ">")}
+    overflow = []
+    for window in windows:
+        row = rows.index(window.deadline)
+        met_early = window.outcome in ("met", "lapsed") and window.closed_on is not None
+        right = min(window.closed_on if met_early else window.due, high)
+        axes.plot([window.set_on, right], [row, row], color="#f0a500", linewidth=6, alpha=0.55,
+                  solid_capstyle="butt", zorder=1)
+        if window.due <= high:   # the due date; faint once the deadline was met before it
+            axes.plot(window.due, row, "|", color="#d9b36a" if met_early else "#b07000", markersize=14,
+                      markeredgewidth=2, zorder=2)
+        elif not met_early:
+            overflow.append(axes.annotate(f"due {window.due:%d %b %Y} \u2192", (high, row), xytext=(-4, 6),
+                                          textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                                          color="#7a5200"))
+        if window.closed_on and window.outcome in ("met", "late", "lapsed"):
+            colour, marker = outcome_style[window.outcome]
+            axes.plot(window.closed_on, row, marker, color=colour, markersize=8 if marker != "X" else 11, zorder=4)
     for breach in [b for r in reports for b in r.breaches] + list(end):
-        row = rows.index(breach.item) if breach.item in rows else y_events
-        axes.plot(breach.date, row, "X", color="#c0392b", markersize=11)
-    import datetime as dt
-    from model.calendar import WorkingCalendar
-    calendar, first, last = WorkingCalendar(), reports[0].date, max(r.date for r in reports)
-    last = max([last] + [dt.date.fromisoformat(d["due"]) for r in reports for d in r.deadlines_set])
-    day = first
-    while day <= last:   # bank holidays shaded, so a trainer sees why a working-day deadline moved
+        if breach.item in rows and breach.kind == "deadline_missed":
+            axes.plot(breach.date if breach.date <= high else high, rows.index(breach.item), "X",
+                      color="#c0392b", markersize=11, zorder=4)
+        elif breach.item not in rows:
+            axes.plot(min(breach.date, high), y_events, "X", color="#c0392b", markersize=11, zorder=4)
+    labels, seen = [], set()
+    for report in reports:
+        if report.event in ("visit",) or (report.event, report.date) in seen:
+            continue
+        seen.add((report.event, report.date))
+        labels.append(axes.annotate(report.event.replace("_", " "), (report.date, y_events), xytext=(0, 9),
+                                    textcoords="offset points", ha="center", va="bottom", fontsize=8.5,
+                                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#cccccc", "lw": 0.5}))
+    calendar = WorkingCalendar()
+    day = low
+    while day <= high:   # bank holidays shaded, so a trainer sees why a working-day deadline moved
         if calendar.holiday_name(day):
             axes.axvspan(day, day + dt.timedelta(days=1), color="#bbbbbb", alpha=0.5, linewidth=0)
         day += dt.timedelta(days=1)
-    axes.set_yticks(range(len(rows) + 1), [r.replace("_", " ") for r in rows] + ["events"], fontsize=8)
+    axes.set_xlim(low, high)
+    axes.set_ylim(-0.7, y_events + 1.6)
+    axes.set_yticks(range(len(rows) + 1), [r.replace("_", " ") for r in rows] + ["events"], fontsize=9)
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=12))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
-    axes.set_title(f"{pathway.name}\ndeadlines (bars end on the due date), breaches (red X), bank holidays (grey)",
-                   fontsize=10, pad=55)
+    axes.set_title(f"{pathway.name}\nEach bar is one deadline, from when it was set to its due date (|); "
+                   "met: green dot, late or missed: red X,\nlapsed: grey square; bank holidays shaded grey",
+                   fontsize=10, loc="left")
     axes.grid(axis="x", alpha=0.3)
     figure.autofmt_xdate()
+    figure.tight_layout()
+    _no_overlap(axes, labels + overflow, figure)
+    top = max([t.get_window_extent(figure.canvas.get_renderer()).y1 for t in labels] + [0])
+    axes_top = axes.get_window_extent(figure.canvas.get_renderer()).y1
+    if top > axes_top:   # labels pushed above the plot: make room for them
+        data_per_pixel = (y_events + 2.3) / axes.get_window_extent(figure.canvas.get_renderer()).height
+        axes.set_ylim(-0.7, y_events + 1.6 + (top - axes_top) * data_per_pixel * 1.1)
+        _no_overlap(axes, labels + overflow, figure)
+    return figure, labels + overflow
+
+
+def timeline_png(pathway, reports, end, windows, image_format: str = "png") -> bytes:
+    figure, _ = timeline_figure(pathway, reports, end, windows)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight", dpi=120)
+    figure.savefig(buffer, format=image_format, bbox_inches="tight", dpi=120)
     plt.close(figure)
     return buffer.getvalue()

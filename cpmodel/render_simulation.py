@@ -1,46 +1,49 @@
-"""A simulation summary as a table a manager reads."""
+"""A simulation summary as a table a manager reads: a plain sentence first, ids second."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from cpmodel.simulation_report import POOL_NAMES, deadline_rows
+from cpmodel.words import interval_text, percent
 
-def _pct(interval: dict) -> str:
-    return f"{100 * interval['mean']:.1f}%"
 
-
-def _ci(interval: dict) -> str:
-    return f"{100 * interval['low']:.1f}-{100 * interval['high']:.1f}"
+def _days(value) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
 
 
 def print_summary(console: Console, summary: dict, folder) -> None:
-    console.print(f"[bold]{escape(summary['scenario'])}[/]: {summary['replications']} replications, "
-                  f"{summary['horizon_years']} years after {summary['warm_up_months']} months' warm-up, seed {summary['seed']}")
-    table = Table(title="Deadlines met on time (mean, 95% CI over replications)")
-    table.add_column("deadline kind", overflow="fold", min_width=22)
-    for column in ("due/run", "met", "95% CI", "p90 late", "max late"):
-        table.add_column(column, justify="right", no_wrap=True)
-    rows = sorted(summary["deadlines"].items(), key=lambda item: item[1]["met_share"]["mean"]
-                  if item[1]["met_share"]["replications"] else 2)
-    for kind, data in rows:
-        if not data["met_share"]["replications"]:
-            continue
-        late = data["lateness_working_days"]
-        table.add_row(kind, f"{data['due_per_replication']:.0f}", _pct(data["met_share"]), _ci(data["met_share"]),
-                      f"{late['p90']:.0f} wd", f"{late['max']:.0f} wd")
+    replications = summary["replications"]
+    console.print(f"[bold]{summary['scenario']}[/]: {replications} replication{'s' if replications != 1 else ''} of "
+                  f"{summary['horizon_years']} years, after {summary['warm_up_months']} months' warm-up "
+                  f"(seed {summary['seed']})")
+    rows = deadline_rows(summary)
+    worst = rows[0] if rows else None
+    if worst:
+        console.print(f"Least often met: {worst['name']}, {percent(worst['met'])} on time "
+                      f"({worst['late_due']:.0f} late of {worst['due']:.0f} due a replication).")
+    table = Table(title="Deadlines met on time (mean over replications, 95% confidence interval in brackets)")
+    table.add_column("deadline kind", overflow="fold", min_width=18)
+    for column in ("due per replication", "met on time", "late (share of due)",
+                   "90th percentile delay (working days)", "longest delay (working days)"):
+        table.add_column(column, justify="right", overflow="fold")
+    for row in rows:
+        table.add_row(row["name"], f"{row['due']:.0f}", f"{percent(row['met'])} ({interval_text(row['interval'])})",
+                      percent(row["late_share"]), _days(row["p90"]), _days(row["max"]))
     console.print(table)
-    work = Table(title="Workload")
+    work = Table(title="Workload: hours worked a week, and utilisation (share of available hours worked)")
     for column in ("role", "hours a week", "utilisation"):
-        work.add_column(column, justify="left" if column == "role" else "right")
+        work.add_column(column, justify="left" if column == "role" else "right", overflow="fold")
     for pool, hours in summary["hours_per_week"].items():
-        work.add_row(pool, f"{hours['mean']:.0f} ({hours['low']:.0f}-{hours['high']:.0f})",
-                     f"{_pct(summary['utilisation'][pool])} ({_ci(summary['utilisation'][pool])})")
+        use = summary["utilisation"][pool]
+        work.add_row(POOL_NAMES.get(pool, pool), f"{hours['mean']:.0f} ({interval_text(hours, 0, 1, '')})",
+                     f"{percent(use['mean'], 0)} ({interval_text(use, 0)})")
     console.print(work)
     caseload = summary["caseload_per_worker"]
-    console.print(f"caseload per social worker (children): mean {caseload['mean']['mean']:.1f}, "
-                  f"largest {caseload['max']['mean']:.0f}; open households {summary['open_households']['mean']:.0f}; "
-                  f"overdue tasks at any time {summary['backlog_overdue_tasks']['mean']:.1f}")
+    console.print(f"Caseload per social worker: {caseload['mean']['mean']:.1f} children on average, "
+                  f"{caseload['max']['mean']:.0f} at most; {summary['open_households']['mean']:.0f} households open "
+                  f"on average; {summary['backlog_overdue_tasks']['mean']:.1f} overdue tasks waiting at any time.")
     if summary["not_simulated"]:
-        console.print("[dim]not simulated: " + "; ".join(f"{k} ({v})" for k, v in summary["not_simulated"].items()) + "[/]")
-    console.print(f"run folder: {folder}")
+        console.print("[dim]Not simulated (nobody in the scenario does this work): "
+                      + "; ".join(f"{k.replace('_', ' ')} ({v})" for k, v in summary["not_simulated"].items()) + "[/]")
+    console.print(f"Run folder: {folder}")
