@@ -211,7 +211,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     loaded = load_procedure(procedure)
     plan, digest = load_scenario(scenario, loaded)
     pool = ROLE_POOLS[role]
-    known = set(duty_rules(loaded, plan).simulated) | {"seen_alone_alternate_visits"}
+    rules = duty_rules(loaded, plan)
+    known = (set(rules.simulated) - rules.never_late) | {"seen_alone_alternate_visits"}   # a 'consider' is never late
     targets = _parse_targets(target, known)
     low, high = _parse_range(level_range, getattr(plan.staff, pool).count)
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,

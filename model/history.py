@@ -130,6 +130,7 @@ class CaseWalk:
         self.procedure = index.procedure
         self.calendar = calendar or WorkingCalendar()
         self.state = start or self.procedure.start.id
+        self.state_since: dt.date | None = None   # when the case entered its state
         self.known: dict = {}       # facts the history states
         self.inferred: dict = {}    # facts assumed so that the history's events could happen
         self.counts: dict[str, int] = {}
@@ -194,6 +195,7 @@ class CaseWalk:
             if transition.action:   # judged on the situation when the action is taken
                 breaches.extend(self._check_action(transition, step.date))
             self.state = transition.target
+            self.state_since = step.date
             entered = self._enter(transition, step)
             if not any(b.kind == "condition_not_met" and b.item == transition.id for b in breaches):
                 breaches.extend(entered)   # one flag per step: the transition's own condition says it
@@ -290,9 +292,14 @@ class CaseWalk:
                 break
             chosen = automatic[0]
             self.inferred.update(self._satisfiable(self.procedure.condition("transition", chosen.id)))
+            # The history does not name this decision's outcome: it was taken when the case
+            # reached the decision (the conference), so that is the date it counts from.
+            decided = self.state_since or step.date
             self.state = chosen.target
+            self.state_since = decided
             self._count(chosen.event)
-            self._set_deadlines(Step(step.date, chosen.event))
+            self.last_seen[chosen.event] = decided
+            self._set_deadlines(Step(decided, chosen.event))
         elsewhere = self.index.transitions_with(step.event)
         if not elsewhere:
             breaches.append(Breach("unexpected_event", step.event, step.date,

@@ -71,3 +71,38 @@ def load_traceability(procedure: Procedure, path: Path | str = TRACEABILITY_FILE
                 raise document.error(where + ("carried_by", position),
                                      f"no model item has id {item!r}{suggestion(item, ids)}")
     return Traceability(tuple(spec.paragraphs))
+
+
+def refreshed_text(procedure: Procedure, path: Path | str = TRACEABILITY_FILE) -> str:
+    """The table with `carried_by` brought up to date from the model's citations, keeping every
+    id listed by hand that still exists and every `not_modelled` reason. A paragraph that loses
+    its last carrier and has no reason gets `not_modelled: "TODO: ..."`, which a person must write."""
+    from ruamel.yaml import YAML
+
+    from model.sources import paragraphs, split_citations
+
+    text = Path(path).read_text(encoding="utf-8")
+    old = {e["ref"]: e for e in (YAML(typ="safe").load(text) or {}).get("paragraphs", [])}
+    carried: dict[str, list[str]] = {}
+    for collection in COLLECTIONS:
+        for item in getattr(procedure.spec, collection):
+            for ref in split_citations(getattr(item, "citation", "") or ""):
+                carried.setdefault(ref, []).append(item.id)
+    ids = model_ids(procedure)
+    lines = [text[:text.index("paragraphs:")] + "paragraphs:"] if "paragraphs:" in text else ["paragraphs:"]
+    for paragraph in paragraphs():
+        entry = old.get(paragraph.ref, {})
+        listed = list(dict.fromkeys([i for i in entry.get("carried_by", []) if i in ids] + carried.get(paragraph.ref, [])))
+        if listed:
+            lines.append(f'  - {{ref: "{paragraph.ref}", carried_by: [{", ".join(listed)}]}}')
+        else:
+            reason = entry.get("not_modelled") or f"TODO: say why '{paragraph.excerpt}' is not modelled"
+            lines.append(f'  - {{ref: "{paragraph.ref}", not_modelled: "{reason}"}}')
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":   # python -m model.traceability: refresh the table after editing the model
+    from model.loader import load_procedure
+
+    TRACEABILITY_FILE.write_text(refreshed_text(load_procedure()), encoding="utf-8")
+    print(f"refreshed {TRACEABILITY_FILE}")

@@ -35,6 +35,7 @@ class DutyRules:
     by_before: dict[str, list[Duty]]
     simulated: list[str]
     not_simulated: dict[str, str]
+    never_late: set[str]          # 'may' and 'consider' duties: simulated as work, never counted late
 
 
 def duty_rules(procedure: Procedure, scenario) -> DutyRules:
@@ -52,9 +53,6 @@ def duty_rules(procedure: Procedure, scenario) -> DutyRules:
             continue
         if deadline.every is not None and deadline.every.unit == "visits":
             skipped[deadline.id] = "counted in visits: measured from visit outcomes"
-            continue
-        if not deadline.lateness_counts:
-            skipped[deadline.id] = f"the documents say '{deadline.strength}': it is never late, so it is not simulated"
             continue
         if deadline.parameter and deadline.parameter_period and getattr(deadline, deadline.parameter_period) is None:
             standard = scenario.local_standards.get(deadline.id) or scenario.local_standards.get(deadline.parameter)
@@ -78,4 +76,5 @@ def duty_rules(procedure: Procedure, scenario) -> DutyRules:
         elif anchor:
             by_anchor.setdefault(anchor.event, []).append(duty)
         simulated.append(deadline.id)
-    return DutyRules(by_anchor, by_before, simulated, skipped)
+    never_late = {d.id for d in procedure.spec.deadlines if d.id in simulated and not d.lateness_counts}
+    return DutyRules(by_anchor, by_before, simulated, skipped, never_late)

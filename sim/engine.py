@@ -77,7 +77,9 @@ class Replication:
         self.workforce = Workforce(self.env, self.days, scenario.calendar.day_starts_hour, self.weeks, self._done)
         self.warm_up = scenario.warm_up_days
         self.workforce.measured_from = self.warm_up
-        self.lateness: dict[str, list[int]] = {kind: [] for kind in self.rules.simulated}
+        # Work for a 'may' or 'consider' duty is simulated, but it is never late.
+        self.lateness: dict[str, list[int]] = {kind: [] for kind in self.rules.simulated
+                                               if kind not in self.rules.never_late}
         self.lateness["seen_alone_alternate_visits"] = []
         self.households: list[Household] = []
         self.open_households = 0
@@ -222,7 +224,7 @@ class Replication:
             self.open_tasks.add(retry)
             self.workforce.submit(retry)
             return
-        if task.due >= self.warm_up:
+        if task.due >= self.warm_up and task.kind in self.lateness:
             self.lateness[task.kind].append(self.days.working_days_late(task.due, day))
         if task.event == "visit":
             household.no_access_in_row = 0

@@ -70,7 +70,7 @@ def test_a_state_with_no_way_out_is_a_dead_end(tmp_path):
 def test_deadlines_that_cannot_all_be_met_give_the_smallest_clashing_set(tmp_path):
     def add(d):
         d["deadlines"].append({"id": "review_not_before_four_months", "event": "review_conference#1",
-                               "anchor": "initial_conference", "not_before": "4 months", "duty": "conference",
+                               "anchor": "plan_made", "not_before": "4 months", "duty": "conference",
                                "role": "conference_chair", "citation": "wt2023#review-conference-timing"})
     report, _ = check(tmp_path, add)
     infeasible = unacknowledged(report, "infeasible_deadline")
@@ -86,7 +86,7 @@ def test_working_day_deadline_clash_depends_on_the_real_calendar(tmp_path):
 
     def add(d):
         d["deadlines"].append({"id": "first_core_group_not_before_15_days", "event": "core_group#1",
-                               "anchor": "initial_conference", "not_before": "15 days", "duty": "meeting",
+                               "anchor": "plan_made", "not_before": "15 days", "duty": "meeting",
                                "role": "lead_social_worker", "citation": "impl#4.1"})
     procedure = load_procedure(write_variant(tmp_path, variant(add)))
     june = deadlines.check(procedure, starts=(dt.date(2027, 6, 14),))

@@ -6,7 +6,8 @@ import pytest
 
 from model import load_procedure
 from model.graph import dead_ends, final_states, unreachable_states
-from model.sources import documents, sections, split_citations
+from model.sources import citable, documents, section_of, sections, split_citations
+from model.traceability import load_traceability
 
 SEED_FOLDERS = [Path(__file__).resolve().parents[2] / "shared" / "seeds", Path("/work/shared/seeds")]
 
@@ -19,14 +20,18 @@ def procedure():
 def cited(procedure) -> set[str]:
     spec = procedure.spec
     found = set()
-    for collection in (spec.roles, spec.invariants, spec.states, spec.transitions, spec.rules, spec.deadlines):
+    for collection in (spec.roles, spec.invariants, spec.states, spec.transitions, spec.rules, spec.deadlines,
+                       spec.parameters):
         for item in collection:
             found.update(split_citations(item.citation))
     return found
 
 
-def test_every_state_is_reachable_from_the_section_47_enquiry(procedure):
-    assert procedure.start.id == "section_47_enquiry"
+def test_every_state_is_reachable_from_the_start(procedure):
+    # The start is a child known to children's social care: a section 47 enquiry, or a child
+    # already looked after (whom the looked-after paragraphs are about).
+    assert procedure.start.id == "known_to_childrens_social_care"
+    assert {t.target for t in procedure.outgoing(procedure.start.id)} == {"section_47_enquiry", "looked_after_no_plan"}
     assert unreachable_states(procedure) == []
 
 
@@ -40,12 +45,17 @@ def test_the_endings_named_by_the_documents_are_final(procedure):
 
 
 def test_every_citation_resolves(procedure):
-    assert cited(procedure) <= set(sections())
+    assert cited(procedure) <= citable()
 
 
-def test_every_section_of_both_documents_is_cited(procedure):
-    own = {c for c in sections() if c.split("#")[0] in ("cpp", "impl")}
-    assert own - cited(procedure) == set()
+def test_items_cite_paragraphs_not_whole_sections(procedure):
+    own = {c for c in cited(procedure) if c.split("#")[0] in ("cpp", "impl")}
+    assert {c for c in own if "/" not in c} == set()
+
+
+def test_every_section_the_traceability_table_says_is_modelled_is_cited(procedure):
+    modelled = {section_of(e.ref) for e in load_traceability(procedure).modelled()}
+    assert modelled - {section_of(c) for c in cited(procedure)} == set()
 
 
 def seed_sections() -> dict[str, set[str]]:
