@@ -85,7 +85,7 @@ def test_a_state_reached_only_through_closed_steps_is_reported_once_at_its_door(
 
 # -- deadlines: `when` and the dates of a clash ---------------------------------------------------
 def _second_first_core_group(d, separate_cases: bool):
-    d["deadlines"].append({"id": "unborn_first_core_group_later", "event": "core_group#1", "anchor": "initial_conference",
+    d["deadlines"].append({"id": "unborn_first_core_group_later", "event": "core_group#1", "anchor": "plan_made",
                            "not_before": "15 working_days", "duty": "meeting", "role": "lead_social_worker",
                            "citation": "impl#4.1", **({"when": "unborn"} if separate_cases else {})})
     if separate_cases:
