@@ -204,6 +204,8 @@ def role_doubled(base):
     for collection, item in _duties(base):
         current = item.get("role")
         current = [current] if isinstance(current, str) else list(current or [])
+        if not current:
+            continue   # nobody to double: a duty with no role is already reported (and giving it one is a fix)
         extra = next(r for r in roles if r not in current)
         yield _mutant(base, "role_doubled", f"{item['id']}: role {current or 'none'} -> {current + [extra]}",
                       lambda d, c=collection, i=item["id"], v=current + [extra]: _find(d, c, i).update(role=v))

@@ -85,8 +85,8 @@ def words_of(procedure: Procedure, item_id: str) -> str:
     text = (getattr(item, "text", "") or getattr(item, "description", "") or getattr(item, "name", "")).strip()
     where = ", ".join(split_citations(getattr(item, "citation", "") or ""))
     if hasattr(item, "source") and hasattr(item, "target"):   # a transition: say where it goes
-        step = (f"the step from {procedure.states[item.source].name!r} to "
-                f"{procedure.states[item.target].name!r} on {item.event!r}")
+        step = (f"the step from '{procedure.states[item.source].name}' to "
+                f"'{procedure.states[item.target].name}' on {item.event!r}")
         text = f"{step}: {text}" if text else step
         return f"{text} ({where}; {item_id})"
     if not text:

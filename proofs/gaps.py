@@ -24,7 +24,7 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
         if outcome.satisfiable:
             findings.append(Finding(
                 kind="gap", severity="error", involved=[state.id], witness=outcome.witness,
-                message=f"at {state.name!r} no way out applies in the case shown "
+                message=f"at '{state.name}' no way out applies in the case shown "
                         f"(ways out: {', '.join(guards) or 'none'})",
                 citations=citations_of(procedure, state.id)))
         exclusive = [t for t in ways if t.exclusive]
@@ -33,7 +33,7 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
             if outcome.satisfiable:
                 findings.append(Finding(
                     kind="overlap", severity="error", involved=[first.id, second.id], witness=outcome.witness,
-                    message=f"at {state.name!r} two exclusive ways out both apply in the case shown: "
+                    message=f"at '{state.name}' two exclusive ways out both apply in the case shown: "
                             f"{first.id!r} and {second.id!r} (mark one 'exclusive: false' if the choice is discretionary)",
                     citations=citations_of(procedure, state.id, first.id, second.id)))
     return findings

@@ -3,9 +3,9 @@
 Symbolic reachability over the facts along paths. A case's facts may change at every step (its
 circumstances change, and the step's own event changes them: a plan made puts the child on a
 plan), but at every moment they meet the invariants and what the current state assumes. A way
-out is taken where its guard holds, judged, as the pathway walker judges it, on the situation
-at the step: the guard must be able to hold together with the state being left (the situation
-before the event) or with the state entered (the situation the event brings about). A decision
+out is taken where its guard holds on the situation the step brings about, as the pathway walker
+reads the facts stated with an event: the guard must be able to hold together with the state
+entered (a plan ended on the child's death is taken when the child has died). A decision
 left to a person's judgement (`judgement: true`) has no gap or overlap, but its ways out keep
 their guards, as the walker keeps them. A state reached only through steps that can never be taken is reported once where its
 branch is entered, with the path from the start to the closed door, the reasons it is closed
@@ -28,10 +28,9 @@ KIND = "unreachable_by_guard"
 
 
 def step_options(procedure: Procedure, encoder: FactEncoder, transition) -> list[dict]:
-    """What must hold, in one case, for the step to be taken: before it or after it (named parts)."""
-    guard = encoder.encode(procedure.condition("transition", transition.id))
-    return [{"condition": guard, f"state:{state}": encoder.encode(procedure.condition("state", state))}
-            for state in dict.fromkeys((transition.source, transition.target))]
+    """What must hold, in one case, for the step to be taken (named parts, for explanations)."""
+    return [{"condition": encoder.encode(procedure.condition("transition", transition.id)),
+             f"state:{transition.target}": encoder.encode(procedure.condition("state", transition.target))}]
 
 
 def step_possible(procedure: Procedure, encoder: FactEncoder, transition) -> bool:
@@ -86,7 +85,7 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
         findings.append(Finding(
             kind=KIND, severity="error", involved=[state],
             witness={"path_to_door": path, "closed_ways_in": reasons, "branch": branch},
-            message=f"{words_of(procedure, state)}: the graph leads to {procedure.states[state].name!r}, but no "
+            message=f"{words_of(procedure, state)}: the graph leads to '{procedure.states[state].name}', but no "
                     f"case can get there{behind}: every way in is closed, since no case meets all that each "
                     f"needs. " + " | ".join(because),
             citations=citations_of(procedure, state, *(d.id for d in doors),

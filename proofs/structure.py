@@ -22,8 +22,8 @@ def check(procedure: Procedure, _encoder=None) -> list[Finding]:
         findings.append(Finding(
             kind="unreachable", severity="error", involved=[state],
             witness={"ways_in_from": sources, "start": procedure.start.id},
-            message=f"{words_of(procedure, state)}: no case can reach {procedure.states[state].name!r} "
-                    f"from {procedure.start.name!r}: {why}",
+            message=f"{words_of(procedure, state)}: no case can reach '{procedure.states[state].name}' "
+                    f"from '{procedure.start.name}': {why}",
             citations=citations_of(procedure, state)))
     graph = state_graph(procedure)
     finals = {s.id for s in procedure.spec.states if s.kind == "final"}
@@ -40,7 +40,7 @@ def check(procedure: Procedure, _encoder=None) -> list[Finding]:
         findings.append(Finding(
             kind="dead_end", severity="error", involved=[state],
             witness={"path": path or [], "onward": onward, "ends": sorted(finals)},
-            message=f"{words_of(procedure, state)}: {procedure.states[state].name!r} is not final, yet a case "
+            message=f"{words_of(procedure, state)}: '{procedure.states[state].name}' is not final, yet a case "
                     f"there can never reach an end: {why}; {reached}",
             citations=citations_of(procedure, state)))
     return findings

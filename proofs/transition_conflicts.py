@@ -34,8 +34,10 @@ def _in_scope(rule, transition) -> bool:
 
 
 def _step(procedure: Procedure, encoder: FactEncoder, transition) -> list:
-    """The situation when the step's action is taken: the state being left, the guard."""
-    return [encoder.encode(procedure.condition("state", transition.source)),
+    """The situation when the step's action is taken: its guard holds, the case between the state
+    it leaves and the state it enters (a plan still in force, or just ended)."""
+    return [z3.Or(encoder.encode(procedure.condition("state", transition.source)),
+                  encoder.encode(procedure.condition("state", transition.target))),
             encoder.encode(procedure.condition("transition", transition.id))]
 
 

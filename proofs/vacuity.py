@@ -56,14 +56,14 @@ def reason_in_words(procedure: Procedure, item, label: str) -> str:
     if label == "scope":
         names = ", ".join(repr(procedure.states[s].name) for s in scope_states(item))
         return f"it applies only in {names}, " + "; ".join(
-            f"{procedure.states[s].name!r} assumes `{procedure.states[s].assumes}`" for s in scope_states(item))
+            f"'{procedure.states[s].name}' assumes `{procedure.states[s].assumes}`" for s in scope_states(item))
     if label.startswith("state:"):
         state = procedure.states[label.split(":", 1)[1]]
         if item is not None and getattr(item, "target", None) == state.id and getattr(item, "source", None) != state.id:
-            return f"it enters {state.name!r}, which assumes `{state.assumes}`"
+            return f"it enters '{state.name}', which assumes `{state.assumes}`"
         if item is not None and getattr(item, "source", None) == state.id:
-            return f"it leaves {state.name!r}, which assumes `{state.assumes}`"
-        return f"{state.name!r} assumes `{state.assumes}`"
+            return f"it leaves '{state.name}', which assumes `{state.assumes}`"
+        return f"'{state.name}' assumes `{state.assumes}`"
     if label.startswith("invariant:"):
         invariant = procedure.invariants[label.split(":", 1)[1]]
         return f"the invariant \u201c{invariant.text or invariant.when}\u201d ({invariant.citation}; {invariant.id})"

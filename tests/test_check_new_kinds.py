@@ -42,18 +42,21 @@ def test_a_rule_the_invariants_make_impossible_names_the_invariant(tmp_path):
     assert "impl#7.2/1" in finding.citations
 
 
-def test_a_guard_both_the_state_left_and_the_state_entered_contradict_is_vacuous(tmp_path):
-    report, _ = check(tmp_path, lambda d: find(d, "transitions", "accommodated_under_section_20").update(when="not on_plan"))
+def test_a_guard_the_state_it_enters_contradicts_is_vacuous(tmp_path):
+    """A plan ended on the child's death, taken when the child has not died."""
+    report, _ = check(tmp_path, lambda d: find(d, "transitions", "child_dies").update(when="not died"))
     vacuous = {f.id: f for f in new(report, "vacuous")}
-    assert set(vacuous) == {"vacuous:accommodated_under_section_20"}
-    assert vacuous["vacuous:accommodated_under_section_20"].witness["reasons"] == [
-        "condition", "state:looked_after_section_20", "state:plan_in_force"]
+    assert set(vacuous) == {"vacuous:child_dies"}
+    assert vacuous["vacuous:child_dies"].witness["reasons"] == ["condition", "state:plan_ended_on_death"]
+    assert "it enters 'Plan ended on the child's death'" in vacuous["vacuous:child_dies"].message
+    assert [f.id for f in new(report, "unreachable_by_guard")] == ["unreachable_by_guard:plan_ended_on_death"]
 
 
 def test_a_guard_that_describes_the_situation_the_step_brings_about_is_not_vacuous(tmp_path):
-    """A plan ended on the child's death: the guard may speak of the situation after the event."""
-    report, _ = check(tmp_path, lambda d: find(d, "transitions", "child_dies").update(when="died and not on_plan"))
+    """The care order is made: the guard speaks of the order, not of the interim order before it."""
+    report, _ = check(tmp_path, lambda d: None)
     assert not new(report, "vacuous") and not new(report, "unreachable_by_guard")
+    assert find(variant(lambda d: None), "transitions", "care_order_made")["when"] == "legal_status == care_order"
 
 
 # -- unreachable by guard -------------------------------------------------------------------------
@@ -82,7 +85,7 @@ def test_a_state_reached_only_through_closed_steps_is_reported_once_at_its_door(
 
 # -- deadlines: `when` and the dates of a clash ---------------------------------------------------
 def _second_first_core_group(d, separate_cases: bool):
-    d["deadlines"].append({"id": "unborn_first_core_group_later", "event": "core_group#1", "anchor": "initial_conference",
+    d["deadlines"].append({"id": "unborn_first_core_group_later", "event": "core_group#1", "anchor": "plan_made",
                            "not_before": "15 working_days", "duty": "meeting", "role": "lead_social_worker",
                            "citation": "impl#4.1", **({"when": "unborn"} if separate_cases else {})})
     if separate_cases:

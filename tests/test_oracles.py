@@ -179,8 +179,6 @@ def brute_force_reachable(procedure, cases):
 
     opened = set()
     for transition in procedure.spec.transitions:
-        sides = [lambda c, s=state: holds("transition", transition.id, c) and holds("state", s, c)
-                 for state in (transition.source, transition.target)]
-        if any(side(c) for side in sides for c in cases):
+        if any(holds("transition", transition.id, c) and holds("state", transition.target, c) for c in cases):
             opened.add(transition.id)
     return reachable_by_guard(procedure, opened)
