@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from event_logs import write_log  # noqa: E402
 
-from model import load_procedure  # noqa: E402
-from model.audit import audit_log  # noqa: E402
+from cpmodel.model import load_procedure  # noqa: E402
+from cpmodel.model.audit import audit_log  # noqa: E402
 
 
 def main():

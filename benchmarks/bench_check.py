@@ -21,8 +21,8 @@ from scaled_model import scaled_data  # noqa: E402
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from model.loader import load_procedure  # noqa: E402
-from proofs import run_checks  # noqa: E402
+from cpmodel.model.loader import load_procedure  # noqa: E402
+from cpmodel.proofs import run_checks  # noqa: E402
 
 
 def timed(function, repeat: int) -> float:

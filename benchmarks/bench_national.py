@@ -10,10 +10,10 @@ import argparse
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from model import load_procedure
-from sim.runner import replication_seeds
-from sim.scenario import SCENARIO_FOLDER, load_scenario
-from sim.staffing import compact_replication
+from cpmodel.model import load_procedure
+from cpmodel.sim.runner import replication_seeds
+from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario
+from cpmodel.sim.staffing import compact_replication
 
 
 def main():

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import simpy  # noqa: E402
 
-from model import load_procedure  # noqa: E402
-from sim.engine import Replication  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from cpmodel.model import load_procedure  # noqa: E402
+from cpmodel.sim.engine import Replication  # noqa: E402
+from cpmodel.sim.scenario import load_scenario  # noqa: E402
 
 
 def best(function, repeat):

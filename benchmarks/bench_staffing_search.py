@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cpmodel.atomic import write_text  # noqa: E402
-from model import load_procedure  # noqa: E402
-from sim import staffing  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from cpmodel.model import load_procedure  # noqa: E402
+from cpmodel.sim import staffing  # noqa: E402
+from cpmodel.sim.scenario import load_scenario  # noqa: E402
 
 
 def timed_replication(procedure, scenario, levels, seed):

@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from model.conditions import Compare, Not, parse, render  # noqa: E402
-from model.errors import InputError  # noqa: E402
-from model.loader import BUNDLED_PROCEDURE, load_procedure, procedure_from_document  # noqa: E402
-from model.yaml_source import YamlDocument  # noqa: E402
-from proofs import run_checks  # noqa: E402
-from proofs.diff import diff_procedures  # noqa: E402
+from cpmodel.model.conditions import Compare, Not, parse, render  # noqa: E402
+from cpmodel.model.errors import InputError  # noqa: E402
+from cpmodel.model.loader import BUNDLED_PROCEDURE, load_procedure, procedure_from_document  # noqa: E402
+from cpmodel.model.yaml_source import YamlDocument  # noqa: E402
+from cpmodel.proofs import run_checks  # noqa: E402
+from cpmodel.proofs.diff import diff_procedures  # noqa: E402
 
 EXPECTED = {
     "unit_flip": {"unit_inconsistency", "text_drift", "infeasible_deadline", "uncovered_stretch"},
@@ -112,7 +112,7 @@ def _conditions(base):
 
 def _rewrite(condition, target, replacement):
     """The condition with one atom (by identity) replaced."""
-    from model.conditions import And, Implies, Or
+    from cpmodel.model.conditions import And, Implies, Or
     if condition is target:
         return replacement
     if isinstance(condition, Not):
@@ -127,7 +127,7 @@ def _rewrite(condition, target, replacement):
 
 
 def _int_atoms(condition, int_facts):
-    from model.conditions import And, Implies, Or
+    from cpmodel.model.conditions import And, Implies, Or
     if isinstance(condition, Compare) and condition.name in int_facts:
         yield condition
     elif isinstance(condition, Not):
@@ -273,8 +273,8 @@ def mutants(operators=OPERATORS, base=None) -> list[Mutant]:
 # -- judging ------------------------------------------------------------------------------------
 def _never_together(procedure, first: str, second: str) -> bool:
     """Two rules that can never apply in the same case and place: their precedence changes nothing."""
-    from proofs.encode import FactEncoder
-    from proofs.vacuity import applicability
+    from cpmodel.proofs.encode import FactEncoder
+    from cpmodel.proofs.vacuity import applicability
 
     one, other = procedure.rules[first], procedure.rules[second]
     if one.in_states and other.in_states and not set(one.in_states) & set(other.in_states):
@@ -290,7 +290,7 @@ def _equivalent(procedure_before, mutant_procedure, change) -> bool:
     """Z3: the mutated condition means the same as the original in every case (with its scope)."""
     import z3
 
-    from proofs.encode import FactEncoder
+    from cpmodel.proofs.encode import FactEncoder
     kind, item_id, _old, _new = change
     encoder = FactEncoder(mutant_procedure)
     old = encoder.encode(procedure_before.condition(kind, item_id))
@@ -322,7 +322,7 @@ def judge(mutant: Mutant, shipped, shipped_report, folder: Path | None = None) -
 def _remember_deadline_results() -> None:
     """The deadline check is a pure function of the deadlines, facts, invariants and states: most
     mutants leave those alone, so its result is reused (the other checks always run afresh)."""
-    from proofs import report as checks
+    from cpmodel.proofs import report as checks
 
     if getattr(checks.CHECKS["deadlines"], "remembers", False):
         return

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import load_procedure  # noqa: E402
-from sim.engine import Replication  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from cpmodel.model import load_procedure  # noqa: E402
+from cpmodel.sim.engine import Replication  # noqa: E402
+from cpmodel.sim.scenario import load_scenario  # noqa: E402
 
 
 def main() -> None:

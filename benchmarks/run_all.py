@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 
-from model import load_procedure  # noqa: E402
-from sim.engine import Replication  # noqa: E402
-from sim.scenario import SCENARIO_FOLDER, load_scenario  # noqa: E402
+from cpmodel.model import load_procedure  # noqa: E402
+from cpmodel.sim.engine import Replication  # noqa: E402
+from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario  # noqa: E402
 
 PYTHON = sys.executable
 CPMODEL = [PYTHON, "-c", "from cpmodel.cli import main; main()"]
@@ -150,8 +150,8 @@ def check_row(repeat: int) -> dict:
 def england_row(quick: bool) -> dict:
     years = 0.02 if quick else 1.0
     script = ("import resource, sys, time, json\n"
-              "from model import load_procedure\nfrom sim.engine import Replication\n"
-              "from sim.scenario import SCENARIO_FOLDER, load_scenario\n"
+              "from cpmodel.model import load_procedure\nfrom cpmodel.sim.engine import Replication\n"
+              "from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario\n"
               "p = load_procedure(); e, _ = load_scenario(SCENARIO_FOLDER / 'england.yaml', p)\n"
               f"e = e.model_copy(update={{'horizon_years': {years}, 'warm_up_months': 0}})\n"
               "t = time.perf_counter(); r = Replication(p, e, 1).run(); t = time.perf_counter() - t\n"

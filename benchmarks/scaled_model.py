@@ -11,7 +11,7 @@ import re
 
 from ruamel.yaml import YAML
 
-from model.loader import BUNDLED_PROCEDURE
+from cpmodel.model.loader import BUNDLED_PROCEDURE
 
 _EVENT = re.compile(r"^([a-z][a-z0-9_]*)(#\d+)?$")
 

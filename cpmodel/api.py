@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from model import Procedure, load_procedure
+from cpmodel.model import Procedure, load_procedure
 
 
 def load(path: str | Path | None = None) -> Procedure:
@@ -28,7 +28,7 @@ def _procedure(procedure) -> Procedure:
 
 def check(procedure=None) -> dict:
     """What `cpmodel check --json` prints: every finding, with witness, citations, acknowledgement."""
-    from proofs.report import run_checks
+    from cpmodel.proofs.report import run_checks
 
     return run_checks(_procedure(procedure)).to_json()
 
@@ -36,9 +36,9 @@ def check(procedure=None) -> dict:
 def simulate(scenario: str | Path | None = None, procedure=None, replications: int | None = None,
              seed: int | None = None) -> dict:
     """The simulation summary (deadlines met with 95% intervals, hours, utilisation, caseload)."""
-    from sim.runner import replication_seeds, run_replications
-    from sim.scenario import load_scenario
-    from sim.stats import summarise
+    from cpmodel.sim.runner import replication_seeds, run_replications
+    from cpmodel.sim.scenario import load_scenario
+    from cpmodel.sim.stats import summarise
 
     loaded = _procedure(procedure)
     plan, _ = load_scenario(scenario, loaded)
@@ -51,8 +51,8 @@ def simulate(scenario: str | Path | None = None, procedure=None, replications: i
 def audit(events: str | Path, procedure=None, standards: str | Path | None = None,
           until: dt.date | None = None) -> dict:
     """What `cpmodel audit --json` prints for an event log."""
-    from model.audit import audit_log
-    from model.standards import load_standards
+    from cpmodel.model.audit import audit_log
+    from cpmodel.model.standards import load_standards
 
     loaded = _procedure(procedure)
     checked = load_standards(standards, loaded) if standards is not None else None
@@ -61,8 +61,8 @@ def audit(events: str | Path, procedure=None, standards: str | Path | None = Non
 
 def pathway(name: str | Path, procedure=None, standards: str | Path | None = None) -> dict:
     """A training pathway walked step by step, as `cpmodel pathway NAME --json`."""
-    from model.pathways import load_pathway, walk_pathway
-    from model.standards import load_standards
+    from cpmodel.model.pathways import load_pathway, walk_pathway
+    from cpmodel.model.standards import load_standards
 
     loaded = _procedure(procedure)
     pathway_file, steps = load_pathway(str(name), loaded)

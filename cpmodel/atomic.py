@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from model.errors import InputError, display_path
+from cpmodel.model.errors import InputError, display_path
 
 CLAIM = ".cpmodel-run"        # present in every run folder: the claim that makes it exclusive
 FAILED = "FAILED.json"        # written into a kept folder whose run did not finish

@@ -14,8 +14,8 @@ from ruamel.yaml import YAML
 
 from cpmodel.sentences import (STRENGTH_MEANING, Words, scope_events, scope_states, strength_is_worded,
                                strength_of)
-from model.procedure import Procedure
-from model.sources import documents, paragraphs, sections, split_citations
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.sources import documents, paragraphs, sections, split_citations
 
 KIND_TITLES = {"rule": "Rule", "deadline": "Deadline", "decision": "Decision", "route": "Route",
                "state": "Stage", "role": "Role", "invariant": "Always true", "parameter": "Left to the plan",
@@ -106,7 +106,7 @@ def load_traceability(procedure: Procedure) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        from model.traceability import load_traceability as load_table
+        from cpmodel.model.traceability import load_traceability as load_table
     except ImportError:       # a first-version model: read the table as it is written
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
         entries = data.get("paragraphs", []) if isinstance(data, dict) else []

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from model.errors import InputError, InputErrors
+from cpmodel.model.errors import InputError, InputErrors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Formal model and simulation of the procedure for Child Protection Plans in England.")
@@ -96,8 +96,8 @@ def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
     """Draw the procedure's state graph: PNG and SVG, DOT, GraphML and Mermaid; or one slide with --view."""
     from cpmodel.atomic import run_folder
     from cpmodel.draw_graph import graphviz_available, write_all, write_view
-    from model import load_procedure
-    from model.graph import dead_ends, unreachable_states
+    from cpmodel.model import load_procedure
+    from cpmodel.model.graph import dead_ends, unreachable_states
 
     loaded = load_procedure(procedure)
     chosen = None
@@ -122,8 +122,8 @@ def graph(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
 def export(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (default: bundled)."),
            as_json: bool = typer.Option(True, "--json/--summary", help="Print the normalized model as JSON.")):
     """Print the normalized model (the stable JSON contract in the README)."""
-    from model import load_procedure
-    from model.export import export_model
+    from cpmodel.model import load_procedure
+    from cpmodel.model.export import export_model
 
     data = export_model(load_procedure(procedure))
     if as_json:
@@ -141,8 +141,8 @@ def check(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
           timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Z3 time limit per query.")):
     """Prove the procedure consistent, or show where it is not. Exit 1 when errors are found."""
     from cpmodel.render_findings import print_report
-    from model import load_procedure
-    from proofs import run_checks
+    from cpmodel.model import load_procedure
+    from cpmodel.proofs import run_checks
 
     report = run_checks(load_procedure(procedure), timeout_ms)
     if as_json:
@@ -160,9 +160,9 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
     """What a revision changes: findings added, changed and gone; rules, transitions, deadlines changed.
     Exit 1 when the revision adds an unacknowledged error."""
     from cpmodel.render_findings import print_diff
-    from model import load_procedure
-    from proofs import run_checks
-    from proofs.diff import diff_procedures
+    from cpmodel.model import load_procedure
+    from cpmodel.proofs import run_checks
+    from cpmodel.proofs.diff import diff_procedures
 
     before, after = load_procedure(old), load_procedure(new)
     result = diff_procedures(before, after, run_checks(before), run_checks(after))
@@ -197,16 +197,16 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
 
     from cpmodel.atomic import discard_or_mark, new_run_folder
     from cpmodel.simulation_report import manifest, write_run
-    from model import load_procedure
-    from sim.runner import replication_seeds, run_replications
-    from sim.scenario import load_scenario
-    from sim.stats import summarise
+    from cpmodel.model import load_procedure
+    from cpmodel.sim.runner import replication_seeds, run_replications
+    from cpmodel.sim.scenario import load_scenario
+    from cpmodel.sim.stats import summarise
 
     loaded = load_procedure(procedure)
     plan, digest = load_scenario(scenario, loaded)
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
-    from sim.overrides import apply_settings
+    from cpmodel.sim.overrides import apply_settings
     plan, changed = apply_settings(plan, settings)
     _check_new_file(xlsx)
     if versus is not None:
@@ -226,7 +226,7 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
         if changed:
             summary["settings"] = changed
-        from sim.scenario import BUNDLED_SCENARIO
+        from cpmodel.sim.scenario import BUNDLED_SCENARIO
         write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv)
                   | {"scenario_file": str(Path(scenario or BUNDLED_SCENARIO).resolve())})
         from cpmodel.compare_report import write_measures
@@ -240,7 +240,7 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
         write_workbook(xlsx, simulation_sheets(summary))
     if events is not None:
         from cpmodel.atomic import write_text
-        from sim.event_log import event_log_csv
+        from cpmodel.sim.event_log import event_log_csv
         write_text(events, event_log_csv(results, plan.calendar.start_date))
         for result in results:
             result.history = None
@@ -261,7 +261,7 @@ def _parse_targets(texts: list[str], known: set[str]) -> dict[str, float]:
         except ValueError:
             raise InputError("--target", None, text, "write a target as KIND=SHARE, e.g. visits=0.95") from None
         if kind not in known:
-            from model.loader import suggestion
+            from cpmodel.model.loader import suggestion
             raise InputError("--target", None, text, f"unknown deadline kind {kind!r}{suggestion(kind, known)}; "
                              f"kinds simulated here: {', '.join(sorted(known))}")
         if not 0 < share <= 1:
@@ -327,13 +327,13 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
     from cpmodel.atomic import write_bytes, write_text
     from cpmodel.sensitivity_report import sensitivity_csv, sensitivity_rows, HEADERS, sentences, tornado_plot
     from cpmodel.workers import Stopped, replication_executor
-    from model import load_procedure
-    from sim.assumptions import assumption_paths
-    from sim.measures import SavedMeasures, run_measured
-    from sim.overrides import apply_settings, parse_path
-    from sim.runner import replication_seeds
-    from sim.scenario import BUNDLED_SCENARIO, load_scenario
-    from sim.sensitivity import designs, effects, variation
+    from cpmodel.model import load_procedure
+    from cpmodel.sim.assumptions import assumption_paths
+    from cpmodel.sim.measures import SavedMeasures, run_measured
+    from cpmodel.sim.overrides import apply_settings, parse_path
+    from cpmodel.sim.runner import replication_seeds
+    from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from cpmodel.sim.sensitivity import designs, effects, variation
 
     _check_new_file(xlsx)
     loaded = load_procedure(procedure)
@@ -407,7 +407,7 @@ def _check_new_file(path: Optional[Path]) -> None:
 
 def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[int, int]]:
     """--range LOW:HIGH (one role) or ROLE=LOW:HIGH (repeatable); default half to twice today's count."""
-    from sim.staffing import ROLE_POOLS
+    from cpmodel.sim.staffing import ROLE_POOLS
 
     given: dict[str, str] = {}
     for text in texts:
@@ -468,13 +468,13 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     from cpmodel.atomic import discard_or_mark, write_bytes, write_text
     from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
     from cpmodel.workers import Stopped, replication_executor
-    from model import load_procedure
-    from sim.duties import duty_rules
-    from sim.overrides import apply_settings
-    from sim.scenario import BUNDLED_SCENARIO, load_scenario
-    from sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, Replications, SavedReplications, ceil_or_none,
+    from cpmodel.model import load_procedure
+    from cpmodel.sim.duties import duty_rules
+    from cpmodel.sim.overrides import apply_settings
+    from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from cpmodel.sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, Replications, SavedReplications, ceil_or_none,
                               other_pools_limit, search_pools, staffing_cost)
-    from sim.sensitivity import most_sensitive
+    from cpmodel.sim.sensitivity import most_sensitive
 
     _check_scheduler(scheduler)
     for name in role:
@@ -573,7 +573,7 @@ def _check_scheduler(address: Optional[str]) -> None:
 
 def _resumable(resume: Path, request: dict, kind: str = "staffing") -> Path:
     """A staffing run folder started with this very request, or exit 2 saying why not."""
-    from model.errors import display_path
+    from cpmodel.model.errors import display_path
     saved_request = resume / "request.json"
     if not resume.is_dir():
         raise InputError(display_path(resume), None, "--resume", "no such run folder")
@@ -648,7 +648,7 @@ def _report_comparison(before_label: str, after_label: str, comparison: dict, fo
 
     from cpmodel.atomic import write_bytes, write_text
     from cpmodel.compare_report import HEADERS, comparison_csv, comparison_plot, comparison_rows
-    from sim.compare import summary_sentence
+    from cpmodel.sim.compare import summary_sentence
 
     headline = summary_sentence(after_label, comparison)
     result = {"schema_version": 1, "before": before_label, "after": after_label, "headline": headline} | extra | comparison
@@ -683,10 +683,10 @@ def _simulate_versus(before, after, plan, digest: str, out: Optional[Path], as_j
     from cpmodel.atomic import new_run_folder
     from cpmodel.compare_report import write_measures
     from cpmodel.simulation_report import manifest, write_run
-    from sim.compare import compare_runs
-    from sim.measures import measure
-    from sim.runner import replication_seeds, run_replications
-    from sim.stats import summarise
+    from cpmodel.sim.compare import compare_runs
+    from cpmodel.sim.measures import measure
+    from cpmodel.sim.runner import replication_seeds, run_replications
+    from cpmodel.sim.stats import summarise
 
     seeds = replication_seeds(plan.seed, plan.replications)
     folder = new_run_folder(out, "versus")
@@ -717,7 +717,7 @@ def compare(run_a: Path = typer.Argument(..., help="The first simulate run folde
     """Two simulate runs of the same scenario, paired by seed: what changed, with 95% CIs."""
     from cpmodel.atomic import new_run_folder
     from cpmodel.compare_report import read_run
-    from sim.compare import compare_runs
+    from cpmodel.sim.compare import compare_runs
 
     _check_new_file(xlsx)
     (manifest_a, before), (manifest_b, after) = read_run(run_a), read_run(run_b)
@@ -753,11 +753,11 @@ def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log 
 
     from cpmodel.atomic import write_text
     from cpmodel.calibration_report import calibrated_yaml
-    from model import load_procedure
-    from model.errors import display_path
-    from sim.calibrate import estimate, read_log
-    from sim.overrides import with_values
-    from sim.scenario import BUNDLED_SCENARIO, load_scenario
+    from cpmodel.model import load_procedure
+    from cpmodel.model.errors import display_path
+    from cpmodel.sim.calibrate import estimate, read_log
+    from cpmodel.sim.overrides import with_values
+    from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
 
     if out.exists():
         raise InputError(str(out), None, "--out", "already exists; choose a new file name (nothing is overwritten)")
@@ -785,9 +785,9 @@ def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log 
                          "warm-up (plans last up to 2 years and more); use a longer horizon, e.g. --base scenarios/county.yaml")
     if d7:
         from cpmodel.workers import replication_executor
-        from sim.calibrate import Estimate
-        from sim.plan_lengths import fit_review_outcomes
-        from sim.stats import D7_2025
+        from cpmodel.sim.calibrate import Estimate
+        from cpmodel.sim.plan_lengths import fit_review_outcomes
+        from cpmodel.sim.stats import D7_2025
         with replication_executor(workers, None) as executor, console.status("fitting plan lengths to D7"):
             chances, bands, history = fit_review_outcomes(loaded, plan, D7_2025, replications, executor=executor)
         found = [e for e in found if not e.name.startswith("case_flow.end_at_review")]
@@ -839,7 +839,7 @@ StandardsOption = typer.Option(
 def _load_standards(path, procedure):
     if path is None:
         return None
-    from model.standards import load_standards
+    from cpmodel.model.standards import load_standards
     return load_standards(path, procedure)
 
 
@@ -855,8 +855,8 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
     """Walk a training pathway step by step: state, rule, citation, dates, and any breach."""
     from cpmodel.atomic import check_new_file
     from cpmodel.render_pathway import print_pathway, timeline_png, walk_pathway
-    from model import load_procedure
-    from model.pathways import load_pathway, pathway_names
+    from cpmodel.model import load_procedure
+    from cpmodel.model.pathways import load_pathway, pathway_names
 
     check_new_file(png, force, "--png")
     loaded = load_procedure(procedure)
@@ -895,12 +895,12 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
     """Check many case histories against the procedure; report each breach per case and in total."""
     import datetime as dt
 
-    from model import load_procedure
-    from model.audit import audit_log
+    from cpmodel.model import load_procedure
+    from cpmodel.model.audit import audit_log
 
     end = None
     if until:
-        from model.calendar import check_input_date
+        from cpmodel.model.calendar import check_input_date
         try:
             end = dt.date.fromisoformat(until)
         except ValueError:
@@ -947,10 +947,10 @@ def report(procedure: Optional[Path] = ProcedureOption,
                                      simulation_context)
     from cpmodel.render_pathway import walk_pathway
     from cpmodel.scenario_names import scenario_path
-    from model import load_procedure
-    from model.history import ProcedureIndex
-    from model.pathways import load_pathway, pathway_names
-    from proofs import run_checks
+    from cpmodel.model import load_procedure
+    from cpmodel.model.history import ProcedureIndex
+    from cpmodel.model.pathways import load_pathway, pathway_names
+    from cpmodel.proofs import run_checks
 
     from cpmodel.atomic import check_new_file
     check_new_file(out, force, "--out")
@@ -968,9 +968,9 @@ def report(procedure: Optional[Path] = ProcedureOption,
         saved = manifest_data.get("scenario_file")
         simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run)
     elif not no_simulation:
-        from sim.runner import replication_seeds, run_replications
-        from sim.scenario import BUNDLED_SCENARIO, load_scenario
-        from sim.stats import summarise
+        from cpmodel.sim.runner import replication_seeds, run_replications
+        from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
+        from cpmodel.sim.stats import summarise
         from cpmodel.simulation_report import workload_rows
         plan, _ = load_scenario(scenario_file, loaded)
         if replications:
@@ -997,7 +997,7 @@ def book(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (
     """Write the procedure as a book: each paragraph of the documents, then what the model makes of it in words."""
     from cpmodel.atomic import write_bytes, write_text
     from cpmodel.book import book_html, build_book
-    from model import load_procedure
+    from cpmodel.model import load_procedure
 
     chosen = (book_format or (out.suffix.lstrip(".").lower() if out is not None and out.suffix else "html")).lower()
     if chosen not in ("html", "docx"):
@@ -1010,7 +1010,7 @@ def book(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML (
     loaded = load_procedure(procedure)
     report = None
     if not no_check:
-        from proofs import run_checks
+        from cpmodel.proofs import run_checks
         report = run_checks(loaded)
     contents = build_book(loaded, report)
     if chosen == "docx":
@@ -1031,7 +1031,7 @@ def schema(kind: str = typer.Argument(..., help="procedure, scenario or pathway.
     from cpmodel.json_schema import KINDS, schema_text
 
     if kind not in KINDS:
-        from model.loader import suggestion
+        from cpmodel.model.loader import suggestion
         raise InputError("KIND", None, kind, f"unknown kind{suggestion(kind, KINDS)}; use one of {', '.join(KINDS)}")
     if out.exists() and not out.is_dir():
         raise InputError(str(out), None, "--out", "exists and is not a folder")

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from cpmodel.atomic import write_text  # noqa: E402
-from model.errors import InputError  # noqa: E402
+from cpmodel.model.errors import InputError  # noqa: E402
 
 MEASURES = "measures.json"
 HEADERS = ["outcome", "deadline kind or role", "before (mean)", "after (mean)", "difference (mean)",
@@ -21,7 +21,7 @@ HEADERS = ["outcome", "deadline kind or role", "before (mean)", "after (mean)", 
 
 def write_measures(folder: Path, results) -> None:
     """Per-replication measures, so that `cpmodel compare` can pair this run with another by seed."""
-    from sim.measures import measure
+    from cpmodel.sim.measures import measure
     write_text(folder / MEASURES, json.dumps([measure(r) for r in results], sort_keys=True) + "\n")
 
 

@@ -13,8 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from cpmodel.atomic import write_files  # noqa: E402
-from model.graph import state_graph  # noqa: E402
-from model.procedure import Procedure  # noqa: E402
+from cpmodel.model.graph import state_graph  # noqa: E402
+from cpmodel.model.procedure import Procedure  # noqa: E402
 
 KIND_COLOURS = {"start": "#9ad0a5", "decision": "#f6d58b", "final": "#c9c9c9", "normal": "#a9c8ea"}
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from model.errors import InputError
-from model.graph import state_graph
-from model.procedure import Procedure
-from model.sources import sections, split_citations
+from cpmodel.model.errors import InputError
+from cpmodel.model.graph import state_graph
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.sources import sections, split_citations
 
 MAX_STATES = 15
 
@@ -73,7 +73,7 @@ def _ranked_neighbours(graph: nx.MultiDiGraph, around: list[str], limit: int) ->
 def _timed_states(procedure: Procedure) -> dict[str, int]:
     """How many deadlines are counted from, or due at, an event that leads into each state: the
     states the procedure's timescales are about."""
-    from model.procedure import EventRef
+    from cpmodel.model.procedure import EventRef
 
     counts: dict[str, int] = {}
     for deadline in procedure.spec.deadlines:
@@ -141,7 +141,7 @@ def section_view(procedure: Procedure, graph: nx.MultiDiGraph, ref: str) -> Grap
                 joined += [transition.source, transition.target]
         focus = list(dict.fromkeys(joined))
     if not focus:   # a section only deadlines cite: the states their events lead into
-        from model.procedure import EventRef
+        from cpmodel.model.procedure import EventRef
         events = {EventRef.parse(d.event).event for d in procedure.spec.deadlines if EventRef.parse(d.event)
                   and any(c.split("/")[0] == ref for c in split_citations(d.citation))}
         focus = list(dict.fromkeys(t.target for t in procedure.spec.transitions if t.event in events))
@@ -171,7 +171,7 @@ def choose_view(procedure: Procedure, name: str) -> GraphView:
     ref = _section_ref(name)
     if ref is not None:
         return section_view(procedure, graph, ref)
-    from model.loader import suggestion
+    from cpmodel.model.loader import suggestion
     choices = ["main", *procedure.states, *sections(), *(r.split("#", 1)[1] for r in sections())]
     raise InputError("--view", None, name, f"not 'main', a state id or a section{suggestion(name, choices)}; "
                      "states: `cpmodel export`, sections: model/sources.yaml")

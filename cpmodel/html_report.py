@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cpmodel.html_templates import data_uri, render
 from cpmodel.words import interval_text, percent
-from model.errors import InputError
-from model.sources import heading_of
+from cpmodel.model.errors import InputError
+from cpmodel.model.sources import heading_of
 
 
 def _svg(content: bytes) -> str:

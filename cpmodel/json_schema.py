@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
-from model.schema import UNITS
+from cpmodel.model.schema import UNITS
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 PERIOD_TEXT = {"type": "string", "pattern": rf"^\s*-?\d+\s+({'|'.join(UNITS)})\s*$",
@@ -14,9 +14,9 @@ PERIOD_TEXT = {"type": "string", "pattern": rf"^\s*-?\d+\s+({'|'.join(UNITS)})\s
 
 
 def _models() -> dict:
-    from model.pathways import PathwayFile
-    from model.schema import ProcedureFile
-    from sim.scenario import Scenario
+    from cpmodel.model.pathways import PathwayFile
+    from cpmodel.model.schema import ProcedureFile
+    from cpmodel.sim.scenario import Scenario
     return {"procedure": (ProcedureFile, "A cpmodel procedure file (model/procedure.yaml)"),
             "scenario": (Scenario, "A cpmodel simulation scenario (scenarios/*.yaml)"),
             "pathway": (PathwayFile, "A cpmodel training pathway (scenarios/pathways/*.yaml)")}

@@ -8,7 +8,7 @@ import io
 import re
 from pathlib import Path
 
-from model.errors import InputError
+from cpmodel.model.errors import InputError
 
 Sheets = dict[str, tuple[list[str], list[list]]]
 _SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from proofs.diff import ProcedureDiff
-from proofs.report import CheckReport
+from cpmodel.proofs.diff import ProcedureDiff
+from cpmodel.proofs.report import CheckReport
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 

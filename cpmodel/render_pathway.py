@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from model.sources import heading_of  # noqa: E402
+from cpmodel.model.sources import heading_of  # noqa: E402
 
 
 def _cite(citations) -> str:
@@ -151,10 +151,10 @@ def walk_pathway(procedure, pathway, steps, standards=None, index=None):
     """Walk a pathway as `model.pathways.walk_pathway` does (the pathway's own standards unless
     given others), and also record every occurrence of every deadline (a recurring one is renewed
     each time it is met), which the step reports do not list. Returns (walker, end, windows)."""
-    from model.history import CaseWalk, ProcedureIndex
+    from cpmodel.model.history import CaseWalk, ProcedureIndex
 
     if standards is None and getattr(pathway, "standards", None):
-        from model.standards import load_standards
+        from cpmodel.model.standards import load_standards
         standards = load_standards(pathway.standards, procedure)
     checked = procedure.with_standards(standards) if hasattr(procedure, "with_standards") else procedure
     walker = CaseWalk(index if index is not None and standards is None else ProcedureIndex(checked), None, pathway.start)
@@ -214,7 +214,7 @@ def _no_overlap(axes, texts, figure) -> None:
 
 def timeline_figure(pathway, reports, end, windows):
     """The figure and its label texts (the tests check that no two labels intersect)."""
-    from model.calendar import WorkingCalendar
+    from cpmodel.model.calendar import WorkingCalendar
 
     rows = list(dict.fromkeys(w.deadline for w in windows))
     low, high = _case_span(reports, windows)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.errors import InputError
+from cpmodel.model.errors import InputError
 
 
 def scenario_names() -> list[str]:
-    from sim.scenario import SCENARIO_FOLDER
+    from cpmodel.sim.scenario import SCENARIO_FOLDER
     return sorted(p.stem for p in SCENARIO_FOLDER.glob("*.yaml"))
 
 
@@ -19,11 +19,11 @@ def scenario_path(name_or_path: str | Path | None) -> Path | None:
     path = Path(name_or_path)
     if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
         return path
-    from sim.scenario import SCENARIO_FOLDER
+    from cpmodel.sim.scenario import SCENARIO_FOLDER
     bundled = SCENARIO_FOLDER / f"{path.name}.yaml"
     if bundled.exists():
         return bundled
-    from model.loader import suggestion
+    from cpmodel.model.loader import suggestion
     raise InputError(str(name_or_path), None, "SCENARIO",
                      f"no scenario file or bundled scenario of that name{suggestion(str(name_or_path), scenario_names())}; "
                      f"bundled: {', '.join(scenario_names())}")

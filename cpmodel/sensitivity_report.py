@@ -9,7 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.sensitivity import swing  # noqa: E402
+from cpmodel.sim.sensitivity import swing  # noqa: E402
 
 HEADERS = ["parameter", "base value", "low value", "high value", "outcome",
            "effect of low (mean)", "effect of low (95% low)", "effect of low (95% high)",

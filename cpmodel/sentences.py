@@ -7,8 +7,8 @@ scope, interpretation, decided_by, by) are read with getattr, so a first-version
 """
 from __future__ import annotations
 
-from model.conditions import And, Compare, Const, Fact, Implies, Member, Not, Or
-from model.procedure import EventRef, Procedure, roles_of
+from cpmodel.model.conditions import And, Compare, Const, Fact, Implies, Member, Not, Or
+from cpmodel.model.procedure import EventRef, Procedure, roles_of
 
 from cpmodel.words import humanize, join_words
 
@@ -145,7 +145,7 @@ class Words:
         try:
             condition = self.procedure.condition(kind, item_id)
         except KeyError:
-            from model.conditions import parse
+            from cpmodel.model.conditions import parse
             condition = parse(text)
         return self.condition(condition)
 

@@ -11,7 +11,7 @@ import threading
 from contextlib import contextmanager
 from typing import Optional
 
-from model.errors import InputError
+from cpmodel.model.errors import InputError
 
 
 class Stopped(KeyboardInterrupt):

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model.calendar import WorkingCalendar, check_input_date
-from model.errors import InputError, display_path, shorten
-from model.history import Breach, CaseWalk, ProcedureIndex, Step
-from model.loader import suggestion
-from model.procedure import Procedure
+from cpmodel.model.calendar import WorkingCalendar, check_input_date
+from cpmodel.model.errors import InputError, display_path, shorten
+from cpmodel.model.history import Breach, CaseWalk, ProcedureIndex, Step
+from cpmodel.model.loader import suggestion
+from cpmodel.model.procedure import Procedure
 
 REQUIRED = ("case_id", "date", "event")
 MAX_CELL = 200                  # no id, date, event or fact value is longer

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import holidays
 from dateutil.relativedelta import relativedelta
 
-from model.errors import InputError
-from model.schema import Period
+from cpmodel.model.errors import InputError
+from cpmodel.model.schema import Period
 
 # The years the holidays library knows England and Wales bank holidays for. Outside them a
 # date cannot be called a working day or not, so it is refused by name, never guessed.

@@ -1,9 +1,9 @@
 """The normalized model as JSON: a stable contract for other tools (documented in README)."""
 from __future__ import annotations
 
-from model.conditions import render
-from model.procedure import Procedure, roles_of
-from model.sources import heading_of, split_citations
+from cpmodel.model.conditions import render
+from cpmodel.model.procedure import Procedure, roles_of
+from cpmodel.model.sources import heading_of, split_citations
 
 SCHEMA_VERSION = 1
 

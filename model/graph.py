@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from model.procedure import Procedure
+from cpmodel.model.procedure import Procedure
 
 
 def state_graph(procedure: Procedure) -> nx.MultiDiGraph:

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from model.calendar import WorkingCalendar
-from model.conditions import evaluate, facts_named
-from model.graph import state_graph
-from model.procedure import EventRef, Procedure, roles_of
+from cpmodel.model.calendar import WorkingCalendar
+from cpmodel.model.conditions import evaluate, facts_named
+from cpmodel.model.graph import state_graph
+from cpmodel.model.procedure import EventRef, Procedure, roles_of
 
 
 @dataclass

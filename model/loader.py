@@ -6,12 +6,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.conditions import Compare, ConditionSyntaxError, Fact, atoms, parse
-from model.procedure import EventRef, Procedure, roles_of
-from model.schema import ProcedureFile
-from model.errors import InputErrors, shorten
-from model.sources import citable, section_of, sections, split_citations
-from model.yaml_source import YamlDocument, read_yaml
+from cpmodel.model.conditions import Compare, ConditionSyntaxError, Fact, atoms, parse
+from cpmodel.model.procedure import EventRef, Procedure, roles_of
+from cpmodel.model.schema import ProcedureFile
+from cpmodel.model.errors import InputErrors, shorten
+from cpmodel.model.sources import citable, section_of, sections, split_citations
+from cpmodel.model.yaml_source import YamlDocument, read_yaml
 
 BUNDLED_PROCEDURE = Path(__file__).with_name("procedure.yaml")
 

@@ -7,13 +7,13 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.calendar import WorkingCalendar
-from model.errors import InputError
-from model.history import Step
-from model.loader import suggestion, validate_model
-from model.procedure import Procedure
-from model.schema import Period, real_date
-from model.yaml_source import read_yaml
+from cpmodel.model.calendar import WorkingCalendar
+from cpmodel.model.errors import InputError
+from cpmodel.model.history import Step
+from cpmodel.model.loader import suggestion, validate_model
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.schema import Period, real_date
+from cpmodel.model.yaml_source import read_yaml
 
 PATHWAY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "pathways"
 MOST_STEPS = 2000
@@ -110,8 +110,8 @@ def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, 
 def walk_pathway(procedure: Procedure, pathway: PathwayFile, steps: list[Step], standards=None):
     """Walk a pathway: the walker and the breaches open at the end. The pathway's own standards
     file is used unless the caller gives one (a trainer comparing authorities)."""
-    from model.history import walk_case
-    from model.standards import load_standards
+    from cpmodel.model.history import walk_case
+    from cpmodel.model.standards import load_standards
 
     if standards is None and pathway.standards:
         standards = load_standards(pathway.standards, procedure)

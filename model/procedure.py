@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from model.conditions import Condition
-from model.schema import (Action, Deadline, FactDefinition, Invariant, Parameter, Period, ProcedureFile,
+from cpmodel.model.conditions import Condition
+from cpmodel.model.schema import (Action, Deadline, FactDefinition, Invariant, Parameter, Period, ProcedureFile,
                           Role, Rule, State, Transition)
 
 _EVENT_REF = re.compile(r"^([a-z][a-z0-9_]*)(?:#([1-9][0-9]*))?$")

@@ -25,7 +25,7 @@ _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
 
 def real_date(value) -> dt.date:
     """A date from YAML text, or a sentence saying why it is not one (2027-02-30 does not exist)."""
-    from model.calendar import check_input_date   # here, not above: the calendar needs Period
+    from cpmodel.model.calendar import check_input_date   # here, not above: the calendar needs Period
     if isinstance(value, dt.date):
         return check_input_date(value)
     try:

@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.loader import suggestion, validate_model
-from model.procedure import Procedure
-from model.schema import Period
-from model.yaml_source import read_yaml
+from cpmodel.model.loader import suggestion, validate_model
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.schema import Period
+from cpmodel.model.yaml_source import read_yaml
 
 STANDARDS_FOLDER = Path(__file__).resolve().parents[1] / "standards"
 

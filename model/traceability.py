@@ -8,10 +8,10 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.loader import suggestion, validate_model
-from model.procedure import Procedure
-from model.sources import citable
-from model.yaml_source import read_yaml
+from cpmodel.model.loader import suggestion, validate_model
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.sources import citable
+from cpmodel.model.yaml_source import read_yaml
 
 TRACEABILITY_FILE = Path(__file__).with_name("traceability.yaml")
 COLLECTIONS = ("roles", "facts", "invariants", "states", "transitions", "actions", "rules", "deadlines", "parameters")
@@ -79,7 +79,7 @@ def refreshed_text(procedure: Procedure, path: Path | str = TRACEABILITY_FILE) -
     its last carrier and has no reason gets `not_modelled: "TODO: ..."`, which a person must write."""
     from ruamel.yaml import YAML
 
-    from model.sources import paragraphs, split_citations
+    from cpmodel.model.sources import paragraphs, split_citations
 
     text = Path(path).read_text(encoding="utf-8")
     old = {e["ref"]: e for e in (YAML(typ="safe").load(text) or {}).get("paragraphs", [])}
@@ -101,8 +101,8 @@ def refreshed_text(procedure: Procedure, path: Path | str = TRACEABILITY_FILE) -
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":   # python -m model.traceability: refresh the table after editing the model
-    from model.loader import load_procedure
+if __name__ == "__main__":   # python -m cpmodel.model.traceability: refresh the table after editing the model
+    from cpmodel.model.loader import load_procedure
 
     TRACEABILITY_FILE.write_text(refreshed_text(load_procedure()), encoding="utf-8")
     print(f"refreshed {TRACEABILITY_FILE}")

@@ -20,7 +20,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
-from model.errors import InputError, display_path
+from cpmodel.model.errors import InputError, display_path
 
 Path_ = tuple  # a location in the document: ("transitions", 14, "to")
 

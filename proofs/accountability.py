@@ -1,8 +1,8 @@
 """Unaccountable duty: an obligation or deadline with no accountable role, or more than one."""
 from __future__ import annotations
 
-from model.procedure import Procedure, roles_of
-from proofs.findings import Finding, citations_of
+from cpmodel.model.procedure import Procedure, roles_of
+from cpmodel.proofs.findings import Finding, citations_of
 
 
 def check(procedure: Procedure, _encoder=None) -> list[Finding]:

@@ -5,10 +5,10 @@ import itertools
 
 import networkx as nx
 
-from model.conditions import facts_named
-from model.procedure import Procedure
-from proofs.encode import FactEncoder
-from proofs.findings import Finding, citations_of, words_of
+from cpmodel.model.conditions import facts_named
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.encode import FactEncoder
+from cpmodel.proofs.findings import Finding, citations_of, words_of
 
 KIND = "conflict"
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import networkx as nx
 import z3
 
-from model.calendar import WorkingCalendar
-from model.conditions import Const
-from model.procedure import EventRef, Procedure
-from model.schema import Period
-from proofs.encode import SolverUndecided
-from proofs.findings import Finding, citations_of, words_of
+from cpmodel.model.calendar import WorkingCalendar
+from cpmodel.model.conditions import Const
+from cpmodel.model.procedure import EventRef, Procedure
+from cpmodel.model.schema import Period
+from cpmodel.proofs.encode import SolverUndecided
+from cpmodel.proofs.findings import Finding, citations_of, words_of
 
 # Start dates the deadlines are tried from: the Friday before Christmas, the week before Easter,
 # an ordinary June Monday and the week before the August bank holiday.
@@ -318,7 +318,7 @@ def case_classes(procedure: Procedure, encoder, group: list[Bound]) -> list[set[
     for cases that can never overlap never clash. Feasibility is monotone (fewer deadlines are
     easier to meet), so the maximal sets that some case allows are enough.
     """
-    from proofs.vacuity import applicability
+    from cpmodel.proofs.vacuity import applicability
 
     ids = sorted({b.deadline for b in group if b.deadline})
     conditional, always = [], []
@@ -344,7 +344,7 @@ def case_classes(procedure: Procedure, encoder, group: list[Bound]) -> list[set[
 
 def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None = None,
           starts=DEFAULT_STARTS, timeout_ms: int = 10_000) -> list[Finding]:
-    from proofs.encode import FactEncoder
+    from cpmodel.proofs.encode import FactEncoder
 
     encoder = encoder or FactEncoder(procedure, timeout_ms)
     calendar = calendar or WorkingCalendar()
@@ -380,7 +380,7 @@ def check(procedure: Procedure, encoder=None, calendar: WorkingCalendar | None =
 
 def _clash_finding(procedure, encoder, tables_by_start, start, core, entry, part) -> Finding:
     """Name the dates: the event whose earliest allowed date is after its latest allowed date."""
-    from proofs.vacuity import applicability
+    from cpmodel.proofs.vacuity import applicability
 
     tables = tables_by_start[start]
     bounds = [b for b in part if b.deadline is None or b.deadline in core]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from model.procedure import Procedure
-from proofs.report import CheckReport
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.report import CheckReport
 
 COLLECTIONS = ("states", "transitions", "rules", "deadlines", "roles", "facts", "invariants", "actions")
 _PERIOD_FIELDS = ("within", "every", "not_before")

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import z3
 
-from model.conditions import And, Compare, Condition, Const, Fact, Implies, Member, Not, Or
-from model.procedure import Procedure
+from cpmodel.model.conditions import And, Compare, Condition, Const, Fact, Implies, Member, Not, Or
+from cpmodel.model.procedure import Procedure
 
 DEFAULT_TIMEOUT_MS = 10_000
 

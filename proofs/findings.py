@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.procedure import Procedure
-from model.sources import heading_of, sections, split_citations
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.sources import heading_of, sections, split_citations
 
 SEVERITIES = ("error", "warning", "info")
 

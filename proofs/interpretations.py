@@ -5,8 +5,8 @@ a period counts from, what 'around' means, who acts where nobody is named), each
 """
 from __future__ import annotations
 
-from model.procedure import Procedure
-from proofs.findings import Finding, citations_of, words_of
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.findings import Finding, citations_of, words_of
 
 KIND = "interpretation"
 _SINGULAR = {"roles": "role", "facts": "fact", "invariants": "invariant", "states": "state",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from model.procedure import Procedure
+from cpmodel.model.procedure import Procedure
 
 
 def path_to(procedure: Procedure, target: str, allowed=None) -> list[str] | None:

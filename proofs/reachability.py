@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import networkx as nx
 
-from model.graph import reachable as graph_reachable
-from model.procedure import Procedure
-from proofs.encode import FactEncoder
-from proofs.findings import Finding, citations_of, words_of
-from proofs.paths import path_in_words, path_to
-from proofs.vacuity import reason_in_words
+from cpmodel.model.graph import reachable as graph_reachable
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.encode import FactEncoder
+from cpmodel.proofs.findings import Finding, citations_of, words_of
+from cpmodel.proofs.paths import path_in_words, path_to
+from cpmodel.proofs.vacuity import reason_in_words
 
 KIND = "unreachable_by_guard"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from model.procedure import Procedure
-from proofs import (accountability, conflicts, deadlines, gaps, interpretations, reachability, structure,
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs import (accountability, conflicts, deadlines, gaps, interpretations, reachability, structure,
                     text_drift, timing, transition_conflicts, units, vacuity)
-from proofs.encode import DEFAULT_TIMEOUT_MS, FactEncoder, SolverUndecided
-from proofs.findings import SEVERITIES, Finding
+from cpmodel.proofs.encode import DEFAULT_TIMEOUT_MS, FactEncoder, SolverUndecided
+from cpmodel.proofs.findings import SEVERITIES, Finding
 
 CHECKS = {
     "structure": structure.check,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from model.graph import dead_ends, state_graph, unreachable_states
-from model.procedure import Procedure
-from proofs.findings import Finding, citations_of, words_of
-from proofs.paths import path_in_words, path_to
+from cpmodel.model.graph import dead_ends, state_graph, unreachable_states
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.findings import Finding, citations_of, words_of
+from cpmodel.proofs.paths import path_in_words, path_to
 
 
 def check(procedure: Procedure, _encoder=None) -> list[Finding]:

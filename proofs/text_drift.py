@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from model.conditions import Compare, atoms
-from model.procedure import Procedure
-from proofs.findings import Finding, citations_of, words_of
-from proofs.units import periods_of
+from cpmodel.model.conditions import Compare, atoms
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.findings import Finding, citations_of, words_of
+from cpmodel.proofs.units import periods_of
 
 KIND = "text_drift"
 _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

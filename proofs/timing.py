@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from model.procedure import EventRef, Procedure, roles_of
-from proofs.findings import Finding, citations_of, words_of
-from proofs.text_drift import stated_periods
+from cpmodel.model.procedure import EventRef, Procedure, roles_of
+from cpmodel.proofs.findings import Finding, citations_of, words_of
+from cpmodel.proofs.text_drift import stated_periods
 
 TIMING_WORDS = ("around", "about (?=\\w+ (?:working )?(?:days?|weeks?|months?))", "approximately", "promptly", "as soon as possible", "at once", "immediately",
                 "without delay", "regularly", "in advance", "soon", "in good time")

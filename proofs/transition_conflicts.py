@@ -15,11 +15,11 @@ from __future__ import annotations
 import networkx as nx
 import z3
 
-from model.procedure import Procedure, roles_of
-from proofs.conflicts import precedence
-from proofs.encode import FactEncoder
-from proofs.findings import Finding, citations_of, words_of
-from proofs.vacuity import applicability
+from cpmodel.model.procedure import Procedure, roles_of
+from cpmodel.proofs.conflicts import precedence
+from cpmodel.proofs.encode import FactEncoder
+from cpmodel.proofs.findings import Finding, citations_of, words_of
+from cpmodel.proofs.vacuity import applicability
 
 KIND = "transition_conflict"
 

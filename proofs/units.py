@@ -3,8 +3,8 @@ working days. Judged against the whole procedure, not a pair: every short timesc
 working days) is compared with all the others, those of the same duty kind first."""
 from __future__ import annotations
 
-from model.procedure import Procedure
-from proofs.findings import Finding, citations_of, words_of
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.findings import Finding, citations_of, words_of
 
 KIND = "unit_inconsistency"
 

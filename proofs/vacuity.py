@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import z3
 
-from model.conditions import Const, render
-from model.procedure import Procedure
-from proofs.encode import FactEncoder
-from proofs.findings import Finding, citations_of, words_of
+from cpmodel.model.conditions import Const, render
+from cpmodel.model.procedure import Procedure
+from cpmodel.proofs.encode import FactEncoder
+from cpmodel.proofs.findings import Finding, citations_of, words_of
 
 KIND = "vacuous"
 
@@ -38,7 +38,7 @@ def applicability(procedure: Procedure, encoder: FactEncoder, kind: str, item) -
 def _never(procedure: Procedure, encoder: FactEncoder, kind: str, item) -> list[str] | None:
     """The reasons an item can never hold, or None if some case meets it."""
     if kind == "transition":
-        from proofs.reachability import step_possible, step_reasons
+        from cpmodel.proofs.reachability import step_possible, step_reasons
 
         return None if step_possible(procedure, encoder, item) else step_reasons(procedure, encoder, item)
     if kind == "state":

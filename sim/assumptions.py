@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from model.yaml_source import read_yaml
+from cpmodel.model.yaml_source import read_yaml
 
 MARK = re.compile(r"\bASSUMPTION\b")
 DISTRIBUTIONS = {("demand", "children_per_household"), ("demand", "age_at_start")}

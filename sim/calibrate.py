@@ -21,9 +21,9 @@ from pathlib import Path
 
 from scipy import stats
 
-from model.audit import LOOKS_LIKE_NAME, PERSONAL, _parse_value
-from model.errors import InputError, display_path
-from model.procedure import Procedure
+from cpmodel.model.audit import LOOKS_LIKE_NAME, PERSONAL, _parse_value
+from cpmodel.model.errors import InputError, display_path
+from cpmodel.model.procedure import Procedure
 
 MONTH_DAYS = 30.44                  # the simulation's month (sim/engine.py uses the same)
 PLAN_ENDS = {"plan_ended_at_conference", "plan_ended_by_chair", "plan_ended_at_18", "plan_ended_left_uk",

@@ -2,7 +2,7 @@
 the paired difference in every deadline's share met and every role's hours a week, with 95% CIs."""
 from __future__ import annotations
 
-from sim.measures import level, outcomes, paired_difference
+from cpmodel.sim.measures import level, outcomes, paired_difference
 
 POOL_WORDS = {"social_workers": "social-worker", "conference_chairs": "conference-chair",
               "team_managers": "team-manager"}

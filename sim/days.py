@@ -6,8 +6,8 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
-from model.calendar import WorkingCalendar
-from model.schema import Period
+from cpmodel.model.calendar import WorkingCalendar
+from cpmodel.model.schema import Period
 
 
 class SimulationDays:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model.conditions import Condition
-from model.procedure import EventRef, Procedure, roles_of
-from model.schema import Deadline, Period
+from cpmodel.model.conditions import Condition
+from cpmodel.model.procedure import EventRef, Procedure, roles_of
+from cpmodel.model.schema import Deadline, Period
 
 # Duties done face to face at a time agreed with others: they need a slot in someone's working
 # day (one sitting), booked in the diary. Other duties (notes, letters, reports) fill free time.

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from model.conditions import Const, evaluate
-from model.procedure import Procedure
-from model.schema import Period
-from sim.days import SimulationDays
-from sim.duties import Duty, DutyRules, duty_rules
-from sim.scenario import Scenario
-from sim.workforce import Task, Queue, Worker, Workforce
+from cpmodel.model.conditions import Const, evaluate
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.schema import Period
+from cpmodel.sim.days import SimulationDays
+from cpmodel.sim.duties import Duty, DutyRules, duty_rules
+from cpmodel.sim.scenario import Scenario
+from cpmodel.sim.workforce import Task, Queue, Worker, Workforce
 
 POOLS = ("social_workers", "team_managers", "conference_chairs")
 # The facts the simulation keeps for a case, written with each event of a case history.

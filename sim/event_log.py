@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 
-from sim.engine import HISTORY_FACTS, ReplicationResult
+from cpmodel.sim.engine import HISTORY_FACTS, ReplicationResult
 
 
 def case_id(replication: int, household: int) -> str:

@@ -12,10 +12,10 @@ from typing import Callable
 
 import numpy as np
 
-from model.procedure import Procedure
-from sim.engine import ReplicationResult, run_replication
-from sim.scenario import Scenario
-from sim.stats import Interval, confidence_interval
+from cpmodel.model.procedure import Procedure
+from cpmodel.sim.engine import ReplicationResult, run_replication
+from cpmodel.sim.scenario import Scenario
+from cpmodel.sim.stats import Interval, confidence_interval
 
 
 def measure(result: ReplicationResult) -> dict:

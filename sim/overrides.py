@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from model.errors import InputError
-from sim.scenario import Scenario
+from cpmodel.model.errors import InputError
+from cpmodel.sim.scenario import Scenario
 
 Path_ = tuple
 

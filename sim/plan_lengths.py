@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.procedure import Procedure
-from sim.engine import run_replication
-from sim.runner import replication_seeds
-from sim.scenario import Scenario
-from sim.stats import D7_2025, duration_shares
+from cpmodel.model.procedure import Procedure
+from cpmodel.sim.engine import run_replication
+from cpmodel.sim.runner import replication_seeds
+from cpmodel.sim.scenario import Scenario
+from cpmodel.sim.stats import D7_2025, duration_shares
 
 BANDS = list(D7_2025)
 # which review numbers (1-based) mainly set which band

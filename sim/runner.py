@@ -6,9 +6,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from model.procedure import Procedure
-from sim.engine import ReplicationResult, run_replication
-from sim.scenario import Scenario
+from cpmodel.model.procedure import Procedure
+from cpmodel.sim.engine import ReplicationResult, run_replication
+from cpmodel.sim.scenario import Scenario
 
 
 def replication_seeds(seed: int, count: int) -> list[int]:

@@ -12,11 +12,11 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.errors import InputErrors
-from model.loader import suggestion, validate_model
-from model.procedure import Procedure
-from model.schema import Period, real_date
-from model.yaml_source import read_yaml
+from cpmodel.model.errors import InputErrors
+from cpmodel.model.loader import suggestion, validate_model
+from cpmodel.model.procedure import Procedure
+from cpmodel.model.schema import Period, real_date
+from cpmodel.model.yaml_source import read_yaml
 
 SCENARIO_FOLDER = Path(__file__).resolve().parents[1] / "scenarios"
 BUNDLED_SCENARIO = SCENARIO_FOLDER / "county.yaml"
@@ -152,7 +152,7 @@ class Scenario(Strict):
                 if value > 1000:
                     raise ValueError(f"task_hours.{event}.{role} is {value:g} hours; no single task takes "
                                      "more than 1000 hours")
-        from model.calendar import LAST_YEAR
+        from cpmodel.model.calendar import LAST_YEAR
         end = self.calendar.start_date.year + math.ceil(self.horizon_years) + 3
         if end > LAST_YEAR:
             raise ValueError(f"a run from {self.calendar.start_date} over {self.horizon_years:g} years needs bank "
@@ -231,8 +231,8 @@ def load_scenario(path: Path | str | None, procedure: Procedure) -> tuple[Scenar
     problems = _cross_check(scenario, procedure, document)
     if problems:
         raise InputErrors(problems)
-    from sim.duties import duty_rules
-    from sim.engine import task_hours
+    from cpmodel.sim.duties import duty_rules
+    from cpmodel.sim.engine import task_hours
     rules = duty_rules(procedure, scenario)
     for duties in list(rules.by_anchor.values()) + list(rules.by_before.values()):
         for duty in duties:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from model.errors import InputError
-from sim.measures import level, outcomes, paired_difference
-from sim.overrides import get_value, with_values
-from sim.scenario import Scenario
+from cpmodel.model.errors import InputError
+from cpmodel.sim.measures import level, outcomes, paired_difference
+from cpmodel.sim.overrides import get_value, with_values
+from cpmodel.sim.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from typing import Callable
 
 import numpy as np
 
-from model.procedure import Procedure
-from sim.engine import run_replication
-from sim.runner import replication_seeds
-from sim.scenario import Scenario
-from sim.stats import confidence_interval
+from cpmodel.model.procedure import Procedure
+from cpmodel.sim.engine import run_replication
+from cpmodel.sim.runner import replication_seeds
+from cpmodel.sim.scenario import Scenario
+from cpmodel.sim.stats import confidence_interval
 
 ROLE_POOLS = {"social_worker": "social_workers", "lead_social_worker": "social_workers",
               "conference_chair": "conference_chairs", "independent_reviewing_officer": "conference_chairs",

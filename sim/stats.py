@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.engine import ReplicationResult
+from cpmodel.sim.engine import ReplicationResult
 
 # DfE table D7 (2025): share of plans ending by how long they lasted (see DATA.md).
 D7_2025 = {"3 months or less": 0.159, "over 3 to 6 months": 0.110, "over 6 months to under 1 year": 0.435,

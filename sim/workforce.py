@@ -15,7 +15,7 @@ from typing import Callable
 
 import simpy
 
-from sim.diaries import Diary
+from cpmodel.sim.diaries import Diary
 
 HOURS = 24.0
 _sequence = itertools.count()

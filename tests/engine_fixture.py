@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import load_procedure  # noqa: E402
-from sim.runner import replication_seeds, run_replications  # noqa: E402
-from sim.scenario import SCENARIO_FOLDER, load_scenario  # noqa: E402
-from sim.stats import summarise  # noqa: E402
+from cpmodel.model import load_procedure  # noqa: E402
+from cpmodel.sim.runner import replication_seeds, run_replications  # noqa: E402
+from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario  # noqa: E402
+from cpmodel.sim.stats import summarise  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "engine_summaries.json"
 # England is a hundred counties: a few weeks of it exercise the same engine at scale.

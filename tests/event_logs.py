@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import random
 
-from model.calendar import WorkingCalendar
+from cpmodel.model.calendar import WorkingCalendar
 
 CALENDAR = WorkingCalendar()
 PLANTS = ("late_first_core_group", "core_group_gap", "plo_chair_ending", "late_notes")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from model.loader import BUNDLED_PROCEDURE
+from cpmodel.model.loader import BUNDLED_PROCEDURE
 
 ROOT = Path(__file__).resolve().parents[1]
 

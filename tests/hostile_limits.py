@@ -49,7 +49,7 @@ def limited(seconds: int = SECONDS, memory: int = MEMORY):
 @contextlib.contextmanager
 def bundled_procedure_once():
     """The bundled procedure is not the input under test: load it once, not for every input."""
-    import model
+    from cpmodel import model
     original = model.load_procedure
     bundled = original()
     model.load_procedure = lambda path=None: bundled if path is None else original(path)

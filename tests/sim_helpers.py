@@ -1,8 +1,8 @@
 """Small, fast variants of the bundled scenarios for tests."""
 from __future__ import annotations
 
-from model import load_procedure
-from sim.scenario import SCENARIO_FOLDER, load_scenario
+from cpmodel.model import load_procedure
+from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario
 
 PROCEDURE = load_procedure()
 

@@ -1,6 +1,6 @@
 """The default parameter set of a sensitivity run: the figures a scenario marks ASSUMPTION."""
-from sim.assumptions import assumption_paths, path_text
-from sim.scenario import SCENARIO_FOLDER
+from cpmodel.sim.assumptions import assumption_paths, path_text
+from cpmodel.sim.scenario import SCENARIO_FOLDER
 
 
 def test_county_assumptions_are_the_figures_marked_and_only_those():

@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from event_logs import ADVICE, EXPECTED, write_log
-from model import load_procedure
-from model.audit import audit_log
+from cpmodel.model import load_procedure
+from cpmodel.model.audit import audit_log
 
 PROCEDURE = load_procedure()
 

@@ -13,9 +13,9 @@ from cpmodel.book import book_html, build_book
 from cpmodel.book_docx import book_docx
 from cpmodel.cli import app
 from helpers import ROOT
-from model import load_procedure
-from model.sources import paragraphs, sections
-from proofs import run_checks
+from cpmodel.model import load_procedure
+from cpmodel.model.sources import paragraphs, sections
+from cpmodel.proofs import run_checks
 
 runner = CliRunner()
 
@@ -121,7 +121,7 @@ def test_findings_are_shown_with_the_items_they_touch(shipped):
 
 
 def test_the_shipped_traceability_table_is_in_the_book(shipped):
-    from model.traceability import load_traceability
+    from cpmodel.model.traceability import load_traceability
     procedure, book = shipped
     table = load_traceability(procedure)
     blocks = {p.ref: p for d in book.documents for s in d.sections for p in s.paragraphs}

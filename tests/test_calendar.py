@@ -5,8 +5,8 @@ import holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.calendar import WorkingCalendar
-from model.schema import Period
+from cpmodel.model.calendar import WorkingCalendar
+from cpmodel.model.schema import Period
 
 CALENDAR = WorkingCalendar()
 

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from sim.scenario import load_scenario
+from cpmodel.sim.scenario import load_scenario
 from tests.calibration_logs import TRUTH, write_log
 from tests.sim_helpers import PROCEDURE
 
@@ -96,8 +96,8 @@ def test_bad_logs_get_one_located_line_and_exit_2(tmp_path, text, fragment):
 
 
 def test_the_d7_fit_steers_each_review_by_its_own_band():
-    from sim.plan_lengths import _step
-    from sim.stats import D7_2025
+    from cpmodel.sim.plan_lengths import _step
+    from cpmodel.sim.stats import D7_2025
     bands = dict(D7_2025)
     bands["3 months or less"] = 2 * D7_2025["3 months or less"]          # too many end at the first review
     bands["over 6 months to under 1 year"] = 0.5 * D7_2025["over 6 months to under 1 year"]

@@ -21,8 +21,8 @@ def test_a_sample_of_mutants_is_caught_with_the_right_kind():
 
 
 def test_equivalent_conditions_are_left_out_of_the_score():
-    from model.loader import load_procedure
-    from proofs import run_checks
+    from cpmodel.model.loader import load_procedure
+    from cpmodel.proofs import run_checks
 
     base = mutation_score.shipped_data()
     old, new = "on_plan and failed_visits_in_a_row >= 2", "on_plan and failed_visits_in_a_row > 1"

@@ -4,9 +4,9 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from helpers import find, variant, write_variant
-from model.loader import load_procedure
-from proofs import run_checks
-from proofs.encode import FactEncoder, SolverUndecided
+from cpmodel.model.loader import load_procedure
+from cpmodel.proofs import run_checks
+from cpmodel.proofs.encode import FactEncoder, SolverUndecided
 
 
 def check(tmp_path, change):
@@ -82,7 +82,7 @@ def test_working_day_deadline_clash_depends_on_the_real_calendar(tmp_path):
     """10 working days span 14 calendar days in an ordinary fortnight but more over Christmas, so
     'not before 15 days' clashes with 'within 10 working days' in June and not in December."""
     import datetime as dt
-    from proofs import deadlines
+    from cpmodel.proofs import deadlines
 
     def add(d):
         d["deadlines"].append({"id": "first_core_group_not_before_15_days", "event": "core_group#1",

@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from helpers import find, variant, write_variant
-from model.loader import load_procedure
-from proofs import deadlines, run_checks
+from cpmodel.model.loader import load_procedure
+from cpmodel.proofs import deadlines, run_checks
 
 
 def check(tmp_path, change):
@@ -222,7 +222,7 @@ def test_every_interpretation_the_model_records_is_listed_as_info():
 
 
 def test_an_interpretation_removed_is_a_finding_gone_in_diff(tmp_path):
-    from model.loader import BUNDLED_PROCEDURE
+    from cpmodel.model.loader import BUNDLED_PROCEDURE
     import json
     revised = write_variant(tmp_path, variant(lambda d: find(d, "deadlines", "first_review_conference").pop("interpretation")))
     data = json.loads(CliRunner().invoke(app, ["diff", str(BUNDLED_PROCEDURE), str(revised), "--json"]).output)
@@ -266,7 +266,7 @@ def test_no_gap_or_overlap_is_reported_at_a_judgement_decision(tmp_path):
 
 
 def test_text_drift_reads_the_boundary_a_text_states():
-    from proofs.text_drift import stated_boundaries
+    from cpmodel.proofs.text_drift import stated_boundaries
 
     assert stated_boundaries("Two home visits in close succession", "failed_visits_in_a_row") == {2}
     assert stated_boundaries("more than two visits", "failed_visits_in_a_row") == {3}

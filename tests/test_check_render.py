@@ -3,8 +3,8 @@ from rich.console import Console
 
 from cpmodel.render_findings import closing_sentence, print_report
 from helpers import find, variant, write_variant
-from model.loader import load_procedure
-from proofs import run_checks
+from cpmodel.model.loader import load_procedure
+from cpmodel.proofs import run_checks
 
 
 def rendered(report) -> str:

@@ -5,8 +5,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from model import load_procedure
-from proofs import run_checks
+from cpmodel.model import load_procedure
+from cpmodel.proofs import run_checks
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from model.loader import BUNDLED_PROCEDURE
+from cpmodel.model.loader import BUNDLED_PROCEDURE
 
 FAST = "tests/data/fast-unitary.yaml"
 

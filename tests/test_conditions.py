@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.conditions import (And, Compare, ConditionSyntaxError, Fact, Implies, Member, Not, Or,
+from cpmodel.model.conditions import (And, Compare, ConditionSyntaxError, Fact, Implies, Member, Not, Or,
                               evaluate, facts_named, parse, render)
 
 leaves = st.one_of(

@@ -2,11 +2,11 @@
 an answer that does not hang on how the booking is tuned."""
 import datetime as dt
 
-from model.schema import Period
-from sim.days import SimulationDays
-from sim.diaries import Diary
-from sim.runner import replication_seeds, run_replications
-from sim.stats import summarise
+from cpmodel.model.schema import Period
+from cpmodel.sim.days import SimulationDays
+from cpmodel.sim.diaries import Diary
+from cpmodel.sim.runner import replication_seeds, run_replications
+from cpmodel.sim.stats import summarise
 from sim_helpers import PROCEDURE, scenario
 
 DAYS = SimulationDays(dt.date(2027, 1, 4), 120)   # a Monday

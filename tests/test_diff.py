@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from helpers import find, variant, write_variant
-from model.loader import BUNDLED_PROCEDURE
+from cpmodel.model.loader import BUNDLED_PROCEDURE
 
 
 def test_changing_the_core_group_interval_is_reported_in_words(tmp_path):

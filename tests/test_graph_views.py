@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 import cpmodel.draw_graph as draw_graph
 from cpmodel.cli import app
 from cpmodel.graph_views import MAX_STATES, choose_view
-from model import load_procedure
-from model.errors import InputError
-from model.graph import state_graph
-from model.sources import sections
+from cpmodel.model import load_procedure
+from cpmodel.model.errors import InputError
+from cpmodel.model.graph import state_graph
+from cpmodel.model.sources import sections
 
 runner = CliRunner()
 PROCEDURE = load_procedure(None)

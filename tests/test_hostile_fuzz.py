@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cpmodel.cli import app
 from helpers import ROOT, dump_yaml
 from hostile_limits import bundled_procedure_once, limited
-from model.errors import InputError, InputErrors
+from cpmodel.model.errors import InputError, InputErrors
 
 BASE = (ROOT / "tests" / "data" / "hostile" / "base-procedure.yaml").read_text(encoding="utf-8")
 COUNTY = YAML(typ="safe").load((ROOT / "scenarios" / "county.yaml").read_text(encoding="utf-8"))
@@ -117,8 +117,8 @@ def mutated_data(draw, data):
 @FUZZ
 @given(data=mutated_data(COUNTY))
 def test_any_scenario_is_loaded_or_refused_with_located_lines(tmp_path, data):
-    from model import load_procedure
-    from sim.scenario import load_scenario
+    from cpmodel.model import load_procedure
+    from cpmodel.sim.scenario import load_scenario
     path = tmp_path / "scenario.yaml"
     path.write_text(dump_yaml(data), encoding="utf-8")
     with limited():

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from model import load_procedure
-from model.errors import InputError
-from model.history import CaseWalk, ProcedureIndex, Step, walk_case
-from model.loader import load_procedure as load
-from model.pathways import load_pathway, pathway_names, walk_pathway
-from model.standards import load_standards
+from cpmodel.model import load_procedure
+from cpmodel.model.errors import InputError
+from cpmodel.model.history import CaseWalk, ProcedureIndex, Step, walk_case
+from cpmodel.model.loader import load_procedure as load
+from cpmodel.model.pathways import load_pathway, pathway_names, walk_pathway
+from cpmodel.model.standards import load_standards
 
 PROCEDURE = load_procedure()
 INDEX = ProcedureIndex(PROCEDURE)

@@ -6,14 +6,14 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.calendar import WorkingCalendar
-from model.conditions import And, Compare, Fact, Member, Not, Or, evaluate, render
-from model.loader import procedure_from_document
-from model.schema import Period
-from model.yaml_source import YamlDocument
-from proofs import conflicts, gaps
-from proofs.deadlines import Bound, CalendarTables, propagate, z3_feasible
-from proofs.encode import FactEncoder
+from cpmodel.model.calendar import WorkingCalendar
+from cpmodel.model.conditions import And, Compare, Fact, Member, Not, Or, evaluate, render
+from cpmodel.model.loader import procedure_from_document
+from cpmodel.model.schema import Period
+from cpmodel.model.yaml_source import YamlDocument
+from cpmodel.proofs import conflicts, gaps
+from cpmodel.proofs.deadlines import Bound, CalendarTables, propagate, z3_feasible
+from cpmodel.proofs.encode import FactEncoder
 
 FACTS = [
     {"id": "a", "type": "bool"}, {"id": "b", "type": "bool"}, {"id": "c", "type": "bool"},
@@ -117,7 +117,7 @@ def test_deadline_propagation_agrees_with_z3_on_the_real_calendar(pathway, start
 @settings(max_examples=60, deadline=None)
 @given(st.lists(conditions, min_size=1, max_size=4), st.one_of(st.none(), conditions))
 def test_z3_vacuous_rules_equal_brute_force_enumeration(whens, invariant):
-    from proofs import vacuity
+    from cpmodel.proofs import vacuity
 
     procedure = build([("obliged", "act", c) for c in whens], invariant)
     cases = list(all_cases(procedure))
@@ -155,14 +155,14 @@ def graph_procedure(assumptions, edges):
 @given(st.lists(conditions, min_size=5, max_size=5),
        st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5), conditions), min_size=1, max_size=8))
 def test_z3_reachability_over_guards_equals_brute_force_enumeration(assumptions, edges):
-    from proofs import reachability
+    from cpmodel.proofs import reachability
 
     procedure = graph_procedure(assumptions, edges)
     encoder = FactEncoder(procedure)
     cases = list(all_cases(procedure))
     symbolic = reachability.reachable_by_guard(procedure, reachability.open_steps(procedure, encoder))
     assert symbolic == brute_force_reachable(procedure, cases)
-    from model.graph import reachable
+    from cpmodel.model.graph import reachable
     reported = {f.involved[0] for f in reachability.check(procedure, encoder)}
     for state in reported:   # every report is a state the graph reaches and no case does
         assert state in reachable(procedure) and state not in symbolic
@@ -172,7 +172,7 @@ def test_z3_reachability_over_guards_equals_brute_force_enumeration(assumptions,
 
 def brute_force_reachable(procedure, cases):
     """The states a case can reach, by trying every case at every step."""
-    from proofs.reachability import reachable_by_guard
+    from cpmodel.proofs.reachability import reachable_by_guard
 
     def holds(kind, item_id, case):
         return evaluate(procedure.condition(kind, item_id), case)

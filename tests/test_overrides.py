@@ -4,8 +4,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from model.errors import InputError
-from sim.overrides import apply_settings
+from cpmodel.model.errors import InputError
+from cpmodel.sim.overrides import apply_settings
 from tests.sim_helpers import scenario
 
 FAST = "tests/data/fast-unitary.yaml"

@@ -5,9 +5,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from model import load_procedure
-from model.pathways import load_pathway, pathway_names, walk_pathway
-from model.traceability import load_traceability
+from cpmodel.model import load_procedure
+from cpmodel.model.pathways import load_pathway, pathway_names, walk_pathway
+from cpmodel.model.traceability import load_traceability
 
 PROCEDURE = load_procedure()
 

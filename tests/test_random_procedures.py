@@ -5,9 +5,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import write_variant
-from model.errors import InputError
-from model.loader import load_procedure
-from model.conditions import render, And, Compare, Fact, Not, Or
+from cpmodel.model.errors import InputError
+from cpmodel.model.loader import load_procedure
+from cpmodel.model.conditions import render, And, Compare, Fact, Not, Or
 
 CITES = ["cpp#avoiding-double-protection", "impl#4.1", "impl#8.3", "cpp#children-returning-home"]
 

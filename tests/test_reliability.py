@@ -16,10 +16,10 @@ from cpmodel import atomic
 from cpmodel.cli import app
 from cpmodel.draw_graph import render_dot, render_mermaid
 from helpers import ROOT, shipped_data, write_variant
-from model.calendar import CalendarRangeError, WorkingCalendar
-from model.errors import InputError
-from model.loader import load_procedure
-from model.yaml_source import MAX_BYTES, read_yaml
+from cpmodel.model.calendar import CalendarRangeError, WorkingCalendar
+from cpmodel.model.errors import InputError
+from cpmodel.model.loader import load_procedure
+from cpmodel.model.yaml_source import MAX_BYTES, read_yaml
 
 BASE = ROOT / "tests" / "data" / "hostile" / "base-procedure.yaml"
 ATTACK = 'Plan " fontcolor="red" URL="javascript:x" \\ <b>bold</b>\nsecond line `code` #1 & [/x] end'
@@ -27,7 +27,7 @@ ATTACK = 'Plan " fontcolor="red" URL="javascript:x" \\ <b>bold</b>\nsecond line 
 
 # -- exit codes -----------------------------------------------------------------------------------
 def test_a_bug_exits_3_with_one_line_and_a_saved_traceback(monkeypatch):
-    import model.export
+    import cpmodel.model.export
     def broken(_procedure):
         raise KeyError("a bug")
     monkeypatch.setattr(model.export, "export_model", broken)
@@ -105,7 +105,7 @@ def test_runs_without_out_get_their_own_folders(tmp_path):
 
 
 def test_a_failed_simulation_removes_its_folder_and_exits_3(tmp_path, monkeypatch):
-    import sim.runner
+    import cpmodel.sim.runner
     def crash(*_args, **_kwargs):
         raise ZeroDivisionError("a bug in the simulation")
     monkeypatch.setattr(sim.runner, "run_replications", crash)
@@ -227,5 +227,5 @@ def test_a_personal_case_id_is_refused_and_never_echoed(tmp_path, value):
 
 @pytest.mark.parametrize("value", ["C000417", "7f3a9c2e", "LA12-000417", "case_17"])
 def test_pseudonymised_ids_are_accepted(tmp_path, value):
-    from model.audit import personal_kind
+    from cpmodel.model.audit import personal_kind
     assert personal_kind(value) is None

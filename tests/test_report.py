@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from browser import dom_and_console, not_blank, screenshot
 from cpmodel.cli import app
-from model.pathways import pathway_names
+from cpmodel.model.pathways import pathway_names
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ROOT / "tests" / "data" / "fast-unitary.yaml"

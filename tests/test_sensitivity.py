@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from sim.sensitivity import variation
+from cpmodel.sim.sensitivity import variation
 from tests.sim_helpers import scenario
 
 FAST = "tests/data/fast-unitary.yaml"
@@ -59,7 +59,7 @@ def test_sensitivity_run_writes_tornado_csv_json_and_excel_and_resumes(tmp_path)
 
 
 def test_a_base_run_paired_with_itself_differs_by_exactly_nothing():
-    from sim.measures import paired_difference
+    from cpmodel.sim.measures import paired_difference
     run = [{"seed": s, "deadlines": {"visits": {"due": 100, "met": 90 + s}}, "hours_per_week": {"x": 10.0 + s}}
            for s in range(3)]
     same = paired_difference(run, run, ("deadline", "visits"))

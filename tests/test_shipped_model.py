@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from model import load_procedure
-from model.graph import dead_ends, final_states, unreachable_states
-from model.sources import citable, documents, section_of, sections, split_citations
-from model.traceability import load_traceability
+from cpmodel.model import load_procedure
+from cpmodel.model.graph import dead_ends, final_states, unreachable_states
+from cpmodel.model.sources import citable, documents, section_of, sections, split_citations
+from cpmodel.model.traceability import load_traceability
 
 SEED_FOLDERS = [Path(__file__).resolve().parents[2] / "shared" / "seeds", Path("/work/shared/seeds")]
 

@@ -4,7 +4,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from sim.scenario import BUNDLED_SCENARIO
+from cpmodel.sim.scenario import BUNDLED_SCENARIO
 
 
 def county():

@@ -8,11 +8,11 @@ from collections import Counter
 from typer.testing import CliRunner
 
 from cpmodel.cli import app
-from model.audit import audit_log, read_event_log
-from model.standards import Standard, Standards
-from sim.engine import run_replication
-from sim.event_log import event_log_csv
-from sim.runner import replication_seeds
+from cpmodel.model.audit import audit_log, read_event_log
+from cpmodel.model.standards import Standard, Standards
+from cpmodel.sim.engine import run_replication
+from cpmodel.sim.event_log import event_log_csv
+from cpmodel.sim.runner import replication_seeds
 from sim_helpers import PROCEDURE, scenario
 
 

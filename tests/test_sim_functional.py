@@ -8,12 +8,12 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from helpers import find, variant, write_variant
-from model import load_procedure
-from model.schema import Period
-from sim.days import SimulationDays
-from sim.engine import Replication, run_replication
-from sim.runner import replication_seeds, run_replications
-from sim.stats import summarise
+from cpmodel.model import load_procedure
+from cpmodel.model.schema import Period
+from cpmodel.sim.days import SimulationDays
+from cpmodel.sim.engine import Replication, run_replication
+from cpmodel.sim.runner import replication_seeds, run_replications
+from cpmodel.sim.stats import summarise
 from sim_helpers import PROCEDURE, scenario
 
 

@@ -5,10 +5,10 @@ import math
 import numpy as np
 import simpy
 
-from sim.days import SimulationDays
-from sim.runner import replication_seeds, run_replications
-from sim.stats import confidence_interval
-from sim.workforce import Queue, Task, Worker, Workforce
+from cpmodel.sim.days import SimulationDays
+from cpmodel.sim.runner import replication_seeds, run_replications
+from cpmodel.sim.stats import confidence_interval
+from cpmodel.sim.workforce import Queue, Task, Worker, Workforce
 from sim_helpers import PROCEDURE, scenario
 
 

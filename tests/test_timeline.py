@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from cpmodel.render_pathway import narrate, timeline_figure, walk_pathway
-from model import load_procedure
-from model.pathways import load_pathway, pathway_names
-from model.pathways import walk_pathway as model_walk_pathway
+from cpmodel.model import load_procedure
+from cpmodel.model.pathways import load_pathway, pathway_names
+from cpmodel.model.pathways import walk_pathway as model_walk_pathway
 
 PROCEDURE = load_procedure(None)
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def test_walking_for_the_timeline_gives_the_same_steps_and_breaches_as_the_walke
 
 
 def test_every_visit_is_a_new_occurrence_of_the_recurring_deadline():
-    from model.standards import load_standards
+    from cpmodel.model.standards import load_standards
     standards = load_standards(ROOT / "standards" / "example-authority.yaml", PROCEDURE)
     _, steps, (reports, _, windows) = walked("plan-reviewed-and-discontinued", standards)
     visits = [w for w in windows if w.deadline == "visits"]

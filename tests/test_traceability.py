@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from model.loader import load_procedure
-from model.sources import citable, paragraphs, seed_folder, split_citations
-from model.traceability import COLLECTIONS, load_traceability
+from cpmodel.model.loader import load_procedure
+from cpmodel.model.sources import citable, paragraphs, seed_folder, split_citations
+from cpmodel.model.traceability import COLLECTIONS, load_traceability
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_most_paragraphs_are_modelled(table):
 def test_a_wrong_id_is_refused_with_its_line(procedure, tmp_path):
     bad = tmp_path / "traceability.yaml"
     bad.write_text('paragraphs:\n  - {ref: "impl#4.1/1", carried_by: [first_core_grup]}\n', encoding="utf-8")
-    from model.errors import InputError
+    from cpmodel.model.errors import InputError
     with pytest.raises(InputError) as error:
         load_traceability(procedure, bad)
     assert "first_core_grup" in str(error.value) and ":2:" in str(error.value) and "first_core_group" in str(error.value)
