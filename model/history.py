@@ -108,7 +108,9 @@ class ProcedureIndex:
         only a new plan could bring its event back."""
         key = (state, anchor)
         if key not in self._ahead:
-            blocked = {anchor} | {t.event for t in self.procedure.outgoing(self.procedure.start.id)}
+            # A new plan is a case starting afresh, as is the start itself.
+            blocked = ({anchor, "plan_made"}
+                       | {t.event for t in self.procedure.outgoing(self.procedure.start.id)})
             graph = nx.MultiDiGraph()
             graph.add_nodes_from(self.graph.nodes)
             graph.add_edges_from((a, b, d) for a, b, d in self.graph.edges(data=True) if d["event"] not in blocked)
