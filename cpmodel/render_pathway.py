@@ -5,15 +5,20 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-import matplotlib
+from rich.console import Console
+from rich.markup import escape
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.markup import escape  # noqa: E402
+from cpmodel.model.sources import heading_of
 
-from cpmodel.model.sources import heading_of  # noqa: E402
+
+def _pyplot():
+    """matplotlib only when drawing: narrating a pathway starts instantly."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    return plt, mdates
 
 
 def _cite(citations) -> str:
@@ -216,6 +221,7 @@ def timeline_figure(pathway, reports, end, windows):
     """The figure and its label texts (the tests check that no two labels intersect)."""
     from cpmodel.model.calendar import WorkingCalendar
 
+    plt, mdates = _pyplot()
     rows = list(dict.fromkeys(w.deadline for w in windows))
     low, high = _case_span(reports, windows)
     figure, axes = plt.subplots(figsize=(13, 2.4 + 0.42 * (len(rows) + 1)))
@@ -286,5 +292,5 @@ def timeline_png(pathway, reports, end, windows, image_format: str = "png") -> b
     figure, _ = timeline_figure(pathway, reports, end, windows)
     buffer = io.BytesIO()
     figure.savefig(buffer, format=image_format, bbox_inches="tight", dpi=120)
-    plt.close(figure)
+    _pyplot()[0].close(figure)
     return buffer.getvalue()

@@ -19,6 +19,7 @@ def shipped_data() -> dict:
 def dump_yaml(data) -> str:
     yaml = YAML(typ="safe")
     yaml.default_flow_style = False
+    yaml.representer.ignore_aliases = lambda *args: True   # cpmodel refuses anchors and aliases
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
