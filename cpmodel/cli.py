@@ -525,7 +525,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                  "others_held_at": search.fixed,
                  "analytic_estimate": search.analytic_estimate()}
         if needed[pool] is not None:
-            entry["at_level"] = search.levels[needed[pool]].to_json(pool)
+            entry["at_level"] = search.evaluate(needed[pool]).to_json(pool)   # evaluated here if a later round moved it
         else:
             entry["best_level_seen"], entry["lower_bounds_at_best"] = search.best_seen()
         roles[pool] = entry

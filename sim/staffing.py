@@ -313,6 +313,7 @@ def search_pools(source: Replications, pools: list[str], targets: dict[str, floa
         search = StaffingSearch(source, pool, targets, *ranges[pool], replications, max_replications,
                                 fixed={p: ample[p] for p in pools if p != pool}, survey_points=survey)
         needed[pool] = search.run()
+        search.run_answer = needed[pool]
         searches[pool] = search
     binding = {kind: [] for kind in targets}
     for pool, search in searches.items():
@@ -334,6 +335,18 @@ def search_pools(source: Replications, pools: list[str], targets: dict[str, floa
                 needed[pool] = found if found is not None else ranges[pool][1]
         else:
             combined = None
+        moved = {pool for pool in pools if needed[pool] != searches[pool].run_answer}
+        if moved:   # a later round raised some levels: judge what limits each target at the final levels
+            binding = {kind: [] for kind in targets}
+            for pool in pools:
+                final = StaffingSearch(source, pool, targets, *ranges[pool], replications, max_replications,
+                                       fixed={p: needed[p] for p in pools if p != pool})
+                level = needed[pool]
+                for probe in ([level - 1] if level > ranges[pool][0] else []) + [level]:
+                    searches[pool].levels[probe] = final.evaluate(probe)
+                if level > ranges[pool][0]:
+                    for kind in searches[pool].levels[level - 1].failing(targets):
+                        binding[kind].append(pool)
     return {"needed": needed, "searches": searches, "binding": binding,
             "combination_met": combined is not None or len(pools) == 1}
 
