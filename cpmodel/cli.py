@@ -295,7 +295,7 @@ def _open_run(resume: Optional[Path], out: Optional[Path], kind: str, request: d
 
     text = json.dumps(request, sort_keys=True, default=str)
     if resume is not None:
-        return _resumable(resume, json.loads(text), kind)
+        return _resumable(resume, json.loads(text), {"staff": "staffing"}.get(kind, kind))
     folder = new_run_folder(out, kind)
     write_text(folder / "request.json", text)
     return folder

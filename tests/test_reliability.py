@@ -30,7 +30,7 @@ def test_a_bug_exits_3_with_one_line_and_a_saved_traceback(monkeypatch):
     import cpmodel.model.export
     def broken(_procedure):
         raise KeyError("a bug")
-    monkeypatch.setattr(model.export, "export_model", broken)
+    monkeypatch.setattr(cpmodel.model.export, "export_model", broken)
     result = CliRunner().invoke(app, ["export", str(BASE)])
     assert result.exit_code == 3
     assert "Traceback" not in result.output
@@ -108,7 +108,7 @@ def test_a_failed_simulation_removes_its_folder_and_exits_3(tmp_path, monkeypatc
     import cpmodel.sim.runner
     def crash(*_args, **_kwargs):
         raise ZeroDivisionError("a bug in the simulation")
-    monkeypatch.setattr(sim.runner, "run_replications", crash)
+    monkeypatch.setattr(cpmodel.sim.runner, "run_replications", crash)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["simulate", str(ROOT / "tests" / "data" / "fast-unitary.yaml"), "-n", "1", "--out", "run"])
     assert result.exit_code == 3, result.output
