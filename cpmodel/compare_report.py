@@ -1,7 +1,6 @@
 """Reading simulation run folders for comparison, and the comparison as a table, plot and sentences."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -57,11 +56,8 @@ def comparison_rows(comparison: dict) -> list[list]:
 
 
 def comparison_csv(comparison: dict) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADERS)
-    writer.writerows(comparison_rows(comparison))
-    return buffer.getvalue()
+    from cpmodel.office import csv_text
+    return csv_text(HEADERS, comparison_rows(comparison))
 
 
 def comparison_plot(comparison: dict, title: str) -> bytes:

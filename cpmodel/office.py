@@ -86,3 +86,14 @@ def check_new_file(path: Path | str, suffix: str, option: str) -> Path:
     if path.exists():
         raise InputError(str(path), None, option, "already exists; choose a new file name (nothing is overwritten)")
     return path
+
+
+def csv_text(headers: list[str], rows: list[list]) -> str:
+    """A table as CSV text, the same headers as its Excel sheet."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()

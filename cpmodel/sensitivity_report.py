@@ -1,7 +1,6 @@
 """A sensitivity run as a tornado plot, a table (CSV, Excel) and sentences."""
 from __future__ import annotations
 
-import csv
 import io
 
 import matplotlib
@@ -40,11 +39,8 @@ def sensitivity_rows(result: dict) -> list[list]:
 
 
 def sensitivity_csv(result: dict) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADERS)
-    writer.writerows(sensitivity_rows(result))
-    return buffer.getvalue()
+    from cpmodel.office import csv_text
+    return csv_text(HEADERS, sensitivity_rows(result))
 
 
 def tornado_plot(result: dict, outcomes: list[str], title: str, top: int = 15) -> bytes:
