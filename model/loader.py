@@ -97,15 +97,17 @@ def suggestion(name: str, known) -> str:
 
 
 class _CrossReferences:
-    """Checks that need the whole file: ids, references, conditions, citations."""
+    """Checks that need the whole file: ids, references, conditions, citations. Every problem is
+    collected and all are reported together, so a writer fixes a file in one pass."""
 
     def __init__(self, procedure: Procedure, document: YamlDocument):
         self.procedure = procedure
         self.document = document
         self.spec = procedure.spec
+        self.found: dict[tuple, object] = {}
 
-    def fail(self, path, message):
-        raise self.document.error(path, message)
+    def fail(self, path, message) -> None:
+        self.found.setdefault((tuple(path), message), self.document.error(path, message))
 
     def check(self) -> None:
         self._unique_ids()
@@ -114,6 +116,8 @@ class _CrossReferences:
         self._references()
         self._scopes()
         self._citations()
+        if self.found:
+            raise InputErrors(list(self.found.values()))
 
     def _unique_ids(self) -> None:
         for collection in ("roles", "facts", "states", "actions"):
@@ -143,7 +147,7 @@ class _CrossReferences:
                 if value not in state_ids:
                     self.fail(("transitions", index, field),
                               f"unknown state {value!r}{suggestion(value, state_ids)}")
-            if state_ids[transition.source].kind == "final":
+            if transition.source in state_ids and state_ids[transition.source].kind == "final":
                 self.fail(("transitions", index, "from"),
                           f"state {transition.source!r} is final: nothing may leave it")
 
@@ -160,6 +164,7 @@ class _CrossReferences:
                     condition = parse(text)
                 except ConditionSyntaxError as error:
                     self.fail(path, str(error))
+                    continue
                 self._typecheck(condition, path)
                 self.procedure.conditions[(kind, item.id)] = condition
 
@@ -168,6 +173,7 @@ class _CrossReferences:
         for atom in atoms(condition):
             if atom.name not in facts:
                 self.fail(path, f"unknown fact {atom.name!r}{suggestion(atom.name, facts)}")
+                continue
             fact = facts[atom.name]
             if isinstance(atom, Fact):
                 if fact.type != "bool":
@@ -228,6 +234,7 @@ class _CrossReferences:
                 if reference is None:
                     self.fail(("deadlines", index, field),
                               f"{value!r} is not an event name, optionally with '#N' for its N-th time")
+                    continue
                 if reference.event not in events:
                     self.fail(("deadlines", index, field),
                               f"unknown event {reference.event!r}{suggestion(reference.event, events)}"
@@ -235,7 +242,8 @@ class _CrossReferences:
                 if reference.occurrence is not None and not 1 <= reference.occurrence <= 1000:
                     self.fail(("deadlines", index, field), f"occurrence #{reference.occurrence} is not "
                               "between 1 and 1000")
-            self._not_self_anchored(index, deadline)
+            if EventRef.parse(deadline.event) is not None:
+                self._not_self_anchored(index, deadline)
 
     def _not_self_anchored(self, index, deadline) -> None:
         """A deadline counted from its own event (or due before it) can never be set or missed;

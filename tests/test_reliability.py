@@ -75,6 +75,25 @@ def test_every_validation_error_of_a_file_is_reported_at_once_sorted_by_line(tmp
     assert "name: required field is missing" in lines[0]
 
 
+def test_every_cross_reference_error_of_a_procedure_is_reported_at_once(tmp_path):
+    """A writer fixing a revision sees every broken reference in one run, not one per run."""
+    data = shipped_data()
+    data["transitions"][0]["to"] = "plan_madee"
+    data["rules"][0]["when"] = "not_a_fact and on_plan"
+    data["deadlines"][0]["event"] = "no_such_event"
+    data["states"][1]["citation"] = "cpp#no-such-section"
+    result = CliRunner().invoke(app, ["check", str(write_variant(tmp_path, data))])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 4, result.output
+    text = "\n".join(lines)
+    for expected in ("unknown state 'plan_madee'", "unknown fact 'not_a_fact'", "unknown event 'no_such_event'",
+                     "citation 'cpp#no-such-section'"):
+        assert expected in text
+    numbers = [int(line.split("procedure.yaml:")[1].split(":")[0]) for line in lines]
+    assert numbers == sorted(numbers) and "Traceback" not in result.output
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_text("a: " + "x" * (MAX_BYTES + 10))
