@@ -500,10 +500,11 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     folder = _open_run(resume, out, "staff", request)
     current = {pool: getattr(plan.staff, pool).count for pool in POOLS}
     try:
+        from cpmodel.staff_progress import estimated_replications, staffing_progress
+        estimate = estimated_replications(ranges, replications, survey)
         with replication_executor(workers, scheduler) as executor, \
-                console.status("searching", spinner="dots") as status:
-            source = Replications(loaded, plan, SavedReplications(folder, write_text), executor,
-                                  progress=lambda message: status.update(message) if not as_json else None)
+                staffing_progress(errors, estimate, disable=as_json) as advance:
+            source = Replications(loaded, plan, SavedReplications(folder, write_text), executor, progress=advance)
             found = search_pools(source, pools, targets, ranges, replications, max_replications, survey)
             needed = found["needed"]
             unmet = sorted({kind for p in pools if needed[p] is None
