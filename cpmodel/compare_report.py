@@ -1,7 +1,6 @@
 """Reading simulation run folders for comparison, and the comparison as a table, plot and sentences."""
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from cpmodel.atomic import write_text  # noqa: E402
 from cpmodel.model.errors import InputError  # noqa: E402
+from cpmodel.figure_bytes import figure_bytes
 
 MEASURES = "measures.json"
 HEADERS = ["outcome", "deadline kind or role", "before (mean)", "after (mean)", "difference (mean)",
@@ -89,10 +89,7 @@ def comparison_plot(comparison: dict, title: str) -> bytes:
     right.set_title("workload by role (grey: not clearly different)")
     figure.suptitle(title, fontsize=12)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, dpi=110)
 
 
 def simulation_sheets(summary: dict) -> dict[str, tuple[list[str], list[list]]]:

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from cpmodel.atomic import write_files  # noqa: E402
 from cpmodel.model.graph import state_graph  # noqa: E402
 from cpmodel.model.procedure import Procedure  # noqa: E402
+from cpmodel.figure_bytes import figure_bytes
 
 KIND_COLOURS = {"start": "#9ad0a5", "decision": "#f6d58b", "final": "#c9c9c9", "normal": "#a9c8ea"}
 
@@ -95,10 +96,7 @@ def render_png(procedure: Procedure, image_format: str = "png") -> bytes:
     axes.legend(loc="upper left", fontsize=10, markerscale=0.4, title="state kind")
     axes.set_title(f"{procedure.spec.name}: states and transitions (version {procedure.spec.version})", fontsize=14)
     axes.axis("off")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, image_format)
 
 
 def render_dot(procedure: Procedure) -> str:
@@ -353,10 +351,7 @@ def _matplotlib_view(procedure: Procedure, graph: nx.MultiDiGraph, view, image_f
                   bbox={"boxstyle": "square,pad=0.4" if kind == "decision" else "round,pad=0.4",
                         "fc": (KIND_COLOURS if strong else PALE)[kind], "ec": "#333333" if strong else "#999999"})
     figure.suptitle(f"{procedure.spec.name}: {view.title}", fontsize=16, y=0.97)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, dpi=100)
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, image_format, dpi=100, tight=False)
 
 
 def write_view(procedure: Procedure, view, folder: Path) -> list[Path]:

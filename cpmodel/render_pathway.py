@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
 
 from cpmodel.model.sources import heading_of
+from cpmodel.figure_bytes import figure_bytes
 
 
 def _pyplot():
@@ -290,7 +290,4 @@ def timeline_figure(pathway, reports, end, windows):
 
 def timeline_png(pathway, reports, end, windows, image_format: str = "png") -> bytes:
     figure, _ = timeline_figure(pathway, reports, end, windows)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, bbox_inches="tight", dpi=120)
-    _pyplot()[0].close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, image_format, dpi=120)

@@ -1,7 +1,6 @@
 """A sensitivity run as a tornado plot, a table (CSV, Excel) and sentences."""
 from __future__ import annotations
 
-import io
 
 import matplotlib
 
@@ -9,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from cpmodel.sim.sensitivity import swing  # noqa: E402
+from cpmodel.figure_bytes import figure_bytes
 
 HEADERS = ["parameter", "base value", "low value", "high value", "outcome",
            "effect of low (mean)", "effect of low (95% low)", "effect of low (95% high)",
@@ -77,10 +77,7 @@ def tornado_plot(result: dict, outcomes: list[str], title: str, top: int = 15) -
         axes.legend(fontsize=8, loc="lower right")
     figure.suptitle(title, fontsize=12)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, dpi=110)
 
 
 def _range(entry: dict) -> str:

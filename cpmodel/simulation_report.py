@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from cpmodel.atomic import write_files  # noqa: E402
+from cpmodel.figure_bytes import figure_bytes
 
 PACKAGES = ("cpmodel", "simpy", "numpy", "scipy", "holidays", "z3-solver", "networkx", "pydantic", "matplotlib")
 POOL_NAMES = {"social_workers": "Social workers", "team_managers": "Team managers",
@@ -85,10 +86,7 @@ def write_run(folder: Path, summary: dict, results, manifest_data: dict) -> list
 
 def _image(figure, image_format: str = "png") -> bytes:
     """PNG for files and slides; SVG where the picture must zoom (the report)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, bbox_inches="tight", dpi=120)
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, image_format, dpi=120)
 
 
 

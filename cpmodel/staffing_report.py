@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from cpmodel.figure_bytes import figure_bytes
 
 POOL_WORDS = {"social_workers": "social workers", "conference_chairs": "conference chairs / IROs",
               "team_managers": "team managers"}
@@ -96,7 +97,4 @@ def staffing_plot(levels: list[dict], targets: dict[str, float], chosen: int | N
                    else f"Deadlines met against {role.replace('_', ' ')}s", pad=26)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, loc="lower right")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight", dpi=120)
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure_bytes(figure, dpi=120)
