@@ -10,6 +10,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 
 def _source(estimate, log_name: str) -> str:
+    if estimate.basis.startswith("set to"):
+        return f"{estimate.basis} (calibrated from {log_name}, n={estimate.n} reviews)"
     if isinstance(estimate.value, list):
         return f"{estimate.basis}, from {log_name}"
     if isinstance(estimate.value, dict):

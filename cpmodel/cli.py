@@ -790,10 +790,14 @@ def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log 
         from cpmodel.sim.plan_lengths import fit_review_outcomes
         from cpmodel.sim.stats import D7_2025
         with replication_executor(workers, None) as executor, console.status("fitting plan lengths to D7"):
-            chances, bands, history = fit_review_outcomes(loaded, plan, D7_2025, replications, executor=executor)
-        found = [e for e in found if not e.name.startswith("case_flow.end_at_review")]
-        found.append(Estimate(("case_flow", "end_at_review"), chances, chances, chances, replications,
-                              "fitted by simulation to DfE D7 2025 plan lengths (no interval: a fit, not an estimate)"))
+            chances, forward, bands, history = fit_review_outcomes(loaded, plan, D7_2025, replications,
+                                                                   executor=executor)
+        found = [e for e in found if not e.name.startswith(("case_flow.end_at_review",
+                                                             "case_flow.review_brought_forward_per_month"))]
+        fitted = "fitted by simulation to DfE D7 2025 plan lengths (no interval: a fit, not an estimate)"
+        found.append(Estimate(("case_flow", "end_at_review"), chances, chances, chances, replications, fitted))
+        found.append(Estimate(("case_flow", "review_brought_forward_per_month"), forward, forward, forward,
+                              replications, "ASSUMPTION " + fitted))
         extras["d7_fit"] = {"bands": {b: {"simulated": round(v, 4), "published": D7_2025[b],
                                           "points_off": round(100 * (v - D7_2025[b]), 1)} for b, v in bands.items()},
                             "steps": history}
@@ -813,7 +817,7 @@ def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log 
         say(f"{display_path(events)}: {rows} events, {extras['log']['units']} {extras['log']['unit']}s, "
             f"{span[0]} to {span[1]}")
     for e in found:
-        if isinstance(e.value, list):
+        if isinstance(e.value, list) or e.basis.startswith("set to"):
             say(f"  {e.name}: {e.value} ({e.basis})")
         elif isinstance(e.value, dict):
             say(f"  {e.name}: " + ", ".join(f"{k}: {v:.3f}" for k, v in e.value.items()) + f" (n={e.n})")

@@ -32,6 +32,8 @@ HOUSEHOLD = "household_id"
 MIN_TRIALS = 30                     # fewer visits, reviews or looked-after children: keep the base figure
 MIN_EXPOSURE_MONTHS = 120           # fewer plan-months: keep the base rate
 MIN_MONTHS = 3                      # a shorter log cannot give starts a month
+SET_TO_NONE = ("set to 0: the review outcomes estimated from the log count every review held, "
+               "brought forward or not")
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,12 @@ def estimate(units: dict[str, Unit], has_household: bool, span: tuple[dt.date, d
         word = f"review {bucket}" if bucket < review_buckets else f"review {bucket} and later"
         keep(share(path, ended[bucket], reached[bucket], f"plans that reached {word}") if reached[bucket] else None,
              path, reached[bucket] >= MIN_TRIALS)
+    if any(e.name.startswith("case_flow.end_at_review") for e in estimates):
+        # The log's reviews include any brought forward, so its review outcomes already hold the
+        # plans ended that way: simulating the base's reviews brought forward as well would end
+        # them twice.
+        estimates.append(Estimate(("case_flow", "review_brought_forward_per_month"), 0.0, 0.0, 0.0,
+                                  sum(reached.values()), SET_TO_NONE))
 
     # Monthly rates while on a plan: exposure from the plan's start (or the log's) to its end.
     exposure, counts = 0.0, Counter()

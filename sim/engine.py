@@ -12,7 +12,8 @@ import bisect
 import gc
 import heapq
 import math
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import simpy
@@ -30,6 +31,9 @@ POOLS = ("social_workers", "team_managers", "conference_chairs")
 HISTORY_FACTS = ("unborn", "age", "on_plan", "significant_harm_continuing", "legal_status", "looked_after",
                  "agencies_absent", "failed_visits_in_a_row", "unplanned_hospital_admission", "implementation_difficulty")
 WORKING_DAYS_PER_YEAR = 253
+# The work kind of a review conference brought forward (not a deadline: never counted late itself;
+# the scheduled review it replaces is met when it is held).
+REVIEW_BROUGHT_FORWARD = "review_brought_forward"
 
 
 @dataclass(eq=False)
@@ -48,6 +52,7 @@ class Household:
     plan_ended: float | None = None
     closed: float | None = None
     reviews: int = 0
+    ending_asked: bool = False    # a review was brought forward to end the plan (not yet held)
 
 
 @dataclass
@@ -71,6 +76,10 @@ class ReplicationResult:
     events: int
     history: list[tuple] | None = None   # (household, day, event, facts) for every event, if asked for
     tasks_done: int = 0                  # every task finished, warm-up included
+    # (start day, end day, children) of every plan that ended in the measured window, and the
+    # calendar date of day 0: plan lengths are measured in calendar months, one plan per child
+    plan_spans: list[tuple[int, int, int]] = field(default_factory=list)
+    start_date: dt.date | None = None
 
 
 class Replication:
@@ -104,9 +113,9 @@ class Replication:
         self.reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
                           if hasattr(self, f"_after_{event}")}
         flow = scenario.case_flow
-        self.happenings = ("moved_authority", "became_looked_after", "hospital_admission")
+        self.happenings = ("moved_authority", "became_looked_after", "hospital_admission", REVIEW_BROUGHT_FORWARD)
         self.happening_rates = (flow.moved_authority_per_month, flow.becomes_looked_after_s20_per_month,
-                                flow.hospital_admission_per_month)
+                                flow.hospital_admission_per_month, flow.review_brought_forward_per_month)
         self._build_staff()
 
     # -- staff ----------------------------------------------------------------------------------
@@ -220,10 +229,11 @@ class Replication:
             self.open_tasks.add(task)
         return task
 
-    def _duty_task(self, household: Household, duty: Duty, due: int, opens: float) -> None:
+    def _duty_task(self, household: Household, duty: Duty, due: int, opens: float, soonest: bool = False) -> None:
         """The accountable role's task, booked in the diary as its window opens, plus the other
-        roles' time for the same event (at the same appointment)."""
-        margin = self.scenario.booking_margin_working_days
+        roles' time for the same event (at the same appointment). soonest: on the first day with
+        room rather than as late as the margin allows."""
+        margin = self.days.horizon if soonest else self.scenario.booking_margin_working_days
         task = self._task(household, duty.kind, duty.event, duty.role, due, opens, True,
                           duty if duty.every else None, duty.appointment)
         if task is None:
@@ -328,7 +338,14 @@ class Replication:
         flow = self.scenario.case_flow
         household.reviews += 1
         chance = flow.end_at_review[min(household.reviews, len(flow.end_at_review)) - 1]
-        if self.random.random() < chance:
+        ends = self.random.random() < chance
+        if household.ending_asked:       # brought forward to end the plan: this review ends it
+            ends, household.ending_asked = True, False
+            for task in [t for t in household.open_tasks if t.kind.split(":")[0] == REVIEW_BROUGHT_FORWARD]:
+                household.open_tasks.discard(task)
+                self.open_tasks.discard(task)
+                self.workforce.cancel(task)
+        if ends:
             household.facts["significant_harm_continuing"] = False
             household.facts["agencies_absent"] = bool(self.random.random() < flow.absent_agencies_at_discontinuation)
 
@@ -434,6 +451,8 @@ class Replication:
                     if household.phase == "after_plan":
                         self.occur(household, "long_term_plan_agreed")
                         self._close(household)
+            elif happening == REVIEW_BROUGHT_FORWARD:
+                self._bring_review_forward(household)
             else:
                 household.facts["unplanned_hospital_admission"] = True
                 self.occur(household, "hospital_admission")
@@ -445,6 +464,25 @@ class Replication:
                 household.facts["unplanned_hospital_admission"] = False
         if household.phase == "after_plan" and not household.open_tasks:
             self._close(household)
+
+    def _bring_review_forward(self, household: Household) -> None:
+        """Between reviews the plan is judged no longer needed and the review conference is brought
+        forward to end it (cpp#plan-made: the conference agrees when the review may be convened
+        before its date; impl#8.1 lets the date be brought forward). The chair books it on the first
+        working day from tomorrow with room in the diaries (the documents give no timescale); it
+        meets the scheduled review, and the conference ends the plan."""
+        if household.ending_asked or not household.facts["significant_harm_continuing"]:
+            return
+        scheduled = min((t for t in household.open_tasks if t.accountable and not t.cancelled
+                         and t.event == "review_conference" and t.kind in self.duty_by_kind),
+                        key=lambda t: t.due, default=None)
+        if scheduled is None:
+            return                       # no review is pending (the plan is already ending)
+        household.ending_asked = True
+        duty = replace(self.duty_by_kind[scheduled.kind], kind=REVIEW_BROUGHT_FORWARD, occurrence=None,
+                       within=None, every=None)
+        opens = float(self.days.next_working_day(int(self.env.now) + 1))
+        self._duty_task(household, duty, max(scheduled.due, int(opens)), opens, soonest=True)
 
     def _period_of(self, event: str) -> Period | None:
         """The procedure's period for an event done by someone outside this authority."""
@@ -542,6 +580,8 @@ class Replication:
             events=next(self.env._eid) if hasattr(self.env, "_eid") else 0,
             history=self.history,
             tasks_done=self.workforce.completed,
+            plan_spans=[(int(h.started), int(h.plan_ended), h.children) for h in ended],
+            start_date=self.days.start,
         )
 
 

@@ -111,6 +111,9 @@ class CaseFlow(Strict):
     no_access_per_visit: float = Probability
     seen_alone_per_visit: float = Probability
     absent_agencies_at_discontinuation: float = Probability
+    # Monthly chance, between reviews, that the plan is judged no longer needed and the review
+    # conference is brought forward to end it (default none: plans end only at scheduled reviews).
+    review_brought_forward_per_month: float = Field(default=0.0, ge=0, le=1)
 
     @field_validator("end_at_review")
     @classmethod

@@ -1,10 +1,12 @@
 """Results over replications: means with 95% confidence intervals, never single draws."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from dateutil.relativedelta import relativedelta
 from scipy import stats
 
 from cpmodel.sim.engine import ReplicationResult
@@ -12,8 +14,7 @@ from cpmodel.sim.engine import ReplicationResult
 # DfE table D7 (2025): share of plans ending by how long they lasted (see DATA.md).
 D7_2025 = {"3 months or less": 0.159, "over 3 to 6 months": 0.110, "over 6 months to under 1 year": 0.435,
            "1 to under 2 years": 0.252, "2 years or more": 0.044}
-_BUCKETS = [(0, 3), (3, 6), (6, 12), (12, 24), (24, math.inf)]
-MONTH = 30.44
+BANDS = list(D7_2025)
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,33 @@ def met_share(lateness: list[int]) -> float | None:
     return float(np.mean(np.asarray(lateness) == 0)) if lateness else None
 
 
-def duration_shares(days: list[float]) -> dict[str, float]:
-    months = np.asarray(days) / MONTH
-    if months.size == 0:
-        return {name: float("nan") for name in D7_2025}
-    shares = {}
-    for name, (low, high) in zip(D7_2025, _BUCKETS):
-        inside = (months > low) & (months <= high) if low else months <= high
-        if high == 12:
-            inside = (months > 6) & (months < 12)
-        if low == 12:
-            inside = (months >= 12) & (months < 24)
-        if low == 24:
-            inside = months >= 24
-        shares[name] = float(inside.mean())
-    return shares
+def d7_band(started: dt.date, ended: dt.date) -> str:
+    """The DfE D7 band of a plan from its start date to its end date, in calendar months, as the
+    data set words its bands: '3 months or less', 'more than 3 months but less than or equal to
+    6 months', 'more than 6 months but less than 1 year', '1 year but less than 2 years', '2 years
+    or more'. A plan ended on its 3-month date (a first review held on the day it is due) lasted 3
+    months, not more."""
+    def after(months: int) -> dt.date:
+        return started + relativedelta(months=months)
+    if ended <= after(3):
+        return BANDS[0]
+    if ended <= after(6):
+        return BANDS[1]
+    if ended < after(12):
+        return BANDS[2]
+    if ended < after(24):
+        return BANDS[3]
+    return BANDS[4]
+
+
+def plan_length_shares(spans: list[tuple[int, int, int]], start_date: dt.date | None) -> dict[str, float]:
+    """The share of plans ending in each D7 band; spans are (start day, end day, children) and
+    each child's plan counts once, as D7 counts plans."""
+    counts = dict.fromkeys(BANDS, 0)
+    for started, ended, children in spans:
+        counts[d7_band(start_date + dt.timedelta(days=started), start_date + dt.timedelta(days=ended))] += children
+    total = sum(counts.values())
+    return {band: (count / total if total else float("nan")) for band, count in counts.items()}
 
 
 def summarise(results: list[ReplicationResult]) -> dict:
@@ -92,7 +105,7 @@ def summarise(results: list[ReplicationResult]) -> dict:
                                            if sum(r.available_by_week[p]) else float("nan") for r in results],
                                           bounds=(0, 1)).to_json()
                    for p in pools}
-    durations = [duration_shares(r.plan_durations_days) for r in results]
+    durations = [plan_length_shares(r.plan_spans, r.start_date) for r in results]
     return {
         "deadlines": deadlines,
         "hours_per_week": hours,
