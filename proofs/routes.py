@@ -194,15 +194,18 @@ def _added(common: _Common, transition) -> Finding:
     old, new = common.old, common.new
     source, target = transition.source, transition.target
     parts, witness = [], {"transition": transition.id, "from": source, "to": target, "event": transition.event}
-    now = path_to(new, target)
-    if now is not None and transition.id in now:
+    way = path_to(new, source)
+    if way is not None:
+        now = way + [transition.id]
         before = path_to(old, target) if target in old.states else None
         witness["path_new"], witness["path_before"] = now, before
         if before is None:
             parts.append(f"'{new.states[target].name}' can now be reached, by {path_in_words(new, now)}")
-        else:
+        elif len(now) < len(before):
             parts.append(f"the shortest way to '{new.states[target].name}' is now {path_in_words(new, now)} "
                          f"({len(now)} steps, not {len(before)})")
+        else:
+            parts.append(f"a new way to '{new.states[target].name}': {path_in_words(new, now)}")
     if source in old.states and target in old.states:
         if not any(t.source == source and t.target == target for t in old.spec.transitions):
             parts.append(f"a case in '{new.states[source].name}' can now go to '{new.states[target].name}' "
