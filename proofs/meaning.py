@@ -94,17 +94,24 @@ _SAID = {"rule": ("it now applies where before the revision it did not", "it no 
                         "it can no longer be taken where before it could")}
 
 
-def _scope_lists(kind: str, was, now) -> list[str]:
+def _scope_lists(old: Procedure, new: Procedure, kind: str, was, now) -> list[str]:
     """Changes to where a rule or deadline applies (`in`, `on`), in words."""
     parts = []
-    for field, label in (("in_states", "states"), ("on", "events")):
+    for field, label in (("in_states", "only in the states"), ("on", "only at the events")):
         if kind == "transition" or not hasattr(was, field):
             continue
         before, after = list(getattr(was, field) or []), list(getattr(now, field) or [])
         if before == after:
             continue
-        shown = lambda values: ", ".join(values) if values else "any"  # noqa: E731
-        parts.append(f"its {label} were {shown(before)}, now {shown(after)}")
+
+        def shown(values, procedure):
+            if not values:
+                return "everywhere" if field == "in_states" else "at any step"
+            if field == "in_states":
+                return label + " " + ", ".join(f"'{procedure.states[v].name}'" if v in procedure.states else v
+                                               for v in values)
+            return label + " " + ", ".join(repr(v) for v in values)
+        parts.append(f"it applied {shown(before, old)}; now {shown(after, new)}")
     return parts
 
 
@@ -121,7 +128,7 @@ def check(old: Procedure, new: Procedure) -> list[Finding]:
             if kind == "transition" and (was.source, was.target, was.event) != (item.source, item.target, item.event):
                 continue   # a step moved elsewhere is a route change (routes.py)
             old_condition, new_condition = old.condition(kind, item.id), new.condition(kind, item.id)
-            lists = _scope_lists(kind, was, item)
+            lists = _scope_lists(old, new, kind, was, item)
             if old_condition == new_condition and not lists:
                 continue
             difference = {"gained": None, "lost": None}
