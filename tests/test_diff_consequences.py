@@ -17,6 +17,10 @@ from cpmodel.proofs.encode import FactEncoder
 from cpmodel.proofs.meaning import condition_difference
 from helpers import find, variant, write_variant
 from test_oracles import all_cases, build, conditions
+from test_random_procedures import valid_procedures
+from cpmodel.model.loader import procedure_from_document
+from cpmodel.model.yaml_source import YamlDocument
+from cpmodel.proofs.consequences import of_revision
 
 
 def _diff(tmp_path, change):
@@ -139,3 +143,14 @@ def test_z3_equivalence_agrees_with_enumerating_every_case(old, new, invariant):
             case = quiet | difference[key]
             assert case in cases
             assert evaluate(holds, case) and not evaluate(fails, case)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_any_two_valid_procedures_are_described_without_a_crash(data):
+    old, new = (procedure_from_document(YamlDocument(f"<{n}>", data.draw(valid_procedures()), {(): 1}))
+                for n in ("old", "new"))
+    assert of_revision(old, old) == []
+    for finding in of_revision(old, new):
+        assert finding.kind in ("scope_changed", "route_removed", "route_added", "timescale_changed")
+        assert finding.message and finding.witness
