@@ -153,6 +153,9 @@ def _removed(common: _Common, transition) -> Finding:
             parts.append(f"the shortest way there is now {path_in_words(new, now)} ({len(now)} steps, not {len(gone)})")
         else:
             parts.append(f"a case still gets there by {path_in_words(new, now)}")
+    if source in new.states and transition.event not in _events_here(new, source):
+        parts.append(f"{transition.event!r} can no longer be recorded while a case is in '{old.states[source].name}'")
+        witness["event_gone_from"] = source
     if target in new.states and source != target and not any(
             t.target == target and t.source != target for t in new.spec.transitions):
         parts.append(f"'{old.states[target].name}' has no way in left")
