@@ -3,13 +3,20 @@
 Run:  .venv/bin/python benchmarks/mutation_score.py [--operators unit_flip ...] [--limit N] [--markdown]
 
 Each operator makes mutants of the shipped model, one small edit each, of the kind a policy writer
-makes by mistake. A mutant is *caught* when checking it, compared with checking the shipped model
-(what `cpmodel diff` shows), gives a finding of one of the operator's expected kinds that is new
-and unacknowledged (an error or a warning) or that changed (its severity, message or witness: a
-change of winner is a changed conflict). Mutants the loader rejects (exit 2: the edit is not a
-valid procedure) and mutants equivalent to the shipped model (a condition Z3 proves means the
-same in every case) are counted apart and left out of the score. The script also reports the
-share on which `check` itself exits 1.
+makes by mistake. A mutant is *caught* when `cpmodel diff` against the shipped model either
+- gives a finding of `check` of one of the operator's expected kinds that is new and
+  unacknowledged (an error or a warning) or that changed (its severity, message or witness: a
+  change of winner is a changed conflict), or
+- describes the revision's consequence with the operator's kind of change, witness included: a
+  condition whose meaning changed (`scope_changed`, with a case where one holds and the other does
+  not), a route removed or added (`route_removed` / `route_added`, with a consequence: a path gone,
+  a state cut off, a deadline whose event can no longer happen, a pathway that walks differently),
+  a timescale changed (`timescale_changed`, with the old and new period).
+Mutants the loader rejects (exit 2: the edit is not a valid procedure) and mutants equivalent to
+the shipped model (a condition Z3 proves means the same in every case where the item can apply;
+two rules whose precedence changed that can never apply together) are counted apart and left out
+of the score. The table also gives how many were caught by `check`'s findings alone and the share
+on which `check` itself exits 1.
 """
 from __future__ import annotations
 
@@ -33,7 +40,7 @@ from cpmodel.model.yaml_source import YamlDocument  # noqa: E402
 from cpmodel.proofs import run_checks  # noqa: E402
 from cpmodel.proofs.diff import diff_procedures  # noqa: E402
 
-EXPECTED = {
+CHECK_KINDS = {
     "unit_flip": {"unit_inconsistency", "text_drift", "infeasible_deadline", "uncovered_stretch"},
     "guard_off_by_one": {"vacuous", "text_drift", "gap", "overlap", "unreachable_by_guard", "conflict",
                          "transition_conflict"},
@@ -49,7 +56,21 @@ EXPECTED = {
     "period_changed": {"text_drift", "infeasible_deadline", "uncovered_stretch", "unit_inconsistency"},
     "state_orphaned": {"unreachable", "unreachable_by_guard", "dead_end"},
 }
+# What `diff` describes for each operator (proofs/consequences.py).
+DIFF_KINDS = {
+    "unit_flip": {"timescale_changed"},
+    "guard_off_by_one": {"scope_changed"},
+    "guard_negated": {"scope_changed"},
+    "transition_added": {"route_added"},
+    "transition_removed": {"route_removed"},
+    "period_changed": {"timescale_changed"},
+    "state_orphaned": {"route_removed"},
+}
+EXPECTED = {operator: kinds | DIFF_KINDS.get(operator, set()) for operator, kinds in CHECK_KINDS.items()}
 OPERATORS = tuple(EXPECTED)
+# A route finding counts only with a consequence beyond the edit itself.
+_ROUTE_CONSEQUENCES = ("path_gone", "path_new", "no_way_in", "no_way_out", "unreachable_now", "stuck_now",
+                       "reachable_now", "deadlines", "rules_never_triggered", "pathways", "same_event_from_source")
 
 
 @dataclass
@@ -67,6 +88,7 @@ class Outcome:
     status: str                  # caught | escaped | rejected | equivalent
     kinds: list[str] = field(default_factory=list)
     check_exit_1: bool = False
+    by_check: bool = False       # caught by check's findings, not only by diff's description
 
 
 def shipped_data() -> dict:
@@ -287,7 +309,9 @@ def _never_together(procedure, first: str, second: str) -> bool:
 
 
 def _equivalent(procedure_before, mutant_procedure, change) -> bool:
-    """Z3: the mutated condition means the same as the original in every case (with its scope)."""
+    """Z3: the mutated condition means the same as the original in every case where the item can
+    apply (the states a rule or deadline is limited to; the state a step enters), under the facts'
+    domains and the invariants."""
     import z3
 
     from cpmodel.proofs.encode import FactEncoder
@@ -295,7 +319,23 @@ def _equivalent(procedure_before, mutant_procedure, change) -> bool:
     encoder = FactEncoder(mutant_procedure)
     old = encoder.encode(procedure_before.condition(kind, item_id))
     new = encoder.encode(mutant_procedure.condition(kind, item_id))
-    return not encoder.satisfiable(z3.Xor(old, new))
+    item = {"rule": mutant_procedure.rules, "deadline": mutant_procedure.deadlines,
+            "transition": mutant_procedure.transitions}[kind][item_id]
+    states = [item.target] if kind == "transition" else list(item.in_states)
+    where = [z3.Or([encoder.encode(mutant_procedure.condition("state", s)) for s in states])] if states else []
+    return not encoder.satisfiable(z3.Xor(old, new), *where)
+
+
+def _described(consequence: dict) -> bool:
+    """A description of the revision that carries its witness."""
+    witness = consequence["witness"]
+    if consequence["kind"] == "scope_changed":
+        return bool(witness.get("gained") or witness.get("lost") or witness.get("scope"))
+    if consequence["kind"] in ("route_removed", "route_added"):
+        return any(witness.get(key) for key in _ROUTE_CONSEQUENCES)
+    if consequence["kind"] == "timescale_changed":
+        return witness.get("old") != witness.get("new")
+    return False
 
 
 def judge(mutant: Mutant, shipped, shipped_report, folder: Path | None = None) -> Outcome:
@@ -312,11 +352,14 @@ def judge(mutant: Mutant, shipped, shipped_report, folder: Path | None = None) -
         return Outcome(mutant, "equivalent")
     report = run_checks(procedure)
     result = diff_procedures(shipped, procedure, shipped_report, report)
-    expected = EXPECTED[mutant.operator]
-    kinds = sorted({f["kind"] for f in result.findings_added
-                    if f["kind"] in expected and f["severity"] in ("error", "warning") and not f["acknowledged"]}
-                   | {c["kind"] for c in result.findings_changed if c["kind"] in expected})
-    return Outcome(mutant, "caught" if kinds else "escaped", kinds, report.failed())
+    expected = CHECK_KINDS[mutant.operator]
+    by_check = ({f["kind"] for f in result.findings_added
+                 if f["kind"] in expected and f["severity"] in ("error", "warning") and not f["acknowledged"]}
+                | {c["kind"] for c in result.findings_changed if c["kind"] in expected})
+    by_diff = {c["kind"] for c in result.consequences
+               if c["kind"] in DIFF_KINDS.get(mutant.operator, ()) and _described(c)}
+    kinds = sorted(by_check | by_diff)
+    return Outcome(mutant, "caught" if kinds else "escaped", kinds, report.failed(), bool(by_check))
 
 
 def _remember_deadline_results() -> None:
@@ -363,16 +406,19 @@ def table(outcomes: list[Outcome], markdown: bool = False) -> str:
         caught = [o for o in counted if o.status == "caught"]
         exits = sum(o.check_exit_1 for o in counted)
         share = 100 * len(caught) / len(counted) if counted else float("nan")
-        rows.append((operator, len(group), len(counted), len(caught), share, exits,
+        rows.append((operator, len(group), len(counted), len(caught), share, sum(o.by_check for o in caught), exits,
                      sum(o.status == "equivalent" for o in group), sum(o.status == "rejected" for o in group)))
-    header = ("operator", "mutants", "scored", "caught", "score", "check exits 1", "equivalent", "rejected")
+    header = ("operator", "mutants", "scored", "caught", "score", "by check's findings", "check exits 1",
+              "equivalent", "rejected")
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += [f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]:.0f}% | {r[5]} | {r[6]} | {r[7]} |" for r in rows]
+        lines += [f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]:.0f}% | {r[5]} | {r[6]} | {r[7]} | {r[8]} |"
+                  for r in rows]
         return "\n".join(lines)
-    lines = [f"{header[0]:<20} {header[1]:>7} {header[2]:>6} {header[3]:>6} {header[4]:>6} {header[5]:>13} "
-             f"{header[6]:>10} {header[7]:>8}"]
-    lines += [f"{r[0]:<20} {r[1]:>7} {r[2]:>6} {r[3]:>6} {r[4]:>5.0f}% {r[5]:>13} {r[6]:>10} {r[7]:>8}" for r in rows]
+    lines = [f"{header[0]:<20} {header[1]:>7} {header[2]:>6} {header[3]:>6} {header[4]:>6} {header[5]:>19} "
+             f"{header[6]:>13} {header[7]:>10} {header[8]:>8}"]
+    lines += [f"{r[0]:<20} {r[1]:>7} {r[2]:>6} {r[3]:>6} {r[4]:>5.0f}% {r[5]:>19} {r[6]:>13} {r[7]:>10} {r[8]:>8}"
+              for r in rows]
     return "\n".join(lines)
 
 
@@ -397,7 +443,8 @@ def main() -> None:
                 print(f"escaped  {outcome.mutant.operator}: {outcome.mutant.description}")
     if args.json:
         args.json.write_text(json.dumps([{"operator": o.mutant.operator, "mutant": o.mutant.description,
-                                          "status": o.status, "kinds": o.kinds, "check_exit_1": o.check_exit_1}
+                                          "status": o.status, "kinds": o.kinds, "check_exit_1": o.check_exit_1,
+                                          "by_check": o.by_check}
                                          for o in outcomes], indent=2), encoding="utf-8")
 
 

@@ -157,8 +157,9 @@ def check(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
 def diff(old: Path = typer.Argument(..., help="The procedure before the revision."),
          new: Path = typer.Argument(..., help="The revised procedure."),
          as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON.")):
-    """What a revision changes: findings added, changed and gone; rules, transitions, deadlines changed.
-    Exit 1 when the revision adds an unacknowledged error."""
+    """What a revision changes: findings added, changed and gone; what it means (conditions, routes,
+    timescales, with examples); rules, transitions, deadlines changed.
+    Exit 1 when the revision adds an unacknowledged error (a change of meaning alone exits 0)."""
     from cpmodel.render_findings import print_diff
     from cpmodel.model import load_procedure
     from cpmodel.proofs import run_checks

@@ -88,6 +88,9 @@ def diff_sentence(result: ProcedureDiff) -> str:
     warnings = [f["id"] for f in added if f["severity"] == "warning"]
     if warnings:
         parts.append(f"{_plural(len(warnings), 'new warning')}: {', '.join(warnings)}.")
+    if result.consequences:
+        parts.append(f"{_plural(len(result.consequences), 'change')} of meaning described "
+                     "(a change the policy writer may intend, not an error).")
     parts.append(f"{_plural(len(result.findings_changed), 'finding')} changed, "
                  f"{len(result.findings_removed)} gone; {_plural(len(result.changes), 'change')} to the model.")
     return " ".join(parts)
@@ -100,7 +103,16 @@ def print_diff(console: Console, result: ProcedureDiff) -> None:
         return
     serious = [f for f in result.findings_added if f["severity"] != "info"]
     notes = [f for f in result.findings_added if f["severity"] == "info"]
-    for title, findings in (("New findings", serious), ("New notes", notes), ("Findings gone", result.findings_removed)):
+    for title, findings in (("New findings", serious), ("What the revision means", result.consequences),
+                            ("New notes", notes), ("Findings gone", result.findings_removed)):
+        if findings and title == "What the revision means":
+            console.print(f"\n[bold]{title} ({len(findings)})[/]")
+            for finding in findings:
+                console.print(f"  [cyan]{escape(finding['kind'])}[/] [dim]{escape(finding['id'])}[/]")
+                console.print(f"    {escape(finding['message'])}")
+                for citation in finding["citations"]:
+                    console.print(f"    [dim]cites {escape(citation['ref'])}: \u201c{escape(citation['heading'] or '')}\u201d[/]")
+            continue
         if findings:
             console.print(f"\n[bold]{title} ({len(findings)})[/]")
             for finding in findings:

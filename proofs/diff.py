@@ -1,4 +1,6 @@
-"""What a revision changes: findings added and removed; rules, transitions and deadlines changed."""
+"""What a revision changes: findings added and removed; what it means (conditions, routes and
+timescales whose consequences changed, proofs/consequences.py); rules, transitions and deadlines
+changed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ class ProcedureDiff:
     findings_removed: list[dict] = field(default_factory=list)
     findings_changed: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
+    consequences: list[dict] = field(default_factory=list)   # what the revision means, in words
     new_errors: list[str] = field(default_factory=list)   # unacknowledged errors the revision adds
 
     @property
@@ -26,13 +29,14 @@ class ProcedureDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.findings_added or self.findings_removed or self.findings_changed or self.changes)
+        return not (self.findings_added or self.findings_removed or self.findings_changed or self.changes
+                    or self.consequences)
 
     def to_json(self) -> dict:
         return {"schema_version": 1, "old": self.old, "new": self.new,
                 "findings_added": self.findings_added, "findings_removed": self.findings_removed,
-                "findings_changed": self.findings_changed, "changes": self.changes,
-                "new_errors": self.new_errors}
+                "findings_changed": self.findings_changed, "consequences": self.consequences,
+                "changes": self.changes, "new_errors": self.new_errors}
 
 
 def _describe(value) -> str:
@@ -48,7 +52,10 @@ def _items(procedure: Procedure, collection: str) -> dict[str, dict]:
 
 
 def diff_procedures(old: Procedure, new: Procedure, old_report: CheckReport, new_report: CheckReport) -> ProcedureDiff:
+    from cpmodel.proofs.consequences import of_revision
+
     result = ProcedureDiff(old.file, new.file)
+    result.consequences = [c.to_json() for c in of_revision(old, new)]
     before = {f.id: f for f in old_report.findings}
     after = {f.id: f for f in new_report.findings}
     result.findings_added = [after[i].to_json() for i in after if i not in before]

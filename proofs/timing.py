@@ -1,7 +1,9 @@
 """Timing the documents leave open.
 
 - vague_timing: a timing word with no window ('around ten days', 'promptly', 'as soon as
-  possible', 'at once', 'regularly'): nobody can say when it is late.
+  possible', 'at once', 'regularly'): nobody can say when it is late. A permission (`may`) is
+  never late, so a timing word in its text is not reported there (the deadline that times the
+  same paragraph reports it).
 - no_timescale: a duty that follows an event, owed by someone other than whoever takes the step
   that records the event, with no period, no timing word and no stated reason: 'by when?'. (A
   duty of the one taking the step, or of a member of that body, is done at that step: the
@@ -51,6 +53,8 @@ def vague_timing(procedure: Procedure) -> list[Finding]:
                     "on time is the model's reading, not the document's",
             citations=citations_of(procedure, deadline.id)))
     for rule in procedure.spec.rules:
+        if rule.strength == "may":
+            continue   # a permission cannot be late
         words = timing_words(rule.text)
         if not words or stated_periods(rule.text):
             continue

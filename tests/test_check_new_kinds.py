@@ -238,6 +238,16 @@ def test_a_timing_word_without_a_window_is_vague_timing():
     assert "vague_timing:continuing_support_considered" not in vague   # 'thinks about' is not timing
 
 
+def test_a_permission_is_never_late_so_its_timing_word_is_not_vague_timing(tmp_path):
+    # 'a regularly reviewed child's plan' (cpp#.../2.2) is reported once, on the deadline that times it.
+    vague = {f.id for f in run_checks(load_procedure()).findings if f.kind == "vague_timing"}
+    assert "vague_timing:inter_agency_commitment_for_complex_needs" not in vague   # a `may`
+    assert "vague_timing:complex_childs_plan_reviews" in vague
+    report, _ = check(tmp_path, lambda d: find(d, "rules", "inter_agency_commitment_for_complex_needs").update(
+        strength="should"))
+    assert "vague_timing:inter_agency_commitment_for_complex_needs" in {f.id for f in report.findings}
+
+
 def test_a_duty_after_an_event_with_no_period_or_reason_is_no_timescale(tmp_path):
     report = run_checks(load_procedure())
     found = {f.id for f in report.findings if f.kind == "no_timescale"}
