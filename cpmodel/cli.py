@@ -604,7 +604,8 @@ def _print_staffing(answer: dict, folder) -> None:
         if entry["level"] is None:
             say(f"No level in {entry['range'][0]}-{entry['range'][1]} meets every target. Best seen: "
                 f"{entry['best_level_seen']} {role}s, where the lower 95% bounds are "
-                + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
+                + ", ".join(f"{k} {'(none fell due)' if v is None else f'{100 * v:.1f}%'} "
+                            f"(target {100 * answer['targets'][k]:.0f}%)"
                             for k, v in entry["lower_bounds_at_best"].items()))
         else:
             at = entry["at_level"]

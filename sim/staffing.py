@@ -282,12 +282,19 @@ class StaffingSearch:
             self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
 
-    def best_seen(self) -> tuple[int, dict[str, float]]:
-        """For a miss: the level closest to the targets, and each target's lower bound there."""
+    def best_seen(self) -> tuple[int, dict[str, float | None]]:
+        """For a miss: the level closest to the targets, and each target's lower bound there
+        (None where no deadline of that kind fell due). A level without a share for some target
+        (no replications, or none where that kind fell due) is ranked last, never first: its
+        mean is NaN, and max(0, target - NaN) would make it look like no shortfall at all."""
         def shortfall(level):   # by the mean share: with few replications the lower bounds can all be 0
-            return sum(max(0.0, target - self.levels[level].share(kind).mean) for kind, target in self.targets.items())
+            means = [self.levels[level].share(kind).mean for kind in self.targets]
+            if not means or any(math.isnan(mean) for mean in means):
+                return math.inf
+            return sum(max(0.0, target - mean) for target, mean in zip(self.targets.values(), means))
         level = min(self.levels, key=lambda l: (shortfall(l), -l))
-        return level, {kind: self.levels[level].share(kind).low for kind in self.targets}
+        lows = {kind: self.levels[level].share(kind).low for kind in self.targets}
+        return level, {kind: None if math.isnan(low) else low for kind, low in lows.items()}
 
     def analytic_estimate(self) -> float | None:
         """Hours needed / hours one member of the pool has, at the top of the range: the level
