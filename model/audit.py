@@ -114,6 +114,11 @@ def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
     events = procedure.events
     cases: dict[str, list[tuple[dt.date, int, Step]]] = {}
     seen_rows: dict[tuple, int] = {}
+    # A log repeats the same few thousand case ids, few hundred dates and handful of fact values:
+    # each distinct text is judged once (the same verdict, the same message, on every line).
+    case_kinds: dict[str, str | None] = {}
+    dates: dict[str, dt.date | str] = {}
+    values: dict[tuple[str, str], tuple[bool, object]] = {}
     next_line = reader.line_num + 1
     while True:
         line = next_line                   # the physical line a record starts on
@@ -130,22 +135,23 @@ def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
         if len(row) != len(header):
             raise InputError(shown, line, "row", f"has {len(row)} cells, the header has {len(header)}")
         record = dict(zip(header, (cell.strip() for cell in row)))
-        for column, value in record.items():
-            if len(value) > MAX_CELL:
-                raise InputError(shown, line, column, f"is {len(value)} characters long; no value in an "
-                                 f"event log is longer than {MAX_CELL}")
+        if max(map(len, row)) > MAX_CELL:
+            for column, value in record.items():
+                if len(value) > MAX_CELL:
+                    raise InputError(shown, line, column, f"is {len(value)} characters long; no value in an "
+                                     f"event log is longer than {MAX_CELL}")
         case = record["case_id"]
         if not case:
             raise InputError(shown, line, "case_id", "is empty")
-        kind = personal_kind(case)
+        kind = case_kinds[case] if case in case_kinds else case_kinds.setdefault(case, personal_kind(case))
         if kind:
             raise InputError(shown, line, "case_id", f"looks like {kind} (value not shown); the audit "
                              "accepts pseudonymised ids only, with a digit and no spaces, e.g. C000417")
-        try:
-            date = check_input_date(dt.date.fromisoformat(record["date"]))
-        except ValueError as error:
-            reason = str(error) if "outside" in str(error) else "is not a real date (YYYY-MM-DD)"
-            raise InputError(shown, line, "date", f"{shorten(record['date'])} {reason}") from None
+        date = dates.get(record["date"])
+        if date is None:
+            date = dates[record["date"]] = _parse_date(record["date"])
+        if isinstance(date, str):
+            raise InputError(shown, line, "date", date)
         if record["event"] not in events:
             raise InputError(shown, line, "event", f"unknown event {shorten(record['event'])}"
                              f"{suggestion(record['event'], events)}")
@@ -157,12 +163,27 @@ def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
         facts = {}
         for column in fact_columns:
             if record[column]:
-                try:
-                    facts[column] = _parse_value(procedure.facts[column], record[column])
-                except ValueError as error:
-                    raise InputError(shown, line, column, str(error)) from None
+                key = (column, record[column])
+                parsed = values.get(key)
+                if parsed is None:
+                    try:
+                        parsed = values[key] = (True, _parse_value(procedure.facts[column], record[column]))
+                    except ValueError as error:
+                        parsed = values[key] = (False, str(error))
+                if not parsed[0]:
+                    raise InputError(shown, line, column, parsed[1])
+                facts[column] = parsed[1]
         cases.setdefault(case, []).append((date, line, Step(date, record["event"], facts)))
     return {case: [step for _, _, step in sorted(rows, key=lambda r: (r[0], r[1]))] for case, rows in cases.items()}
+
+
+def _parse_date(text: str) -> dt.date | str:
+    """The date, or the message saying why it is not one."""
+    try:
+        return check_input_date(dt.date.fromisoformat(text))
+    except ValueError as error:
+        reason = str(error) if "outside" in str(error) else "is not a real date (YYYY-MM-DD)"
+        return f"{shorten(text)} {reason}"
 
 
 def _read_text(path: Path, shown: str) -> str:
