@@ -467,7 +467,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
     from cpmodel.atomic import discard_or_mark, write_bytes, write_text
     from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
-    from cpmodel.workers import Stopped, replication_executor
+    from cpmodel.workers import Stopped, executor_slots, replication_executor
     from cpmodel.model import load_procedure
     from cpmodel.sim.duties import duty_rules
     from cpmodel.sim.overrides import apply_settings
@@ -503,13 +503,15 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
         with replication_executor(workers, scheduler) as executor, \
                 console.status("searching", spinner="dots") as status:
             source = Replications(loaded, plan, SavedReplications(folder, write_text), executor,
-                                  progress=lambda message: status.update(message) if not as_json else None)
+                                  progress=lambda message: status.update(message) if not as_json else None,
+                                  slots=executor_slots(executor, workers))
             found = search_pools(source, pools, targets, ranges, replications, max_replications, survey)
             needed = found["needed"]
             unmet = sorted({kind for p in pools if needed[p] is None
                             for kind in found["searches"][p].levels[ranges[p][1]].failing(targets)})
             others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, unmet, targets, current,
                                        replications, max_replications) if unmet else {}
+            usage = source.usage()    # the search's own time; running leftovers are ended, not waited for
     except Stopped as error:
         _stopped(error, folder)
     except BaseException as error:
@@ -548,6 +550,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                                         "high": e["high"], "swing_points": round(100 * e["swing"], 2)}
                                        for e in most_sensitive(quoted, list(targets), exclude)]
     write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "search.json", json.dumps(usage, indent=2, sort_keys=True) + "\n")   # how busy the workers were
     write_text(folder / "staffing.csv", staffing_csv(main["levels"]))
     for pool in pools:
         name = "staffing.png" if pool == pools[0] else f"staffing-{POOL_ROLE[pool]}.png"

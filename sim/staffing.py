@@ -12,12 +12,15 @@ own replications, so speculation changes how fast the answer comes, never what i
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import math
-from concurrent.futures import Executor, Future
+import time
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -128,19 +131,41 @@ class SavedReplications:
         self.write(self.path(levels_key(result["levels"]), result["seed"]), json.dumps(result, sort_keys=True))
 
 
+def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> tuple[dict, float]:
+    """A replication and the seconds of work it took (how busy the workers were; not part of it)."""
+    started = time.perf_counter()
+    result = replication_at(procedure, scenario, levels, seed)
+    return result, time.perf_counter() - started
+
+
+# How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
+# whatever the search finds, so it fills any free worker first; AHEAD is speculation (the next
+# bisection points, a level's next batch), some of which turns out not to be needed.
+NEEDED, SURVEY, AHEAD = 0, 1, 2
+
+
 @dataclass
 class Replications:
-    """Replications by (staffing, seed): from memory, from the run folder, or from the executor;
-    work can be submitted ahead and cancelled if it is no longer wanted."""
+    """Replications by (staffing, seed): from memory, from the run folder, or from the executor.
+
+    Work is queued by urgency and handed to the executor only as workers fall free (`slots` at
+    a time), so what the search waits on always goes first, a free worker always has the most
+    useful work there is, and work no longer wanted is simply dropped from the queue."""
 
     procedure: Procedure
     scenario: Scenario
     saved: SavedReplications
     executor: Executor | None = None
     progress: Callable[[str], None] = lambda message: None
+    slots: int = 2
     done: dict = field(default_factory=dict)
-    pending: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)      # handed to the executor
+    queued: dict = field(default_factory=dict)       # waiting: key -> urgency
     submitted: int = 0
+    busy_seconds: float = 0.0                        # worker time spent on replications run here
+    started: float = field(default_factory=time.perf_counter)
+    _heap: list = field(default_factory=list)
+    _order: Iterator[int] = field(default_factory=itertools.count)
 
     def _known(self, levels: Levels, seed: int) -> bool:
         key = (levels, seed)
@@ -152,38 +177,83 @@ class Replications:
             return True
         return False
 
-    def prefetch(self, levels: Levels, seeds: list[int]) -> None:
+    def prefetch(self, levels: Levels, seeds: list[int], urgency: int = AHEAD) -> None:
         if self.executor is None:
             return
         for seed in seeds:
-            if not self._known(levels, seed):
-                self.pending[(levels, seed)] = self.executor.submit(replication_at, self.procedure, self.scenario,
-                                                                    levels, seed)
-                self.submitted += 1
+            key = (levels, seed)
+            if self._known(levels, seed) or self.queued.get(key, urgency + 1) <= urgency:
+                continue
+            self.queued[key] = urgency
+            heapq.heappush(self._heap, (urgency, next(self._order), key))
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Give free workers the most urgent queued work."""
+        while len(self.pending) < self.slots and self._heap:
+            urgency, _, key = heapq.heappop(self._heap)
+            if self.queued.get(key) != urgency:
+                continue      # dropped, or queued again more urgently
+            del self.queued[key]
+            if key in self.done or key in self.pending:
+                continue
+            self.pending[key] = self.executor.submit(timed_replication, self.procedure, self.scenario, *key)
+            self.submitted += 1
+
+    def _collect(self) -> None:
+        """Wait for at least one handed-out replication; keep (and save) every finished one."""
+        wait(list(self.pending.values()), return_when=FIRST_COMPLETED)
+        for key in [k for k, future in self.pending.items() if future.done()]:
+            future = self.pending.pop(key)
+            if future.cancelled():
+                continue
+            result, seconds = future.result()
+            self.busy_seconds += seconds
+            self.done[key] = result
+            self.saved.save(result)
+        self._hand_out()
 
     def get(self, levels: Levels, seeds: list[int]) -> list[dict]:
-        self.prefetch(levels, seeds)
+        self.prefetch(levels, seeds, NEEDED)
         results = []
-        for seed in seeds:
+        for number, seed in enumerate(seeds, 1):
             key = (levels, seed)
-            if not self._known(levels, seed) or key in self.pending:
-                future: Future | None = self.pending.pop(key, None)
-                if future is None:
-                    self.done[key] = replication_at(self.procedure, self.scenario, levels, seed)
-                    self.submitted += 1
-                else:
-                    self.done[key] = future.result()
-                self.saved.save(self.done[key])
-                self.progress(f"{_describe(levels)}: replication {seeds.index(seed) + 1} of {len(seeds)}")
+            if self.executor is None and not self._known(levels, seed):
+                result, seconds = timed_replication(self.procedure, self.scenario, levels, seed)
+                self.busy_seconds += seconds
+                self.submitted += 1
+                self.done[key] = result
+                self.saved.save(result)
+            while key not in self.done:
+                self._collect()
+            self.progress(f"{_describe(levels)}: replication {number} of {len(seeds)}")
             results.append(self.done[key])
         return results
 
     def cancel_unless(self, wanted: Callable[[Levels], bool]) -> None:
-        """Cancel submitted work not yet started for staffings no longer wanted."""
+        """Drop queued work for staffings no longer wanted (work already running finishes and is kept)."""
+        for key in [k for k in self.queued if not wanted(k[0])]:
+            del self.queued[key]
         for key in list(self.pending):
             if not wanted(key[0]) and self.pending[key].cancel():
                 del self.pending[key]
                 self.submitted -= 1
+        self._hand_out()
+
+    def finish(self) -> None:
+        """Drop whatever is still queued; wait for (and keep) what is running."""
+        self.queued.clear()
+        self._heap.clear()
+        while self.pending:
+            self._collect()
+
+    def usage(self) -> dict:
+        """How busy the workers were: worker-seconds of replications over workers x wall seconds."""
+        wall = time.perf_counter() - self.started
+        workers = self.slots if self.executor is not None else 1
+        return {"workers": workers, "wall_seconds": round(wall, 2), "busy_seconds": round(self.busy_seconds, 2),
+                "utilisation": round(self.busy_seconds / (workers * wall), 3) if wall > 0 else None,
+                "replications_run": self.submitted}
 
 
 def _describe(levels: Levels) -> str:
@@ -216,13 +286,17 @@ class StaffingSearch:
         return levels_key(self.fixed | {self.pool: level})
 
     def evaluate(self, level: int) -> LevelResult:
-        """Replications at a level: the initial batch, more while a target sits inside the interval."""
-        result = self.levels.setdefault(level, LevelResult(level))
+        """Replications at a level: the initial batch, more while a target sits inside the interval.
+        (The level is recorded only once it has its replications: an interrupted evaluation never
+        leaves an empty level behind.)"""
         count = self.replications
         seeds = self.seeds()
         while True:
-            result.replications = self.source.get(self.key(level), seeds[:count])
+            # the next batch goes ahead in case this one leaves the level uncertain
+            self.source.prefetch(self.key(level), seeds[count:min(count * 2, self.max_replications)], AHEAD)
+            result = LevelResult(level, self.source.get(self.key(level), seeds[:count]))
             if count >= self.max_replications or not result.uncertain(self.targets):
+                self.levels[level] = result
                 return result
             count = min(count * 2, self.max_replications)
 
@@ -237,9 +311,8 @@ class StaffingSearch:
         """A few levels spread over the range (initial replications only), so the plot shows the
         whole curve and not just where the bisection went."""
         for level in self.survey_levels():
-            result = self.levels.setdefault(level, LevelResult(level))
-            if len(result.replications) < self.replications:
-                result.replications = self.source.get(self.key(level), self.seeds()[:self.replications])
+            if len(self.levels.get(level, LevelResult(level)).replications) < self.replications:
+                self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.seeds()[:self.replications]))
 
     def _ahead(self, low: int, high: int) -> None:
         """Submit the first batch of the next bisection points on both sides of the middle."""
@@ -251,10 +324,10 @@ class StaffingSearch:
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
         initial = self.seeds()[:self.replications]
-        self.source.prefetch(self.key(self.high), initial)
+        self.source.prefetch(self.key(self.high), initial, NEEDED)
         self.source.prefetch(self.key((self.low + self.high) // 2), initial)
         for level in self.survey_levels():
-            self.source.prefetch(self.key(level), initial)
+            self.source.prefetch(self.key(level), initial, SURVEY)
         found = self._bisect()
         self.survey()
         return found

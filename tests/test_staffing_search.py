@@ -62,3 +62,57 @@ def test_the_same_replication_run_again_in_one_process_gives_the_same_numbers():
     replication_at(procedure, scenario, (("social_workers", 4),), 2685621315)
     for _ in range(2):
         assert replication_at(procedure, scenario, levels, 2685621315) == first
+
+
+class Recorder:
+    """Stands in for the simulation: records the order replications were handed out."""
+
+    def __init__(self):
+        self.order = []
+
+    def __call__(self, procedure, scenario, levels, seed):
+        self.order.append((dict(levels)["social_workers"], seed))
+        return {"levels": dict(levels), "seed": seed, "deadlines": {}}, 0.01
+
+
+class Unsaved:
+    def load(self, levels, seed):
+        return None
+
+    def save(self, result):
+        pass
+
+
+def test_free_workers_take_what_the_search_waits_on_first_then_survey_then_speculation(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+    from cpmodel.sim import staffing
+
+    recorder = Recorder()
+    monkeypatch.setattr(staffing, "timed_replication", recorder)
+    with ThreadPoolExecutor(1) as executor:
+        source = staffing.Replications(None, None, Unsaved(), executor, slots=1)
+        source.pending["blocker"] = executor.submit(lambda: None)   # a worker busy: nothing is handed out yet
+        source.prefetch((("social_workers", 9),), [1, 2], staffing.AHEAD)
+        source.prefetch((("social_workers", 5),), [1], staffing.SURVEY)
+        source.prefetch((("social_workers", 7),), [1], staffing.NEEDED)
+        assert len(source.queued) == 4 and recorder.order == []
+        source.pending.pop("blocker").result()
+        results = source.get((("social_workers", 7),), [1])
+        assert results[0]["seed"] == 1 and recorder.order[0] == (7, 1)
+        source.cancel_unless(lambda levels: dict(levels)["social_workers"] != 9)   # speculation no longer wanted
+        source.finish()
+    assert recorder.order == [(7, 1), (5, 1)]      # the dropped speculation never ran
+    usage = source.usage()
+    assert usage["workers"] == 1 and usage["busy_seconds"] >= 0.01 and 0 < usage["utilisation"]
+
+
+def test_at_most_one_replication_per_worker_is_handed_out(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+    from cpmodel.sim import staffing
+
+    monkeypatch.setattr(staffing, "timed_replication", Recorder())
+    with ThreadPoolExecutor(4) as executor:
+        source = staffing.Replications(None, None, Unsaved(), executor, slots=2)
+        source.prefetch((("social_workers", 3),), list(range(10)), staffing.SURVEY)
+        assert len(source.pending) == 2 and len(source.queued) == 8
+        assert [r["seed"] for r in source.get((("social_workers", 3),), list(range(10)))] == list(range(10))
