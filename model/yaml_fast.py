@@ -51,10 +51,18 @@ class _Builder:
         from ruamel.yaml.nodes import ScalarNode
         self.resolver, self.constructor = yaml.resolver, yaml.constructor
         self.scalar_node, self.max_depth = ScalarNode, max_depth
+        self.plain: dict[str, Any] = {}
 
     def scalar(self, event) -> Any:
         if not event.implicit[0]:        # quoted or block: text, as the resolver would say
             return event.value
+        # a plain scalar means what its text says, wherever it stands: each text resolved once
+        known = self.plain.get(event.value, self)
+        if known is self:
+            known = self.plain[event.value] = self._resolve(event)
+        return known
+
+    def _resolve(self, event) -> Any:
         tag = self.resolver.resolve(self.scalar_node, event.value, event.implicit)
         name = str(tag)
         if name == STR:
