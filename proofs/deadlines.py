@@ -163,6 +163,7 @@ class CalendarTables:
         self.values: dict[str, list[int]] = {}
         self.tables: dict[str, str] = {}
         self._working_days: list[int] | None = None
+        self._rank: list[int] | None = None
 
     def date(self, day: int) -> dt.date:
         return self.start + dt.timedelta(days=day)
@@ -172,9 +173,21 @@ class CalendarTables:
         key = f"{period.number}_{period.unit}"
         if 0 <= day <= self.horizon:
             if key not in self.values:
-                self.values[key] = [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
+                self.values[key] = self._table(period)
             return self.values[key][day]
         return self._shift_uncached(day, period)
+
+    def _table(self, period: Period) -> list[int]:
+        """(day + period) for every day of the horizon; working days by one pass, not a search each."""
+        if period.unit != "working_days" or period.number == 0:
+            return [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
+        self._shift_uncached(0, period)      # builds the working-day index
+        working, count = self._working_days, len(self._working_days)
+        if self._rank is None:               # how many working days fall on or before each day
+            self._rank = [bisect.bisect_right(working, d) for d in range(self.horizon + 1)]
+        step = period.number - 1
+        return [working[r + step] if r + step < count else self._shift_uncached(d, period)
+                for d, r in enumerate(self._rank)]
 
     def _shift_uncached(self, day: int, period: Period) -> int:
         if period.unit != "working_days":

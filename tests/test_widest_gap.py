@@ -56,3 +56,11 @@ def test_widest_gap_equals_z3_optimize_on_the_shipped_model():
                 assert widest_gap(group, tables, root, last, anchor, recurrence.every) == \
                     z3_widest_gap(group, tables, root, last, anchor, recurrence.every)
     assert asked >= 1
+
+
+def test_working_day_tables_built_in_one_pass_equal_a_search_for_each_day():
+    for start in DEFAULT_STARTS + (dt.date(2026, 1, 1),):
+        tables = CalendarTables(WorkingCalendar(), start, 800)
+        for number in (0, 1, 2, 5, 10, 15, 20, 65, 300, 600):
+            period = Period(number=number, unit="working_days")
+            assert tables._table(period) == [tables._shift_uncached(d, period) for d in range(801)], (start, number)
