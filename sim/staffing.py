@@ -16,6 +16,7 @@ import heapq
 import itertools
 import json
 import math
+import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
@@ -131,11 +132,12 @@ class SavedReplications:
         self.write(self.path(levels_key(result["levels"]), result["seed"]), json.dumps(result, sort_keys=True))
 
 
-def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> tuple[dict, float]:
-    """A replication and the seconds of work it took (how busy the workers were; not part of it)."""
+def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> tuple[dict, float, int]:
+    """A replication, the seconds of work it took and the process that did it (how busy each
+    worker was; not part of the replication)."""
     started = time.perf_counter()
     result = replication_at(procedure, scenario, levels, seed)
-    return result, time.perf_counter() - started
+    return result, time.perf_counter() - started, os.getpid()
 
 
 # How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
@@ -163,6 +165,7 @@ class Replications:
     queued: dict = field(default_factory=dict)       # waiting: key -> urgency
     submitted: int = 0
     busy_seconds: float = 0.0                        # worker time spent on replications run here
+    busy_by_worker: dict = field(default_factory=dict)   # process -> seconds, in order of first work
     started: float = field(default_factory=time.perf_counter)
     _heap: list = field(default_factory=list)
     _order: Iterator[int] = field(default_factory=itertools.count)
@@ -207,8 +210,8 @@ class Replications:
             future = self.pending.pop(key)
             if future.cancelled():
                 continue
-            result, seconds = future.result()
-            self.busy_seconds += seconds
+            result, seconds, worker = future.result()
+            self._busy(seconds, worker)
             self.done[key] = result
             self.saved.save(result)
         self._hand_out()
@@ -219,8 +222,8 @@ class Replications:
         for number, seed in enumerate(seeds, 1):
             key = (levels, seed)
             if self.executor is None and not self._known(levels, seed):
-                result, seconds = timed_replication(self.procedure, self.scenario, levels, seed)
-                self.busy_seconds += seconds
+                result, seconds, worker = timed_replication(self.procedure, self.scenario, levels, seed)
+                self._busy(seconds, worker)
                 self.submitted += 1
                 self.done[key] = result
                 self.saved.save(result)
@@ -247,13 +250,20 @@ class Replications:
         while self.pending:
             self._collect()
 
+    def _busy(self, seconds: float, worker: int) -> None:
+        self.busy_seconds += seconds
+        self.busy_by_worker[worker] = self.busy_by_worker.get(worker, 0.0) + seconds
+
     def usage(self) -> dict:
-        """How busy the workers were: worker-seconds of replications over workers x wall seconds."""
+        """How busy the workers were: worker-seconds of replications over workers x wall seconds,
+        overall and for each worker process (numbered in the order they first finished work)."""
         wall = time.perf_counter() - self.started
         workers = self.slots if self.executor is not None else 1
+        share = lambda seconds, count: round(seconds / (count * wall), 3) if wall > 0 else None
         return {"workers": workers, "wall_seconds": round(wall, 2), "busy_seconds": round(self.busy_seconds, 2),
-                "utilisation": round(self.busy_seconds / (workers * wall), 3) if wall > 0 else None,
-                "replications_run": self.submitted}
+                "utilisation": share(self.busy_seconds, workers), "replications_run": self.submitted,
+                "utilisation_by_worker": {f"worker {number}": share(seconds, 1)
+                                          for number, seconds in enumerate(self.busy_by_worker.values(), 1)}}
 
 
 def _describe(levels: Levels) -> str:

@@ -72,7 +72,7 @@ class Recorder:
 
     def __call__(self, procedure, scenario, levels, seed):
         self.order.append((dict(levels)["social_workers"], seed))
-        return {"levels": dict(levels), "seed": seed, "deadlines": {}}, 0.01
+        return {"levels": dict(levels), "seed": seed, "deadlines": {}}, 0.01, 7
 
 
 class Unsaved:
@@ -104,6 +104,7 @@ def test_free_workers_take_what_the_search_waits_on_first_then_survey_then_specu
     assert recorder.order == [(7, 1), (5, 1)]      # the dropped speculation never ran
     usage = source.usage()
     assert usage["workers"] == 1 and usage["busy_seconds"] >= 0.01 and 0 < usage["utilisation"]
+    assert list(usage["utilisation_by_worker"]) == ["worker 1"]
 
 
 def test_at_most_one_replication_per_worker_is_handed_out(monkeypatch):
