@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 try:   # PyYAML built with libyaml; without it every file takes the reference path
-    from yaml._yaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser
     from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                              SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent, DocumentEndEvent)
 except ImportError:       # pragma: no cover - PyYAML is a dependency, libyaml is in its wheels
