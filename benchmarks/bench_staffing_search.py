@@ -11,8 +11,6 @@ import argparse
 import json
 import sys
 import tempfile
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,25 +20,7 @@ from cpmodel.atomic import write_text  # noqa: E402
 from cpmodel.model import load_procedure  # noqa: E402
 from cpmodel.sim import staffing  # noqa: E402
 from cpmodel.sim.scenario import load_scenario  # noqa: E402
-
-
-def timed_replication(procedure, scenario, levels, seed):
-    start = time.perf_counter()
-    result = staffing.replication_at(procedure, scenario, levels, seed)
-    return result | {"busy_seconds": time.perf_counter() - start}
-
-
-class TimedReplications(staffing.Replications):
-    """Replications whose worker time is recorded (the measure only; the answer is unchanged)."""
-
-    def prefetch(self, levels, seeds):
-        if self.executor is None:
-            return
-        for seed in seeds:
-            if not self._known(levels, seed):
-                self.pending[(levels, seed)] = self.executor.submit(timed_replication, self.procedure,
-                                                                    self.scenario, levels, seed)
-                self.submitted += 1
+from cpmodel.workers import executor_slots, replication_executor  # noqa: E402
 
 
 def search(scenario_path: Path, target: dict, workers: int, effort: tuple[int, int, int]) -> dict:
@@ -49,19 +29,14 @@ def search(scenario_path: Path, target: dict, workers: int, effort: tuple[int, i
     count = scenario.staff.social_workers.count
     ranges = {"social_workers": (max(1, count // 2), count * 2)}
     with tempfile.TemporaryDirectory() as folder:
-        executor = ProcessPoolExecutor(workers) if workers > 1 else None
-        start = time.perf_counter()
-        source = TimedReplications(procedure, scenario, staffing.SavedReplications(Path(folder), write_text), executor)
-        found = staffing.search_pools(source, ["social_workers"], target, ranges, *effort[:2], survey=effort[2])
-        wall = time.perf_counter() - start
-        if executor is not None:
-            executor.shutdown(wait=True)
-    busy = sum(r.get("busy_seconds", 0.0) for r in source.done.values())
+        with replication_executor(workers) as executor:
+            source = staffing.Replications(procedure, scenario, staffing.SavedReplications(Path(folder), write_text),
+                                           executor, slots=executor_slots(executor, workers))
+            found = staffing.search_pools(source, ["social_workers"], target, ranges, *effort[:2], survey=effort[2])
+            usage = source.usage()
     levels = found["searches"]["social_workers"].levels
-    return {"workers": workers, "level": found["needed"]["social_workers"], "wall_seconds": round(wall, 1),
-            "replications_used": sum(len(l.replications) for l in levels.values()),
-            "replications_run": len(source.done),
-            "utilisation": round(busy / (workers * wall), 3) if workers > 1 else None}
+    return {"level": found["needed"]["social_workers"],
+            "replications_used": sum(len(l.replications) for l in levels.values()), **usage}
 
 
 def main() -> None:

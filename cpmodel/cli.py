@@ -468,7 +468,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
     from cpmodel.atomic import discard_or_mark, write_bytes, write_text
     from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
-    from cpmodel.workers import Stopped, replication_executor
+    from cpmodel.workers import Stopped, executor_slots, replication_executor
     from cpmodel.model import load_procedure
     from cpmodel.sim.duties import duty_rules
     from cpmodel.sim.overrides import apply_settings
@@ -505,13 +505,15 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
         estimate = estimated_replications(ranges, replications, survey)
         with replication_executor(workers, scheduler) as executor, \
                 staffing_progress(errors, estimate, disable=as_json) as advance:
-            source = Replications(loaded, plan, SavedReplications(folder, write_text), executor, progress=advance)
+            source = Replications(loaded, plan, SavedReplications(folder, write_text), executor, progress=advance,
+                                  slots=executor_slots(executor, workers))
             found = search_pools(source, pools, targets, ranges, replications, max_replications, survey)
             needed = found["needed"]
             unmet = sorted({kind for p in pools if needed[p] is None
                             for kind in found["searches"][p].levels[ranges[p][1]].failing(targets)})
             others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, unmet, targets, current,
                                        replications, max_replications) if unmet else {}
+            usage = source.usage()    # the search's own time; running leftovers are ended, not waited for
     except Stopped as error:
         _stopped(error, folder)
     except BaseException as error:
@@ -550,6 +552,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                                         "high": e["high"], "swing_points": round(100 * e["swing"], 2)}
                                        for e in most_sensitive(quoted, list(targets), exclude)]
     write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(folder / "search.json", json.dumps(usage, indent=2, sort_keys=True) + "\n")   # how busy the workers were
     write_text(folder / "staffing.csv", staffing_csv(main["levels"]))
     for pool in pools:
         name = "staffing.png" if pool == pools[0] else f"staffing-{POOL_ROLE[pool]}.png"
@@ -606,7 +609,8 @@ def _print_staffing(answer: dict, folder) -> None:
         if entry["level"] is None:
             say(f"No level in {entry['range'][0]}-{entry['range'][1]} meets every target. Best seen: "
                 f"{entry['best_level_seen']} {role}s, where the lower 95% bounds are "
-                + ", ".join(f"{k} {100 * v:.1f}% (target {100 * answer['targets'][k]:.0f}%)"
+                + ", ".join(f"{k} {'(none fell due)' if v is None else f'{100 * v:.1f}%'} "
+                            f"(target {100 * answer['targets'][k]:.0f}%)"
                             for k, v in entry["lower_bounds_at_best"].items()))
         else:
             at = entry["at_level"]

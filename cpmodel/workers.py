@@ -69,6 +69,20 @@ def _abort(executor, client) -> None:
     executor.shutdown(wait=True, cancel_futures=True)
 
 
+def executor_slots(executor, workers: int) -> int:
+    """How many replications the executor runs at once: its worker processes, or a Dask
+    cluster's threads (at least one)."""
+    if executor is None:
+        return 1
+    client = getattr(executor, "_client", None)
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:   # noqa: BLE001 - a cluster that cannot say: assume the workers asked for
+            return max(1, workers)
+    return max(1, getattr(executor, "_max_workers", workers))
+
+
 @contextmanager
 def replication_executor(workers: int = 1, scheduler: Optional[str] = None):
     """Yield an executor (None: run here). SIGTERM is treated like Ctrl-C while it is open."""
@@ -85,10 +99,9 @@ def replication_executor(workers: int = 1, scheduler: Optional[str] = None):
         _abort(executor, client)
         raise
     else:
-        if executor is not None:
-            executor.shutdown(wait=True)
-        if client is not None:
-            client.close()
+        # Everything wanted has been collected: what still runs is speculation nobody needs,
+        # so it is ended rather than waited for (waiting would add up to a replication's time).
+        _abort(executor, client)
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -49,6 +49,7 @@ class WorkingCalendar:
 
     def __post_init__(self):
         object.__setattr__(self, "_years", {})
+        object.__setattr__(self, "_added", {})   # (start, number, unit) -> due date: audits ask the same often
 
     def _year(self, year: int) -> tuple[dict, frozenset]:
         """(bank holidays by date, closed days) for one year, built once."""
@@ -113,6 +114,13 @@ class WorkingCalendar:
 
     def add(self, start: dt.date, period: Period) -> dt.date:
         """The last day that meets 'within period of start' (visits are not dates)."""
+        key = (start, period.number, period.unit)
+        due = self._added.get(key)
+        if due is None:
+            due = self._added[key] = self._add(start, period)
+        return due
+
+    def _add(self, start: dt.date, period: Period) -> dt.date:
         if period.unit == "working_days":
             return self.add_working_days(start, period.number)
         if period.unit == "days":

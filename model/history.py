@@ -101,6 +101,12 @@ class ProcedureIndex:
                 self.by_before.setdefault(EventRef.parse(deadline.before).event, []).append(deadline)
         self.quiet = {f.id: f.quiet_value() for f in procedure.spec.facts}
         self._ahead: dict[tuple[str, str], set[str]] = {}
+        # An audit walks thousands of cases through the same few states: these are asked again
+        # and again with the same arguments, and the answers never change for one procedure.
+        self._with_event: dict[str, list] = {}
+        self._distances: dict[str, dict[str, int]] = {}
+        self._named: dict[int, tuple[object, frozenset[str]]] = {}
+        self._on: dict[tuple[str, str], list] = {}
 
     def events_ahead(self, state: str, anchor: str) -> set[str]:
         """Events that can still happen from a state without the anchor event happening again and
@@ -119,7 +125,36 @@ class ProcedureIndex:
         return self._ahead[key]
 
     def transitions_with(self, event: str) -> list:
-        return [t for t in self.procedure.spec.transitions if t.event == event]
+        found = self._with_event.get(event)
+        if found is None:
+            found = self._with_event[event] = [t for t in self.procedure.spec.transitions if t.event == event]
+        return found
+
+    def distances_from(self, state: str) -> dict[str, int]:
+        """Steps from a state to every state it can reach (the graph never changes)."""
+        found = self._distances.get(state)
+        if found is None:
+            found = self._distances[state] = nx.single_source_shortest_path_length(self.graph, state)
+        return found
+
+    def holds_without_facts(self, condition) -> bool:
+        """The verdict of a condition that names no fact."""
+        return evaluate(condition, self.quiet)
+
+    def outgoing_on(self, state: str, event: str) -> list:
+        """The transitions out of a state on an event."""
+        key = (state, event)
+        found = self._on.get(key)
+        if found is None:
+            found = self._on[key] = [t for t in self.procedure.outgoing(state) if t.event == event]
+        return found
+
+    def facts_named(self, condition) -> frozenset[str]:
+        """The facts a condition mentions (conditions live as long as the procedure: keyed by identity)."""
+        known = self._named.get(id(condition))
+        if known is None or known[0] is not condition:
+            known = self._named[id(condition)] = (condition, frozenset(facts_named(condition)))
+        return known[1]
 
 
 class CaseWalk:
@@ -149,7 +184,10 @@ class CaseWalk:
         """Values for the unstated facts a condition needs so that it holds, or None if it cannot.
         Earlier assumptions are kept where they still fit, so an assumed fact changes only when
         an event needs it to."""
-        unknown = sorted(facts_named(condition) - set(self.known))
+        named = self.index.facts_named(condition)
+        if not named:    # no fact to assume (most transitions): it holds or not, whatever is known
+            return {} if self.index.holds_without_facts(condition) else None
+        unknown = sorted(named - self.known.keys())
         trial = self.facts()
         if evaluate(condition, trial):
             return {name: trial[name] for name in unknown}
@@ -276,7 +314,7 @@ class CaseWalk:
     def _find_transition(self, step: Step, breaches: list[Breach]):
         for _ in range(4):   # pass through decision points the history does not name
             outgoing = self.procedure.outgoing(self.state)
-            matching = [t for t in outgoing if t.event == step.event]
+            matching = self.index.outgoing_on(self.state, step.event)
             for transition in matching:
                 inferred = self._satisfiable(self.procedure.condition("transition", transition.id))
                 if inferred is not None:
@@ -307,7 +345,7 @@ class CaseWalk:
             breaches.append(Breach("unexpected_event", step.event, step.date,
                                    f"{step.event!r} is not an event of the procedure", []))
             return None
-        distance = nx.single_source_shortest_path_length(self.index.graph, self.state)
+        distance = self.index.distances_from(self.state)
         reachable = sorted((distance[t.source], i) for i, t in enumerate(elsewhere) if t.source in distance)
         if reachable:
             # The history did not record the steps in between (notes not yet out, say): move on quietly.
@@ -343,7 +381,8 @@ class CaseWalk:
             self.known["failed_visits_in_a_row"] = 0
         if event == "visit_no_access":
             self.known["failed_visits_in_a_row"] = min(self.counts[event], 2)
-        self.inferred = {k: v for k, v in self.inferred.items() if k not in self.known}
+        if any(k in self.known for k in self.inferred):
+            self.inferred = {k: v for k, v in self.inferred.items() if k not in self.known}
 
     def _meet(self, step: Step, breaches: list[Breach], advice: list[Breach]) -> list[str]:
         met = []

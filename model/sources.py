@@ -26,7 +26,8 @@ class Section:
 @lru_cache(maxsize=1)
 def sections() -> dict[str, Section]:
     """Every citable section, keyed by its citation (``impl#4.1``)."""
-    data = YAML(typ="safe").load(SOURCES_FILE.read_text(encoding="utf-8"))
+    from cpmodel.model.yaml_source import read_yaml   # the C parser's quick path: read on every load
+    data = read_yaml(SOURCES_FILE).data
     found = {}
     for document in data["documents"]:
         for section in document["sections"]:

@@ -64,11 +64,26 @@ def read_yaml(path: Path | str) -> YamlDocument:
     """Load a YAML file; anything wrong with it becomes an InputError with the line it is on."""
     shown = display_path(path)
     text = _read_text(Path(path), shown)
-    yaml = YAML(typ="rt")
-    yaml.Composer = _GuardedComposer
-    # Dates stay text here, so that a date that does not exist (2027-02-30) is reported by
-    # validation with its line and field, not as a crash inside the YAML library.
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.__class__.construct_yaml_str)
+    fast = fast_document(text, shown)
+    if fast is not None:
+        return fast
+    return _round_trip_document(text, shown)
+
+
+def fast_document(text: str, shown: str) -> YamlDocument | None:
+    """The same document read by libyaml's C parser, or None where the reference must read it."""
+    from cpmodel.model.yaml_fast import read_plain
+    found = read_plain(text, MAX_DEPTH, _round_trip_yaml)
+    if found is None:
+        return None
+    data, lines = found
+    return YamlDocument(shown, data, lines)
+
+
+def _round_trip_document(text: str, shown: str) -> YamlDocument:
+    """The reference reading (ruamel's pure-Python round-trip loader): every error and refusal
+    is worded from here."""
+    yaml = _round_trip_yaml()
     try:
         raw = yaml.load(text)
     except _Refused as refused:
@@ -84,6 +99,15 @@ def read_yaml(path: Path | str) -> YamlDocument:
     document = YamlDocument(shown, None, {(): 1})
     document.data = _plain(raw, (), document.lines, shown)
     return document
+
+
+def _round_trip_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Composer = _GuardedComposer
+    # Dates stay text here, so that a date that does not exist (2027-02-30) is reported by
+    # validation with its line and field, not as a crash inside the YAML library.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.__class__.construct_yaml_str)
+    return yaml
 
 
 def _read_text(path: Path, shown: str) -> str:

@@ -163,6 +163,7 @@ class CalendarTables:
         self.values: dict[str, list[int]] = {}
         self.tables: dict[str, str] = {}
         self._working_days: list[int] | None = None
+        self._rank: list[int] | None = None
 
     def date(self, day: int) -> dt.date:
         return self.start + dt.timedelta(days=day)
@@ -172,9 +173,21 @@ class CalendarTables:
         key = f"{period.number}_{period.unit}"
         if 0 <= day <= self.horizon:
             if key not in self.values:
-                self.values[key] = [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
+                self.values[key] = self._table(period)
             return self.values[key][day]
         return self._shift_uncached(day, period)
+
+    def _table(self, period: Period) -> list[int]:
+        """(day + period) for every day of the horizon; working days by one pass, not a search each."""
+        if period.unit != "working_days" or period.number == 0:
+            return [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
+        self._shift_uncached(0, period)      # builds the working-day index
+        working, count = self._working_days, len(self._working_days)
+        if self._rank is None:               # how many working days fall on or before each day
+            self._rank = [bisect.bisect_right(working, d) for d in range(self.horizon + 1)]
+        step = period.number - 1
+        return [working[r + step] if r + step < count else self._shift_uncached(d, period)
+                for d, r in enumerate(self._rank)]
 
     def _shift_uncached(self, day: int, period: Period) -> int:
         if period.unit != "working_days":
@@ -256,18 +269,23 @@ def propagate(bounds: list[Bound], tables: CalendarTables, root: str) -> dict[st
     return None if _failed else low
 
 
-def narrow(bounds: list[Bound], tables: CalendarTables, root: str):
+def narrow(bounds: list[Bound], tables: CalendarTables, root: str, windows: tuple[dict, dict] | None = None):
     """Decide a pathway exactly: the earliest date of every event, or None if no schedule exists.
 
     Every bound is monotone (a later anchor never gives an earlier due date), so narrowing each
     event's [earliest, latest] window until nothing changes is complete: if no window empties,
-    taking every event at its earliest date meets every bound (checked by Z3 in the tests).
-    Returns (earliest, latest, the event whose window emptied or None).
+    taking every event at its earliest date meets every bound, and so does taking every event at
+    its latest (checked by Z3 in the tests). `windows` starts from narrower windows than the
+    whole horizon (earliest, latest; copied). Returns (earliest, latest, the event whose window
+    emptied or None).
     """
     names = {n for b in bounds for n in (b.earlier, b.later)}
-    low = {n: 0 for n in names}
-    high = {n: tables.horizon for n in names}
-    high[root] = 0
+    if windows is None:
+        low = {n: 0 for n in names}
+        high = {n: tables.horizon for n in names}
+        high[root] = 0
+    else:
+        low, high = dict(windows[0]), dict(windows[1])
     changed = True
     while changed:
         changed = False
@@ -474,22 +492,9 @@ def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_
             continue
         if not any(str(anchor) in (b.earlier, b.later) for b in group):
             continue
-        root = _root(group)
-        days, structural, tracked = _encode(group, tables, root)
-        solver = z3.Optimize()
-        solver.set("timeout", timeout_ms)
-        solver.add(*structural, *[c for cs in tracked.values() for c in cs])
-        tables.load_into(solver, [b.period for b in group])
-        solver.add(days[str(anchor)] > tables.term(days[last], recurrence.every))
-        solver.maximize(days[str(anchor)] - days[last])
-        solver.minimize(days[last])  # then the earliest such stretch, so the witness is stable
-        answer = solver.check()
-        if answer == z3.unknown:
-            raise SolverUndecided(solver.reason_unknown())
-        if answer == z3.sat:
-            model = solver.model()
-            last_day = model.eval(days[last]).as_long()
-            anchor_day = model.eval(days[str(anchor)]).as_long()
+        widest = widest_gap(group, tables, _root(group), last, str(anchor), recurrence.every)
+        if widest is not None:
+            last_day, anchor_day = widest
             findings.append(Finding(
                 kind="uncovered_stretch", severity="warning", involved=[last_deadline, recurrence.id],
                 witness={last: tables.date(last_day).isoformat(), str(anchor): tables.date(anchor_day).isoformat(),
@@ -500,6 +505,55 @@ def coverage_gaps(procedure: Procedure, tables: CalendarTables, groups, timeout_
                         f"the gap can be {anchor_day - last_day} days, longer than its interval of {recurrence.every}",
                 citations=citations_of(procedure, last_deadline, recurrence.id)))
     return findings
+
+
+def widest_gap(bounds: list[Bound], tables: CalendarTables, root: str, last: str, anchor: str,
+               every: Period) -> tuple[int, int] | None:
+    """The schedule where `anchor` comes longest after `last` while later than one interval
+    `every` after it, and of those the one with `last` earliest: (last's day, anchor's day), or
+    None if anchor can never come that late.
+
+    Exact, by the narrowing of `narrow`: with `last` pinned to a day L, the latest anchor is
+    its latest date after narrowing (the latest dates meet every bound together). L is tried from
+    its earliest day on, and no later L can do better once the anchor's latest date overall, less
+    L, is no wider than the best gap found. (This answered with Z3's Optimize, maximise the gap,
+    then minimise L, which took over a second on the shipped model; `z3_widest_gap` is that
+    oracle, in the tests.)"""
+    low, high, failed = narrow(bounds, tables, root)
+    if failed or last not in low or anchor not in low:
+        return None
+    best: tuple[int, int] | None = None
+    for day in range(low[last], high[last] + 1):
+        if best is not None and high[anchor] - day <= best[1] - best[0]:
+            break
+        pinned_low, pinned_high = dict(low), dict(high)
+        pinned_low[last] = pinned_high[last] = day
+        _low, latest, emptied = narrow(bounds, tables, root, (pinned_low, pinned_high))
+        if emptied:
+            continue
+        if latest[anchor] > tables.shift(day, every) and (best is None or latest[anchor] - day > best[1] - best[0]):
+            best = (day, latest[anchor])
+    return best
+
+
+def z3_widest_gap(bounds: list[Bound], tables: CalendarTables, root: str, last: str, anchor: str,
+                  every: Period, timeout_ms: int = 60_000) -> tuple[int, int] | None:
+    """The same question answered by Z3's Optimize over the calendar tables (an oracle)."""
+    days, structural, tracked = _encode(bounds, tables, root)
+    solver = z3.Optimize()
+    solver.set("timeout", timeout_ms)
+    solver.add(*structural, *[c for cs in tracked.values() for c in cs])
+    solver.add(days[anchor] > tables.term(days[last], every))
+    tables.load_into(solver, [b.period for b in bounds] + [every])
+    solver.maximize(days[anchor] - days[last])
+    solver.minimize(days[last])
+    answer = solver.check()
+    if answer == z3.unknown:
+        raise SolverUndecided(solver.reason_unknown())
+    if answer != z3.sat:
+        return None
+    model = solver.model()
+    return model.eval(days[last]).as_long(), model.eval(days[anchor]).as_long()
 
 
 def z3_feasible(bounds: list[Bound], tables: CalendarTables, root: str, timeout_ms: int = 60_000) -> bool:

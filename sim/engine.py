@@ -24,7 +24,7 @@ from cpmodel.model.schema import Period
 from cpmodel.sim.days import SimulationDays
 from cpmodel.sim.duties import Duty, DutyRules, duty_rules
 from cpmodel.sim.scenario import Scenario
-from cpmodel.sim.workforce import Task, Queue, Worker, Workforce
+from cpmodel.sim.workforce import Task, Queue, Worker, Workforce, in_order
 
 POOLS = ("social_workers", "team_managers", "conference_chairs")
 # The facts the simulation keeps for a case, written with each event of a case history.
@@ -196,7 +196,7 @@ class Replication:
         worker.cases[household] = None
         self._change_caseload(worker, household.children)
         if previous is not None and previous is not worker:   # the bookings move to the new diary
-            for task in household.open_tasks:
+            for task in in_order(household.open_tasks):
                 if task.diary is previous.queue.diary and task.booked is not None:
                     task.diary.unbook(task.booked, task.hours)
                     task.diary = worker.queue.diary
@@ -292,13 +292,13 @@ class Replication:
         """The event just done also meets the household's other open deadlines for the same event
         (any core group counts as the six-weekly core group), as the procedure's deadlines read."""
         count = household.counts.get(done.event, 0) + 1
-        for other in [t for t in household.open_tasks if t.event == done.event and t.accountable and not t.cancelled]:
+        for other in [t for t in in_order(household.open_tasks) if t.event == done.event and t.accountable and not t.cancelled]:
             duty = self.duty_by_kind.get(other.kind)
             if duty is None or (duty.occurrence is not None and duty.occurrence != count):
                 continue
             if other.due >= self.warm_up and other.kind in self.lateness:
                 self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
-            for part in [t for t in household.open_tasks if t is other or t.kind.startswith(other.kind + ":")]:
+            for part in [t for t in in_order(household.open_tasks) if t is other or t.kind.startswith(other.kind + ":")]:
                 household.open_tasks.discard(part)
                 self.open_tasks.discard(part)
                 self.workforce.cancel(part)
@@ -375,7 +375,7 @@ class Replication:
     def _cancel_open_work(self, household: Household) -> None:
         """The case's open work lapses; a deadline already passed was missed (late until now)."""
         today = int(self.env.now)
-        for task in household.open_tasks:
+        for task in in_order(household.open_tasks):
             if task.accountable and not task.cancelled and self.warm_up <= task.due < today and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, today))
             self.workforce.cancel(task)
@@ -557,7 +557,7 @@ class Replication:
             if collecting:
                 gc.enable()
         horizon, start = self.days.horizon, self.warm_up
-        for task in self.open_tasks:   # still open at the end: late by however long they were overdue
+        for task in in_order(self.open_tasks):   # still open at the end: late by however long they were overdue
             if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, horizon - 1))
         first_week = start // 7

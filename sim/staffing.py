@@ -12,12 +12,16 @@ own replications, so speculation changes how fast the answer comes, never what i
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import math
-from concurrent.futures import Executor, Future
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -128,19 +132,43 @@ class SavedReplications:
         self.write(self.path(levels_key(result["levels"]), result["seed"]), json.dumps(result, sort_keys=True))
 
 
+def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> tuple[dict, float, int]:
+    """A replication, the seconds of work it took and the process that did it (how busy each
+    worker was; not part of the replication)."""
+    started = time.perf_counter()
+    result = replication_at(procedure, scenario, levels, seed)
+    return result, time.perf_counter() - started, os.getpid()
+
+
+# How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
+# whatever the search finds, so it fills any free worker first; AHEAD is speculation (the next
+# bisection points, a level's next batch), some of which turns out not to be needed.
+NEEDED, SURVEY, AHEAD = 0, 1, 2
+
+
 @dataclass
 class Replications:
-    """Replications by (staffing, seed): from memory, from the run folder, or from the executor;
-    work can be submitted ahead and cancelled if it is no longer wanted."""
+    """Replications by (staffing, seed): from memory, from the run folder, or from the executor.
+
+    Work is queued by urgency and handed to the executor only as workers fall free (`slots` at
+    a time), so what the search waits on always goes first, a free worker always has the most
+    useful work there is, and work no longer wanted is simply dropped from the queue."""
 
     procedure: Procedure
     scenario: Scenario
     saved: SavedReplications
     executor: Executor | None = None
     progress: Callable[[str], None] = lambda message: None
+    slots: int = 2
     done: dict = field(default_factory=dict)
-    pending: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)      # handed to the executor
+    queued: dict = field(default_factory=dict)       # waiting: key -> urgency
     submitted: int = 0
+    busy_seconds: float = 0.0                        # worker time spent on replications run here
+    busy_by_worker: dict = field(default_factory=dict)   # process -> seconds, in order of first work
+    started: float = field(default_factory=time.perf_counter)
+    _heap: list = field(default_factory=list)
+    _order: Iterator[int] = field(default_factory=itertools.count)
 
     def _known(self, levels: Levels, seed: int) -> bool:
         key = (levels, seed)
@@ -152,38 +180,90 @@ class Replications:
             return True
         return False
 
-    def prefetch(self, levels: Levels, seeds: list[int]) -> None:
+    def prefetch(self, levels: Levels, seeds: list[int], urgency: int = AHEAD) -> None:
         if self.executor is None:
             return
         for seed in seeds:
-            if not self._known(levels, seed):
-                self.pending[(levels, seed)] = self.executor.submit(replication_at, self.procedure, self.scenario,
-                                                                    levels, seed)
-                self.submitted += 1
+            key = (levels, seed)
+            if self._known(levels, seed) or self.queued.get(key, urgency + 1) <= urgency:
+                continue
+            self.queued[key] = urgency
+            heapq.heappush(self._heap, (urgency, next(self._order), key))
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Give free workers the most urgent queued work."""
+        while len(self.pending) < self.slots and self._heap:
+            urgency, _, key = heapq.heappop(self._heap)
+            if self.queued.get(key) != urgency:
+                continue      # dropped, or queued again more urgently
+            del self.queued[key]
+            if key in self.done or key in self.pending:
+                continue
+            self.pending[key] = self.executor.submit(timed_replication, self.procedure, self.scenario, *key)
+            self.submitted += 1
+
+    def _collect(self) -> None:
+        """Wait for at least one handed-out replication; keep (and save) every finished one."""
+        wait(list(self.pending.values()), return_when=FIRST_COMPLETED)
+        for key in [k for k, future in self.pending.items() if future.done()]:
+            future = self.pending.pop(key)
+            if future.cancelled():
+                continue
+            result, seconds, worker = future.result()
+            self._busy(seconds, worker)
+            self.done[key] = result
+            self.saved.save(result)
+        self._hand_out()
 
     def get(self, levels: Levels, seeds: list[int]) -> list[dict]:
-        self.prefetch(levels, seeds)
+        self.prefetch(levels, seeds, NEEDED)
         results = []
-        for seed in seeds:
+        for number, seed in enumerate(seeds, 1):
             key = (levels, seed)
-            if not self._known(levels, seed) or key in self.pending:
-                future: Future | None = self.pending.pop(key, None)
-                if future is None:
-                    self.done[key] = replication_at(self.procedure, self.scenario, levels, seed)
-                    self.submitted += 1
-                else:
-                    self.done[key] = future.result()
-                self.saved.save(self.done[key])
-                self.progress(f"{_describe(levels)}: replication {seeds.index(seed) + 1} of {len(seeds)}")
+            if self.executor is None and not self._known(levels, seed):
+                result, seconds, worker = timed_replication(self.procedure, self.scenario, levels, seed)
+                self._busy(seconds, worker)
+                self.submitted += 1
+                self.done[key] = result
+                self.saved.save(result)
+            while key not in self.done:
+                self._collect()
+            self.progress(f"{_describe(levels)}: replication {number} of {len(seeds)}")
             results.append(self.done[key])
         return results
 
     def cancel_unless(self, wanted: Callable[[Levels], bool]) -> None:
-        """Cancel submitted work not yet started for staffings no longer wanted."""
+        """Drop queued work for staffings no longer wanted (work already running finishes and is kept)."""
+        for key in [k for k in self.queued if not wanted(k[0])]:
+            del self.queued[key]
         for key in list(self.pending):
             if not wanted(key[0]) and self.pending[key].cancel():
                 del self.pending[key]
                 self.submitted -= 1
+        self._hand_out()
+
+    def finish(self) -> None:
+        """Drop whatever is still queued; wait for (and keep) what is running."""
+        self.queued.clear()
+        self._heap.clear()
+        while self.pending:
+            self._collect()
+
+    def _busy(self, seconds: float, worker: int) -> None:
+        self.busy_seconds += seconds
+        self.busy_by_worker[worker] = self.busy_by_worker.get(worker, 0.0) + seconds
+
+    def usage(self) -> dict:
+        """How busy the workers were: worker-seconds of replications over workers x wall seconds,
+        overall and for each worker process (numbered in the order they first finished work)."""
+        wall = time.perf_counter() - self.started
+        workers = self.slots if self.executor is not None else 1
+        share = lambda seconds, count: round(seconds / (count * wall), 3) if wall > 0 else None
+        return {"workers": workers, "wall_seconds": round(wall, 2), "busy_seconds": round(self.busy_seconds, 2),
+                "utilisation": share(self.busy_seconds, workers), "replications_run": self.submitted,
+                "utilisation_by_worker": {f"worker {number}": share(seconds, 1)
+                                          for number, seconds in enumerate(self.busy_by_worker.values(), 1)}}
 
 
 def _describe(levels: Levels) -> str:
@@ -216,13 +296,17 @@ class StaffingSearch:
         return levels_key(self.fixed | {self.pool: level})
 
     def evaluate(self, level: int) -> LevelResult:
-        """Replications at a level: the initial batch, more while a target sits inside the interval."""
-        result = self.levels.setdefault(level, LevelResult(level))
+        """Replications at a level: the initial batch, more while a target sits inside the interval.
+        (The level is recorded only once it has its replications: an interrupted evaluation never
+        leaves an empty level behind.)"""
         count = self.replications
         seeds = self.seeds()
         while True:
-            result.replications = self.source.get(self.key(level), seeds[:count])
+            # the next batch goes ahead in case this one leaves the level uncertain
+            self.source.prefetch(self.key(level), seeds[count:min(count * 2, self.max_replications)], AHEAD)
+            result = LevelResult(level, self.source.get(self.key(level), seeds[:count]))
             if count >= self.max_replications or not result.uncertain(self.targets):
+                self.levels[level] = result
                 return result
             count = min(count * 2, self.max_replications)
 
@@ -237,9 +321,8 @@ class StaffingSearch:
         """A few levels spread over the range (initial replications only), so the plot shows the
         whole curve and not just where the bisection went."""
         for level in self.survey_levels():
-            result = self.levels.setdefault(level, LevelResult(level))
-            if len(result.replications) < self.replications:
-                result.replications = self.source.get(self.key(level), self.seeds()[:self.replications])
+            if len(self.levels.get(level, LevelResult(level)).replications) < self.replications:
+                self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.seeds()[:self.replications]))
 
     def _ahead(self, low: int, high: int) -> None:
         """Submit the first batch of the next bisection points on both sides of the middle."""
@@ -251,10 +334,10 @@ class StaffingSearch:
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
         initial = self.seeds()[:self.replications]
-        self.source.prefetch(self.key(self.high), initial)
+        self.source.prefetch(self.key(self.high), initial, NEEDED)
         self.source.prefetch(self.key((self.low + self.high) // 2), initial)
         for level in self.survey_levels():
-            self.source.prefetch(self.key(level), initial)
+            self.source.prefetch(self.key(level), initial, SURVEY)
         found = self._bisect()
         self.survey()
         return found
@@ -282,12 +365,19 @@ class StaffingSearch:
             self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
 
-    def best_seen(self) -> tuple[int, dict[str, float]]:
-        """For a miss: the level closest to the targets, and each target's lower bound there."""
+    def best_seen(self) -> tuple[int, dict[str, float | None]]:
+        """For a miss: the level closest to the targets, and each target's lower bound there
+        (None where no deadline of that kind fell due). A level without a share for some target
+        (no replications, or none where that kind fell due) is ranked last, never first: its
+        mean is NaN, and max(0, target - NaN) would make it look like no shortfall at all."""
         def shortfall(level):   # by the mean share: with few replications the lower bounds can all be 0
-            return sum(max(0.0, target - self.levels[level].share(kind).mean) for kind, target in self.targets.items())
+            means = [self.levels[level].share(kind).mean for kind in self.targets]
+            if not means or any(math.isnan(mean) for mean in means):
+                return math.inf
+            return sum(max(0.0, target - mean) for target, mean in zip(self.targets.values(), means))
         level = min(self.levels, key=lambda l: (shortfall(l), -l))
-        return level, {kind: self.levels[level].share(kind).low for kind in self.targets}
+        lows = {kind: self.levels[level].share(kind).low for kind in self.targets}
+        return level, {kind: None if math.isnan(low) else low for kind, low in lows.items()}
 
     def analytic_estimate(self) -> float | None:
         """Hours needed / hours one member of the pool has, at the top of the range: the level

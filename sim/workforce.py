@@ -21,6 +21,17 @@ HOURS = 24.0
 _sequence = itertools.count()
 
 
+def in_order(tasks) -> list["Task"]:
+    """Tasks in the order they were made. Sets of tasks iterate by memory address (tasks hash by
+    identity), which differs from run to run; anything that draws random numbers or books work
+    while going through a set of tasks must go in this order, or the same seed gives other numbers."""
+    return sorted(tasks, key=_made)
+
+
+def _made(task: "Task") -> int:
+    return task.sequence
+
+
 class Task:
     """A piece of work with a due day; queued by (due day, creation order), hashed by identity.
 
