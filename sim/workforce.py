@@ -192,13 +192,23 @@ class Workforce:
             if always_open:
                 start, end = float(day), float(day + 1)
             elif not is_working[day] or day in absent:
-                yield timeout(self._next_shift_start(worker, day + 1) - now)
-                continue
+                start = None
             else:
                 start = day + day_start
                 end = start + length
-            if now >= end - 1e-12:
-                yield timeout(self._next_shift_start(worker, day + 1) - now)
+            if start is None or now >= end - 1e-12:   # the next shift's start (_next_shift_start)
+                later = day + 1
+                while later < horizon:
+                    if always_open:
+                        start = float(later)
+                        break
+                    if is_working[later] and later not in absent:
+                        start = later + day_start
+                        break
+                    later += 1
+                else:
+                    start = float(horizon)
+                yield timeout(start - now)
                 continue
             if now < start:
                 yield timeout(start - now)
@@ -297,7 +307,8 @@ class Workforce:
         waiting.append(task)
 
     def _release_day(self, day: int) -> None:
+        pool_queues, released = self.pool_queues, float(day)
         for task in self.releases.pop(day):
             if not task.cancelled:
-                task.released = float(day)
-                self.queue_for(task).push(task)
+                task.released = released
+                (pool_queues.get(task.pool) or task.case.worker.queue).push(task)
