@@ -302,13 +302,21 @@ class Replication:
             if due >= warm_up:
                 self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
             household.last_seen_alone = alone
+        # The case's other deadlines open for this event, before the successor of a recurring
+        # duty exists: that one is not met by the event that created it.
+        others = [t for t in open_tasks if t.event == event and t.accountable and not t.cancelled]
         duty = task.duty
         if duty is not None and household.phase == task.phase:   # the next one of a recurring duty
-            self._duty_task(household, duty, self.days.add(int(self.env.now), duty.every), self.env.now)
-        others = [t for t in open_tasks if t.event == event and t.accountable and not t.cancelled]
+            self._next_of(household, duty, day)
         if others:
             self._meet_others(household, others, event, day)
         self.occur(household, event)
+
+    def _next_of(self, household: Household, duty: Duty, day: int) -> None:
+        """The next one of a recurring duty, due a period after today. An appointment's window
+        opens on the next working day: nobody books a second visit for the day of the last."""
+        opens = float(self.days.next_working_day(day + 1)) if duty.appointment else self.env.now
+        self._duty_task(household, duty, self.days.add(day, duty.every), opens)
 
     def _meet_others(self, household: Household, others: list[Task], event: str, day: int) -> None:
         """The event just done also meets the household's other open deadlines for the same event
@@ -325,7 +333,7 @@ class Replication:
                 self.open_tasks.discard(part)
                 self.workforce.cancel(part)
             if duty.every is not None:
-                self._duty_task(household, duty, self.days.add(day, duty.every), self.env.now)
+                self._next_of(household, duty, day)
 
     # -- what happens to a household --------------------------------------------------------------
     def occur(self, household: Household, event: str, occurrence: int | None = None) -> None:
