@@ -29,19 +29,19 @@ class SimulationDays:
 
     def add(self, day: int, period: Period) -> int:
         """The last day meeting 'within period of day'."""
-        if period.unit == "working_days":
-            if period.number == 0:
+        unit, number = period.unit, period.number
+        if unit == "working_days":
+            if number == 0:
                 return day
-            index = bisect.bisect_right(self.working_days, day) + period.number - 1
-            return self.working_days[index]
-        if period.unit == "days":
-            return day + period.number
-        if period.unit == "weeks":
-            return day + 7 * period.number
-        if period.unit == "months":
-            key = (day, period.number)
+            return self.working_days[bisect.bisect_right(self.working_days, day) + number - 1]
+        if unit == "days":
+            return day + number
+        if unit == "weeks":
+            return day + 7 * number
+        if unit == "months":
+            key = (day, number)
             if key not in self._months:   # calendar months are slow to add; each sum is kept
-                self._months[key] = (self.date(day) + relativedelta(months=period.number) - self.start).days
+                self._months[key] = (self.date(day) + relativedelta(months=number) - self.start).days
             return self._months[key]
         raise ValueError(f"{period} is not a length of time")
 

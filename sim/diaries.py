@@ -46,13 +46,12 @@ class Diary:
         if last < first:                       # due before the next working day: do it then
             return self.book(days[first], hours)
         aim = max(last - margin, first)
-        for index in range(aim, first - 1, -1):
-            if self.fits(days[index], hours):
-                return self.book(days[index], hours)
-        for index in range(aim + 1, last + 1):
-            if self.fits(days[index], hours):
-                return self.book(days[index], hours)
-        return self.first_with_room(days[last] + 1, hours)
+        day = self._first_fitting(range(aim, first - 1, -1), hours)
+        if day is None:
+            day = self._first_fitting(range(aim + 1, last + 1), hours)
+        if day is None:
+            return self.first_with_room(days[last] + 1, hours)
+        return day
 
     def first_working(self, opens: int) -> int:
         """The first day from opens on which this diary's staff work."""
@@ -73,7 +72,23 @@ class Diary:
         """The first working day from opens with room for hours (or a year on, the last resort)."""
         days = self.working_days
         start = bisect.bisect_left(days, opens)
-        for index in range(start, min(start + 260, len(days))):
-            if self.fits(days[index], hours):
-                return self.book(days[index], hours)
-        return self.book(days[min(start, len(days) - 1)], hours)
+        day = self._first_fitting(range(start, min(start + 260, len(days))), hours)
+        if day is None:
+            return self.book(days[min(start, len(days) - 1)], hours)
+        return day
+
+    def _first_fitting(self, indices: range, hours: float) -> int | None:
+        """Book hours on the first working day, in the order of indices, that fits them (fits,
+        inlined: this runs for every task booked); None if none does."""
+        days, booked, room, hours_on = self.working_days, self.booked, self._room, self.hours_on
+        for index in indices:
+            day = days[index]
+            full = room.get(day)
+            if full is None:
+                full = room[day] = hours_on(day)
+            if full > 0:
+                taken = booked.get(day, 0.0)
+                if full - taken >= min(hours, full) - 1e-9:
+                    booked[day] = taken + hours
+                    return day
+        return None

@@ -108,6 +108,17 @@ class Replication:
         self.open_tasks: set[Task] = set()
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
         self.hours_table: dict[tuple[str, str], float | None] = {}
+        self.duty_work: dict[str, tuple] = {}
+        self.booking_margin = scenario.booking_margin_working_days
+        self.exponential_time = scenario.task_time == "exponential"
+        self.no_access_per_visit = scenario.case_flow.no_access_per_visit
+        self.seen_alone_per_visit = scenario.case_flow.seen_alone_per_visit
+        # The duties each event starts, with what occur checks (a constant condition checked
+        # once here: one that is always false starts nothing).
+        self.anchored = {event: tuple((d, d.anchor_occurrence, d.occurrence, d.event,
+                                       None if type(d.condition) is Const else d.condition, d.within or d.every)
+                                      for d in duties if type(d.condition) is not Const or d.condition.value)
+                         for event, duties in self.rules.by_anchor.items()}
         self.decisions = {event: getattr(self, f"_decide_{event}") for event in procedure.events
                           if hasattr(self, f"_decide_{event}")}
         self.reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
@@ -229,70 +240,100 @@ class Replication:
             self.open_tasks.add(task)
         return task
 
+    def _duty_work(self, duty: Duty) -> tuple:
+        """What a duty's task needs, worked out once per duty: the accountable role's mean hours
+        (None: no task) and pool, the recurring duty it carries, and the other roles' parts as
+        (kind, pool, mean hours), in the scenario's order of roles."""
+        hours = task_hours(self.scenario, duty.event, duty.role)
+        parts = []
+        for role in self.scenario.task_hours.get(duty.event, {}):
+            if role != duty.role and role in self.scenario.roles:
+                part_hours = task_hours(self.scenario, duty.event, role)
+                if part_hours is not None:
+                    parts.append((f"{duty.kind}:{role}", self.scenario.roles[role], part_hours))
+        return hours, self.scenario.roles.get(duty.role), duty if duty.every else None, tuple(parts)
+
     def _duty_task(self, household: Household, duty: Duty, due: int, opens: float, soonest: bool = False) -> None:
         """The accountable role's task, booked in the diary as its window opens, plus the other
         roles' time for the same event (at the same appointment). soonest: on the first day with
         room rather than as late as the margin allows."""
-        margin = self.days.horizon if soonest else self.scenario.booking_margin_working_days
-        task = self._task(household, duty.kind, duty.event, duty.role, due, opens, True,
-                          duty if duty.every else None, duty.appointment)
-        if task is None:
+        work = self.duty_work.get(duty.kind)
+        if work is None:
+            work = self.duty_work[duty.kind] = self._duty_work(duty)
+        hours, pool, recurring, parts = work
+        if hours is None:
             return
-        day = self.workforce.plan(task, opens, margin)
-        for role in self.scenario.task_hours.get(duty.event, {}):
-            if role != duty.role and role in self.scenario.roles:
-                part = self._task(household, f"{duty.kind}:{role}", duty.event, role, due, opens, False,
-                                  None, duty.appointment)
-                if part is None:
-                    continue
-                if duty.appointment:
-                    self.workforce.plan_on(part, day)
-                else:
-                    self.workforce.plan(part, opens, margin)
-
-    def _recur(self, task: Task, duty: Duty) -> None:
-        household = task.case
-        if household.phase == task.phase:
-            now_day = int(self.env.now)
-            self._duty_task(household, duty, self.days.add(now_day, duty.every), self.env.now)
+        margin = self.days.horizon if soonest else self.booking_margin
+        exponential, draw = self.exponential_time, self.random.exponential
+        phase, appointment, open_tasks = household.phase, duty.appointment, household.open_tasks
+        task = Task(due, duty.kind, duty.event, household, pool, float(draw(hours)) if exponential else hours,
+                    opens, True, phase, recurring, appointment)
+        open_tasks.add(task)
+        self.open_tasks.add(task)
+        plan = self.workforce.plan
+        day = plan(task, opens, margin)
+        for kind, part_pool, part_hours in parts:
+            part = Task(due, kind, duty.event, household, part_pool,
+                        float(draw(part_hours)) if exponential else part_hours, opens, False, phase, None, appointment)
+            open_tasks.add(part)
+            if appointment:
+                self.workforce.plan_on(part, day)
+            else:
+                plan(part, opens, margin)
 
     def _done(self, task: Task, now: float) -> None:
         household = task.case
-        household.open_tasks.discard(task)
+        open_tasks = household.open_tasks
+        open_tasks.discard(task)
         self.open_tasks.discard(task)
         if not task.accountable:
             return
         day = int(now)
-        if task.event == "visit" and self.random.random() < self.scenario.case_flow.no_access_per_visit:
+        event = task.event
+        if event == "visit" and self.random.random() < self.no_access_per_visit:
             household.no_access_in_row += 1
             household.facts["failed_visits_in_a_row"] = min(household.no_access_in_row, 2)
             self.occur(household, "visit_no_access", household.no_access_in_row)
             opens = float(self.days.next_working_day(day + 1))
-            retry = Task(task.due, task.kind, task.event, household, task.pool, task.hours, opens, True,
+            retry = Task(task.due, task.kind, event, household, task.pool, task.hours, opens, True,
                          task.phase, task.duty, task.appointment)
-            household.open_tasks.add(retry)
+            open_tasks.add(retry)
             self.open_tasks.add(retry)
             self.workforce.plan(retry, opens, None)   # tried again at the first slot free
             return
-        if task.due >= self.warm_up and task.kind in self.lateness:
-            self.lateness[task.kind].append(self.days.working_days_late(task.due, day))
-        if task.event == "visit":
+        due, warm_up = task.due, self.warm_up
+        if due >= warm_up:
+            late = self.lateness.get(task.kind)
+            if late is not None:
+                late.append(self.days.working_days_late(due, day))
+        if event == "visit":
             household.no_access_in_row = 0
             household.facts["failed_visits_in_a_row"] = 0
-            alone = self.random.random() < self.scenario.case_flow.seen_alone_per_visit
-            if task.due >= self.warm_up:
+            alone = self.random.random() < self.seen_alone_per_visit
+            if due >= warm_up:
                 self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
             household.last_seen_alone = alone
-        if task.duty is not None:
-            self._recur(task, task.duty)
-        self._meet_others(household, task, day)
-        self.occur(household, task.event)
+        # The case's other deadlines open for this event, before the successor of a recurring
+        # duty exists: that one is not met by the event that created it.
+        others = [t for t in in_order(open_tasks) if t.event == event and t.accountable and not t.cancelled]
+        duty = task.duty
+        if duty is not None and household.phase == task.phase:   # the next one of a recurring duty
+            self._next_of(household, duty, day)
+        if others:
+            self._meet_others(household, others, event, day)
+        self.occur(household, event)
 
-    def _meet_others(self, household: Household, done: Task, day: int) -> None:
+    def _next_of(self, household: Household, duty: Duty, day: int) -> None:
+        """The next one of a recurring duty, due a period after today. An appointment's window
+        opens on the next working day: nobody books a second visit for the day of the last."""
+        opens = float(self.days.next_working_day(day + 1)) if duty.appointment else self.env.now
+        self._duty_task(household, duty, self.days.add(day, duty.every), opens)
+
+    def _meet_others(self, household: Household, others: list[Task], event: str, day: int) -> None:
         """The event just done also meets the household's other open deadlines for the same event
         (any core group counts as the six-weekly core group), as the procedure's deadlines read."""
-        count = household.counts.get(done.event, 0) + 1
-        for other in [t for t in in_order(household.open_tasks) if t.event == done.event and t.accountable and not t.cancelled]:
+        count = household.counts.get(event, 0) + 1
+        for other in others:
             duty = self.duty_by_kind.get(other.kind)
             if duty is None or (duty.occurrence is not None and duty.occurrence != count):
                 continue
@@ -303,7 +344,7 @@ class Replication:
                 self.open_tasks.discard(part)
                 self.workforce.cancel(part)
             if duty.every is not None:
-                self._duty_task(household, duty, self.days.add(day, duty.every), self.env.now)
+                self._next_of(household, duty, day)
 
     # -- what happens to a household --------------------------------------------------------------
     def occur(self, household: Household, event: str, occurrence: int | None = None) -> None:
@@ -311,25 +352,26 @@ class Replication:
         say (for the cases their conditions cover), then follow its consequences."""
         if household.phase == "closed":
             return
-        count = household.counts.get(event, 0) + 1
-        household.counts[event] = count
+        counts = household.counts
+        count = counts.get(event, 0) + 1
+        counts[event] = count
         occurrence = occurrence or count
         decide = self.decisions.get(event)
         if decide:
             decide(household)
-        day = int(self.env.now)
+        now = self.env.now
+        day = int(now)
         if self.history is not None:
             facts = household.facts
             self.history.append((household.id, day, event, tuple(facts[f] for f in self.history_facts)))
-        for duty in self.rules.by_anchor.get(event, ()):
-            if duty.anchor_occurrence is not None and duty.anchor_occurrence != occurrence:
+        for duty, anchor_occurrence, duty_occurrence, duty_event, condition, period in self.anchored.get(event, ()):
+            if anchor_occurrence is not None and anchor_occurrence != occurrence:
                 continue
-            if duty.occurrence is not None and household.counts.get(duty.event, 0) >= duty.occurrence:
+            if duty_occurrence is not None and counts.get(duty_event, 0) >= duty_occurrence:
                 continue
-            if not (duty.condition.value if type(duty.condition) is Const else evaluate(duty.condition, household.facts)):
+            if condition is not None and not evaluate(condition, household.facts):
                 continue
-            period = duty.within or duty.every
-            self._duty_task(household, duty, self.days.add(day, period), self.env.now)
+            self._duty_task(household, duty, self.days.add(day, period), now)
         reaction = self.reactions.get(event)
         if reaction:
             reaction(household)

@@ -179,51 +179,80 @@ class Workforce:
         return float(self.days.horizon)
 
     def _work(self, worker: Worker):
+        """The worker's day: the most urgent task in spells until the shift ends.
+
+        Written for speed (it runs once per spell of work): the shift is worked out inline, with
+        the very arithmetic of _shift, and everything looked up per spell is a local name.
+        """
         env, worked = self.env, self.hours_worked[worker.pool]
+        timeout, event = env.timeout, env.event
+        days = self.days
+        horizon, always_open, is_working = days.horizon, days.always_open, days.is_working
+        absent, day_start, length = worker.absent_days, self.day_start, worker.daily_hours / HOURS
+        daily_hours, queue, days_worked = worker.daily_hours, worker.queue, self.days_worked
+        hours_by_event, pool_queues, on_complete = self.hours_by_event, self.pool_queues, self.on_complete
         while True:
             if not worker.active:
-                worker.returned = env.event()
+                worker.returned = event()
                 yield worker.returned
                 continue
             now = env.now
             day = int(now)
-            if day >= self.days.horizon:
+            if day >= horizon:
                 return
-            shift = self._shift(worker, day)
-            if shift is None or now >= shift[1] - 1e-12:
-                yield env.timeout(self._next_shift_start(worker, day + 1) - now)
+            if always_open:
+                start, end = float(day), float(day + 1)
+            elif not is_working[day] or day in absent:
+                start = None
+            else:
+                start = day + day_start
+                end = start + length
+            if start is None or now >= end - 1e-12:   # the next shift's start (_next_shift_start)
+                later = day + 1
+                while later < horizon:
+                    if always_open:
+                        start = float(later)
+                        break
+                    if is_working[later] and later not in absent:
+                        start = later + day_start
+                        break
+                    later += 1
+                else:
+                    start = float(horizon)
+                yield timeout(start - now)
                 continue
-            if now < shift[0]:
-                yield env.timeout(shift[0] - now)
+            if now < start:
+                yield timeout(start - now)
                 continue
-            task = worker.queue.pop()
+            task = queue.pop()
             if task is None:
-                worker.wake = env.event()
-                worker.queue.idle.append(worker)
+                worker.wake = event()
+                queue.idle.append(worker)
                 yield worker.wake
                 continue
-            left = (shift[1] - now) * HOURS
-            if task.appointment and task.remaining > left + 1e-9 and task.remaining <= worker.daily_hours + 1e-9:
+            left = (end - now) * HOURS
+            remaining = task.remaining
+            if task.appointment and remaining > left + 1e-9 and remaining <= daily_hours + 1e-9:
                 self.move_to_next_day(task, day)   # no slot left today: the next day with room
                 continue
             if task.started is None:
                 task.started = now
-            spell = min(task.remaining, left)
-            yield env.timeout(spell / HOURS)
+            spell = remaining if remaining < left else left
+            yield timeout(spell / HOURS)
             worked[day // 7] += spell
-            self.days_worked.add(day)
+            days_worked.add(day)
             if day >= self.measured_from:
-                self.hours_by_event[task.event] = self.hours_by_event.get(task.event, 0.0) + spell
-            task.remaining -= spell
+                hours_by_event[task.event] = hours_by_event.get(task.event, 0.0) + spell
+            task.remaining = remaining = task.remaining - spell
             if task.cancelled:
                 continue
-            if task.remaining > 1e-9:
-                self.queue_for(task).push(task)
+            if remaining > 1e-9:
+                (pool_queues.get(task.pool) or task.case.worker.queue).push(task)
             else:
                 if task.booked is not None and task.booked > day:   # done early: its booking is free
                     task.diary.unbook(task.booked, task.hours)
                 self.completed += 1
-                self.on_complete(task, env.now)
+                on_complete(task, env.now)
 
     def queue_for(self, task: Task) -> Queue:
         if task.pool in self.pool_queues:
@@ -244,21 +273,21 @@ class Workforce:
         first on the next day its staff work, as a visit tried again); other work is in the queue from now, its hours held
         on the first day with room (it is done as soon as there is time, most urgent first).
         """
-        diary = self.queue_for(task).diary
-        first = int(opens)
-        if task.appointment and margin is None:
+        queue = self.pool_queues.get(task.pool) or task.case.worker.queue
+        diary, first, appointment = queue.diary, int(opens), task.appointment
+        if appointment and margin is None:
             day = diary.book(diary.first_working(first), task.hours)
             task.urgent = True
-        elif not task.appointment:
+        elif not appointment:
             day = diary.first_with_room(first, task.hours)
         else:
             day = diary.latest_with_room(first, task.due, task.hours, margin)
         task.booked, task.diary = day, diary
-        if task.appointment and day > first:
+        if appointment and day > first:
             self._release_on(day, task)
         else:
             task.released = opens
-            self.queue_for(task).push(task) if opens <= self.env.now else self._release_on(first, task)
+            queue.push(task) if opens <= self.env.now else self._release_on(first, task)
         return day
 
     def plan_on(self, task: Task, day: int) -> None:
@@ -289,7 +318,8 @@ class Workforce:
         waiting.append(task)
 
     def _release_day(self, day: int) -> None:
+        pool_queues, released = self.pool_queues, float(day)
         for task in self.releases.pop(day):
             if not task.cancelled:
-                task.released = float(day)
-                self.queue_for(task).push(task)
+                task.released = released
+                (pool_queues.get(task.pool) or task.case.worker.queue).push(task)

@@ -27,3 +27,14 @@ def test_run_all_quick_mode_measures_every_row_and_writes_json(tmp_path):
     again = subprocess.run([sys.executable, "benchmarks/run_all.py", "--quick", "--out", str(out)],
                            cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert again.returncode != 0 and "already exists" in again.stderr
+
+
+def test_run_all_only_runs_the_groups_asked_for(tmp_path):
+    out = tmp_path / "engine.json"
+    finished = subprocess.run([sys.executable, "benchmarks/run_all.py", "--quick", "--only", "engine", "--out", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    record = json.loads(out.read_text())
+    measures = [r["measure"] for r in record["rows"]]
+    assert record["groups"] == ["engine"] and record["only"] == ["simulation", "england", "queue"] and len(measures) == 4
+    assert not any("staff" in m or "check" in m or "audit" in m or "instant start" in m for m in measures)

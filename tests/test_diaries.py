@@ -60,10 +60,11 @@ def _visits_met(margin: int, social_workers: int) -> float:
 
 
 def test_booking_margin_across_its_plausible_range_moves_visits_met_by_under_two_points():
-    # 13 social workers is what `cpmodel staff scenarios/small-unitary.yaml --target visits=0.95`
-    # picks with the diaries (README, "How work is planned"); the margin's plausible range is one to
-    # three working days in hand (with none, a visit that finds nobody home is always late).
-    # Same seeds at every margin (common random numbers).
-    default = _visits_met(1, 13)
+    # 15 social workers: visits met about 96% at the default margin, just above the 95% target
+    # (README, "How work is planned"; 13 before each recurring deadline stopped being counted
+    # twice, and there the margin moves visits met by 3.6 points: a short-staffed team needs the
+    # days in hand). The margin's plausible range is one to three working days in hand (with
+    # none, a visit that finds nobody home is always late). Same seeds at every margin.
+    default = _visits_met(1, 15)
     for margin in (2, 3):
-        assert abs(_visits_met(margin, 13) - default) < 0.02, margin
+        assert abs(_visits_met(margin, 15) - default) < 0.02, margin

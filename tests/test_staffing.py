@@ -81,10 +81,11 @@ def test_bad_staffing_requests_exit_2_with_a_message(tmp_path, arguments, messag
 
 
 def test_a_target_no_level_meets_exits_1_naming_the_best_level(tmp_path):
-    result = CliRunner().invoke(app, ["staff", str(FAST), "--target", "visits=0.999", "--range", "2:4", "-n", "2",
+    # 8-10 social workers: visits met rises with the staff (means about 82%, 88%, 95%), none near 99.9%.
+    result = CliRunner().invoke(app, ["staff", str(FAST), "--target", "visits=0.999", "--range", "8:10", "-n", "2",
                                       "--max-replications", "2", "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
-    assert "No level in 2-4 meets every target" in result.output and "Best seen: 4" in result.output
+    assert "No level in 8-10 meets every target" in result.output and "Best seen: 10" in result.output
 
 
 def test_resume_refuses_a_folder_started_with_other_arguments(tmp_path):
