@@ -170,7 +170,12 @@ class CalendarTables:
 
     def shift(self, day: int, period: Period) -> int:
         """Python side: the day index of (day + period)."""
-        key = f"{period.number}_{period.unit}"
+        unit = period.unit
+        if unit == "days":                  # plain arithmetic, as in calendar.add and term()
+            return day + period.number
+        if unit == "weeks":
+            return day + 7 * period.number
+        key = f"{period.number}_{unit}"
         if 0 <= day <= self.horizon:
             if key not in self.values:
                 self.values[key] = self._table(period)
