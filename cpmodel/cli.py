@@ -325,6 +325,8 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
                 xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the table to this Excel file (new file)."),
                 as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Which assumptions the answer depends on: each set low and high, effects with 95% CIs, tornado plot."""
+    from cpmodel.scenario_names import scenario_path
+    scenario = scenario_path(scenario)
     from cpmodel.atomic import write_bytes, write_text
     from cpmodel.sensitivity_report import sensitivity_csv, sensitivity_rows, HEADERS, sentences, tornado_plot
     from cpmodel.workers import Stopped, replication_executor
@@ -346,7 +348,12 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
         raise InputError(str(source), None, "--param", "the scenario marks no figure ASSUMPTION; name parameters with --param")
     variations, skipped = [], []
     for path in paths:
-        found = variation(plan, path, span)
+        try:
+            found = variation(plan, path, span)
+        except InputError as error:      # the path is checked as --set checks it; name the option used
+            if error.file != "--set":
+                raise
+            raise InputError("--param" if param else str(source), None, error.field, error.message) from None
         if isinstance(found, str):
             if param:
                 raise InputError("--param", None, ".".join(map(str, path)), f"cannot be varied: {found}")
@@ -466,6 +473,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
           xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the tables to this Excel file (new file)."),
           as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Find the smallest staffing that meets every target with confidence (exit 1 if none in range)."""
+    from cpmodel.scenario_names import scenario_path
+    scenario = scenario_path(scenario)
     from cpmodel.atomic import discard_or_mark, write_bytes, write_text
     from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
     from cpmodel.workers import Stopped, executor_slots, replication_executor
