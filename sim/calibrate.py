@@ -13,7 +13,6 @@ anything, a little wide.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from scipy import stats
 
-from cpmodel.model.audit import PERSONAL, _parse_value, personal_kind
+from cpmodel.model.event_log import event_rows
 from cpmodel.model.errors import InputError, display_path
 from cpmodel.model.procedure import Procedure
 
@@ -65,86 +64,30 @@ class Unit:
 
 
 def read_log(path: Path, procedure: Procedure) -> tuple[dict[str, Unit], bool, int, tuple[dt.date, dt.date]]:
-    """The log grouped by household (or case); refuses personal data and unknown events, naming the line."""
-    shown = display_path(path)
-    try:
-        stream = open(path, newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(shown, None, "", f"cannot read the file ({error.strerror})") from None
+    """The log grouped by household (or case), read by the audit's own reader, so calibration
+    refuses exactly the rows, personal data and unknown events that the audit refuses."""
     units: dict[str, Unit] = {}
     seen: dict[str, set] = defaultdict(set)
     first = last = None
     rows = 0
-    with stream:
-        reader = csv.reader(stream)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise InputError(shown, 1, "header", "the file is empty; the first row names the columns") from None
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise InputError(shown, 1, "header", f"cannot be read as UTF-8 CSV ({error})") from None
-        for column in header:
-            if PERSONAL.search(column):
-                raise InputError(shown, 1, column, "looks like a name, date of birth or other personal detail; "
-                                 "only pseudonymised ids are accepted: remove this column")
-        for column in ("case_id", "date", "event"):
-            if column not in header:
-                raise InputError(shown, 1, "header", f"missing column {column}")
-        if len(set(header)) != len(header):
-            duplicated = next(c for c in header if header.count(c) > 1)
-            raise InputError(shown, 1, duplicated, "appears twice in the header")
-        facts = [c for c in header if c not in ("case_id", "date", "event", HOUSEHOLD)]
-        for column in facts:
-            if column not in procedure.facts:
-                raise InputError(shown, 1, column, "unknown column; columns are case_id, date, event, household_id "
-                                 "and the procedure's facts")
-        has_household = HOUSEHOLD in header
-        events = procedure.events
-        try:
-            for line, row in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise InputError(shown, line, "row", f"has {len(row)} cells, the header has {len(header)}")
-                record = dict(zip(header, (cell.strip() for cell in row)))
-                case = record["case_id"]
-                if not case:
-                    raise InputError(shown, line, "case_id", "is empty")
-                kind = personal_kind(case)       # the audit's own rule, so the two refuse the same ids
-                if kind:
-                    raise InputError(shown, line, "case_id", f"looks like {kind}; use pseudonymised ids "
-                                     "(the value is not shown)")
-                try:
-                    date = dt.date.fromisoformat(record["date"])
-                except ValueError:
-                    raise InputError(shown, line, "date", f"{record['date'][:20]!r} is not a real date (YYYY-MM-DD)") from None
-                if record["event"] not in events:
-                    raise InputError(shown, line, "event", f"unknown event {record['event'][:40]!r}")
-                values = {}
-                for column in facts:
-                    if record[column]:
-                        try:
-                            values[column] = _parse_value(procedure.facts[column], record[column])
-                        except ValueError as error:
-                            raise InputError(shown, line, column, str(error)) from None
-                key = (record.get(HOUSEHOLD) or case) if has_household else case
-                unit = units.setdefault(key, Unit([], set()))
-                unit.cases.add(case)
-                stamp = (date, record["event"])
-                if stamp not in seen[key]:          # a household's children share one event
-                    seen[key].add(stamp)
-                    unit.events.append((date, record["event"], values))
-                first = date if first is None or date < first else first
-                last = date if last is None or date > last else last
-                rows += 1
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise InputError(shown, None, "", f"cannot be read as UTF-8 CSV ({error})") from None
+    has_household = False
+    for row in event_rows(path, procedure, extra=(HOUSEHOLD,)):
+        has_household = has_household or HOUSEHOLD in row.extra
+        key = (row.extra.get(HOUSEHOLD) or row.case) if HOUSEHOLD in row.extra else row.case
+        unit = units.setdefault(key, Unit([], set()))
+        unit.cases.add(row.case)
+        stamp = (row.date, row.event)
+        if stamp not in seen[key]:          # a household's children share one event
+            seen[key].add(stamp)
+            unit.events.append((row.date, row.event, row.facts))
+        first = row.date if first is None or row.date < first else first
+        last = row.date if last is None or row.date > last else last
+        rows += 1
     if not rows:
-        raise InputError(shown, 2, "", "has no events")
+        raise InputError(display_path(path), 2, "", "has no events")
     for unit in units.values():
         unit.events.sort(key=lambda item: item[0])
     return units, has_household, rows, (first, last)
-
 
 def share(path: tuple, hits: int, trials: int, basis: str) -> Estimate:
     low, high = stats.binomtest(hits, trials).proportion_ci(0.95, method="exact") if trials else (0.0, 1.0)

@@ -89,8 +89,12 @@ def write_log(path: Path, seed: int, years: float = 4.0) -> int:
             break
         number += 1
         children = rng.choices(list(sizes), weights=list(sizes.values()))[0]
+        written = set()
         for when, event, facts in household_events(rng, now, horizon):
             day = (START + dt.timedelta(days=int(when))).isoformat()
+            if (day, event) in written:      # the same event twice in a day is one row (the contract
+                continue                     # refuses a repeated row, and calibration counts it once)
+            written.add((day, event))
             for child in range(1, children + 1):
                 rows.append({"case_id": f"H{number:05d}-{child}", "household_id": f"H{number:05d}", "date": day,
                              "event": event, "legal_status": facts.get("legal_status", "")})

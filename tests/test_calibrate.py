@@ -89,8 +89,8 @@ def test_a_small_log_keeps_base_figures_with_a_warning_naming_them(tmp_path):
     ("case_id,date,event\nJane Smith,2027-01-04,visit\n", ":2: case_id: looks like a person's name"),
     ("case_id,date,event\nC1,2027-02-30,visit\n", ":2: date: '2027-02-30' is not a real date"),
     ("case_id,date,event\nC1,2027-02-03,home_visit\n", ":2: event: unknown event 'home_visit'"),
-    ("case_id,date\nC1,2027-02-03\n", "missing column event"),
-    ("case_id,date,event,event\nC1,2027-02-03,visit,visit\n", "event: appears twice"),
+    ("case_id,date\nC1,2027-02-03\n", "missing column(s) event"),
+    ("case_id,date,event,event\nC1,2027-02-03,visit,visit\n", "event: the column appears twice"),
     ("case_id,date,event,legal_status\nC1,2027-02-03,visit,s21\n", ":2: legal_status:"),
     ("", "the file is empty"),
 ])

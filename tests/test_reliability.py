@@ -246,5 +246,5 @@ def test_a_personal_case_id_is_refused_and_never_echoed(tmp_path, value):
 
 @pytest.mark.parametrize("value", ["C000417", "7f3a9c2e", "LA12-000417", "case_17"])
 def test_pseudonymised_ids_are_accepted(tmp_path, value):
-    from cpmodel.model.audit import personal_kind
+    from cpmodel.model.event_log import personal_kind
     assert personal_kind(value) is None
