@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))   # the test helpers, by their own name (Ciw ships a package called tests)
 
-from tests.calibration_logs import write_log  # noqa: E402
+from calibration_logs import write_log  # noqa: E402
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from cpmodel.sim.scenario import load_scenario
-from tests.calibration_logs import TRUTH, write_log
-from tests.sim_helpers import PROCEDURE
+from calibration_logs import TRUTH, write_log
+from sim_helpers import PROCEDURE
 
 BASE = "scenarios/county.yaml"
 

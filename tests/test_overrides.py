@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 from cpmodel.cli import app
 from cpmodel.model.errors import InputError
 from cpmodel.sim.overrides import apply_settings
-from tests.sim_helpers import scenario
+from sim_helpers import scenario
 
 FAST = "tests/data/fast-unitary.yaml"
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from cpmodel.cli import app
 from cpmodel.sim.sensitivity import variation
-from tests.sim_helpers import scenario
+from sim_helpers import scenario
 
 FAST = "tests/data/fast-unitary.yaml"
 PARAMS = ["--param", "task_hours.visit.lead_social_worker", "--param", "staff.team_managers.hours_per_week"]
