@@ -138,6 +138,11 @@ class Words:
         text = self.condition(condition)
         return f"({text})" if isinstance(condition, (And, Or, Implies)) else text
 
+    def scoped(self, kind: str, item) -> str:
+        """The clauses that limit a rule or deadline: its states and events, then its condition."""
+        scope, where = self.scope(item), self.where(kind, item.id, item.when)
+        return (f", {scope}" if scope else "") + (f", where {where}" if where else "")
+
     def where(self, kind: str, item_id: str, text: str | None) -> str:
         """', where ...' for a condition that is not simply true; '' otherwise."""
         if not text or text.strip() == "true":
@@ -167,12 +172,7 @@ class Words:
         doing = _sentence_case(action.description) if action and action.description else humanize(rule.action)
         who = self.roles(rule.role) or "someone (the documents name nobody)"
         sentence = f"{_capital(who)} {STRENGTH_WORDS.get(strength, strength)} {doing}"
-        scope = self.scope(rule)
-        if scope:
-            sentence += f", {scope}"
-        where = self.where("rule", rule.id, rule.when)
-        if where:
-            sentence += f", where {where}"
+        sentence += self.scoped("rule", rule)
         sentence += "."
         if rule.overrides:
             sentence += " This takes precedence over " + join_words([f"\u201c{humanize(o)}\u201d" for o in rule.overrides]) + "."
@@ -220,12 +220,7 @@ class Words:
         vague = getattr(deadline, "vague", None)
         if vague:
             sentence += f" (the documents say \u201c{humanize(vague)}\u201d)"
-        scope = self.scope(deadline)
-        if scope:
-            sentence += f", {scope}"
-        where = self.where("deadline", deadline.id, deadline.when)
-        if where:
-            sentence += f", where {where}"
+        sentence += self.scoped("deadline", deadline)
         who = self.roles(deadline.role)
         sentence += f"; {who} is accountable." if who else "; the documents name nobody accountable."
         return sentence

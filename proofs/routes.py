@@ -183,14 +183,8 @@ def _removed(common: _Common, transition) -> Finding:
     if common.rules_lost:
         witness["rules_never_triggered"] = common.rules_lost
         parts.append("no step can now trigger " + "; ".join(words_of(new, r) for r in common.rules_lost))
-    pathways = common.pathways(transition)
-    if pathways:
-        witness["pathways"] = pathways
-        parts.append("shipped pathways no longer walk as before: "
-                     + _listed(pathways))
-    message = f"{words_of(old, transition.id)} is removed: " + "; ".join(parts or ["nothing else changes"])
-    return Finding(kind=REMOVED, severity="info", involved=[transition.id], witness=witness, message=message,
-                   citations=citations_of(old, transition.id))
+    return _route_finding(common, REMOVED, old, transition, parts, witness,
+                          "is removed", "shipped pathways no longer walk as before: ")
 
 
 def _added(common: _Common, transition) -> Finding:
@@ -222,11 +216,18 @@ def _added(common: _Common, transition) -> Finding:
     if common.reachable_now:
         witness["reachable_now"] = common.reachable_now
         parts.append(f"cases can now reach {_state_names(new, common.reachable_now)}")
+    return _route_finding(common, ADDED, new, transition, parts, witness,
+                          "is added", "shipped pathways walk differently: ")
+
+
+def _route_finding(common: _Common, kind: str, procedure, transition, parts: list[str], witness: dict,
+                   verb: str, pathways_lead: str) -> Finding:
+    """The description of one step removed or added: its consequences, then the shipped
+    pathways it changes, in the words of the procedure that has the step."""
     pathways = common.pathways(transition)
     if pathways:
         witness["pathways"] = pathways
-        parts.append("shipped pathways walk differently: "
-                     + _listed(pathways))
-    message = f"{words_of(new, transition.id)} is added: " + "; ".join(parts or ["nothing else changes"])
-    return Finding(kind=ADDED, severity="info", involved=[transition.id], witness=witness, message=message,
-                   citations=citations_of(new, transition.id))
+        parts.append(pathways_lead + _listed(pathways))
+    message = f"{words_of(procedure, transition.id)} {verb}: " + "; ".join(parts or ["nothing else changes"])
+    return Finding(kind=kind, severity="info", involved=[transition.id], witness=witness, message=message,
+                   citations=citations_of(procedure, transition.id))

@@ -6,10 +6,11 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import deadline_strategies
+
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.conditions import And, Compare, Fact, Member, Not, Or, evaluate, render
 from cpmodel.model.loader import procedure_from_document
-from cpmodel.model.schema import Period
 from cpmodel.model.yaml_source import YamlDocument
 from cpmodel.proofs import conflicts, gaps
 from cpmodel.proofs.deadlines import Bound, CalendarTables, propagate, z3_feasible
@@ -93,11 +94,8 @@ def test_z3_gaps_and_overlaps_equal_brute_force_enumeration(guards, invariant):
             assert not any(evaluate(g, case) for g in conditions_)
 
 
-periods = st.builds(lambda n, u: Period(number=n, unit=u),
-                    st.integers(0, 12), st.sampled_from(["working_days", "days", "weeks", "months"]))
-bounds = st.lists(st.builds(lambda k, e, l, p: Bound("d", k, f"e{e}", f"e{l}", p),
-                            st.sampled_from(["after", "within"]), st.integers(0, 3), st.integers(0, 3), periods)
-                  .filter(lambda b: b.earlier != b.later), min_size=1, max_size=6)
+periods = deadline_strategies.periods(12)
+bounds = deadline_strategies.bounds(periods)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,6 +5,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import deadline_strategies
+
 from cpmodel.model import load_procedure
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.procedure import EventRef
@@ -12,11 +14,8 @@ from cpmodel.model.schema import Period
 from cpmodel.proofs.deadlines import (DEFAULT_STARTS, Bound, CalendarTables, _root, horizon_for, pathways,
                                       timeline_bounds, widest_gap, z3_widest_gap)
 
-periods = st.builds(lambda n, u: Period(number=n, unit=u),
-                    st.integers(0, 10), st.sampled_from(["working_days", "days", "weeks", "months"]))
-bounds = st.lists(st.builds(lambda k, e, l, p: Bound("d", k, f"e{e}", f"e{l}", p),
-                            st.sampled_from(["after", "within"]), st.integers(0, 3), st.integers(0, 3), periods)
-                  .filter(lambda b: b.earlier != b.later), min_size=1, max_size=6)
+periods = deadline_strategies.periods(10)
+bounds = deadline_strategies.bounds(periods)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
