@@ -132,6 +132,7 @@ def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
                     f"{ratio:.3f}x ({tasks:,} tasks in {seconds:.2f} s; {events:,} SimPy events; bare {bare:,.0f}/s)",
                     ">= 0.15x", ratio >= 0.15, ratio=ratio, seconds=seconds, tasks=tasks, events=events,
                     bare_timeouts_per_second=bare))
+    rows.append(simpy_queue_row(quick, bare))
     factors = [1, 2] if quick else [1, 2, 4, 8]
     measured = [county_tasks(procedure, scaled(county, f)) for f in factors]
     times, cpu = [m[0] for m in measured], [m[3] for m in measured]
@@ -143,6 +144,41 @@ def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
                     "exponent <= 1.05", exponent <= 1.05, exponent=exponent, seconds=times, factors=factors,
                     cpu_exponent=cpu_exponent, cpu_seconds=cpu))
     return rows
+
+
+def simpy_mmc(arrival: float, service: float, servers: int, customers: int, seed: int) -> float:
+    """A plain SimPy M/M/c queue (simpy.Resource, one process per customer): the least a SimPy
+    model of work waiting for staff does per piece of work. Returns seconds taken."""
+    import simpy
+    rng = np.random.default_rng(seed)
+    gaps, services = rng.exponential(1 / arrival, customers).tolist(), rng.exponential(1 / service, customers).tolist()
+    env = simpy.Environment()
+    staff = simpy.Resource(env, servers)
+
+    def customer(hours):
+        with staff.request() as request:
+            yield request
+            yield env.timeout(hours)
+
+    def arrivals():
+        for gap, hours in zip(gaps, services):
+            yield env.timeout(gap)
+            env.process(customer(hours))
+    started = time.perf_counter()
+    env.process(arrivals())
+    env.run()
+    return time.perf_counter() - started
+
+
+def simpy_queue_row(quick: bool, bare: float) -> dict:
+    """The yardstick for the tasks/s row: a bare SimPy queue's customers/s against bare timeouts/s
+    (each customer is an arrival, a request, a service and a release: about five SimPy events)."""
+    customers = 2_000 if quick else 200_000
+    seconds = simpy_mmc(9.0, 1.0, 10, customers, 1)
+    ratio = customers / seconds / bare
+    return row("yardstick: a bare SimPy M/M/10 queue, customers/s against bare SimPy timeouts/s",
+               f"{ratio:.3f}x ({customers / seconds:,.0f} customers/s)", "(none: what SimPy itself does per piece of queued work)",
+               None, ratio=ratio, customers_per_second=customers / seconds)
 
 
 def staffing_rows(quick: bool, extra: list[str] | None = None) -> list[dict]:

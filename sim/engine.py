@@ -24,7 +24,7 @@ from cpmodel.model.schema import Period
 from cpmodel.sim.days import SimulationDays
 from cpmodel.sim.duties import Duty, DutyRules, duty_rules
 from cpmodel.sim.scenario import Scenario
-from cpmodel.sim.workforce import Task, Queue, Worker, Workforce, in_order
+from cpmodel.sim.workforce import Task, Queue, Worker, Workforce
 
 POOLS = ("social_workers", "team_managers", "conference_chairs")
 # The facts the simulation keeps for a case, written with each event of a case history.
@@ -47,7 +47,8 @@ class Household:
     counts: dict = field(default_factory=dict)
     no_access_in_row: int = 0
     last_seen_alone: bool = True
-    open_tasks: set = field(default_factory=set)
+    # the case's open tasks, in the order they were made (a dict: a set would iterate by address)
+    open_tasks: dict = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
     plan_ended: float | None = None
     closed: float | None = None
@@ -105,7 +106,7 @@ class Replication:
         self.households: list[Household] = []
         self.open_households = 0
         self.lowest_caseload: list = []
-        self.open_tasks: set[Task] = set()
+        self.open_tasks: dict[Task, None] = {}   # every open accountable task, in the order made
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
         self.hours_table: dict[tuple[str, str], float | None] = {}
         self.duty_work: dict[str, tuple] = {}
@@ -207,7 +208,7 @@ class Replication:
         worker.cases[household] = None
         self._change_caseload(worker, household.children)
         if previous is not None and previous is not worker:   # the bookings move to the new diary
-            for task in in_order(household.open_tasks):
+            for task in list(household.open_tasks):
                 if task.diary is previous.queue.diary and task.booked is not None:
                     task.diary.unbook(task.booked, task.hours)
                     task.diary = worker.queue.diary
@@ -235,9 +236,9 @@ class Replication:
             return None
         task = Task(due, kind, event, household, self.scenario.roles[role], self._hours(hours), release,
                     accountable, household.phase, duty, appointment)
-        household.open_tasks.add(task)
+        household.open_tasks[task] = None
         if accountable:
-            self.open_tasks.add(task)
+            self.open_tasks[task] = None
         return task
 
     def _duty_work(self, duty: Duty) -> tuple:
@@ -268,14 +269,14 @@ class Replication:
         phase, appointment, open_tasks = household.phase, duty.appointment, household.open_tasks
         task = Task(due, duty.kind, duty.event, household, pool, float(draw(hours)) if exponential else hours,
                     opens, True, phase, recurring, appointment)
-        open_tasks.add(task)
-        self.open_tasks.add(task)
+        open_tasks[task] = None
+        self.open_tasks[task] = None
         plan = self.workforce.plan
         day = plan(task, opens, margin)
         for kind, part_pool, part_hours in parts:
             part = Task(due, kind, duty.event, household, part_pool,
                         float(draw(part_hours)) if exponential else part_hours, opens, False, phase, None, appointment)
-            open_tasks.add(part)
+            open_tasks[part] = None
             if appointment:
                 self.workforce.plan_on(part, day)
             else:
@@ -284,8 +285,8 @@ class Replication:
     def _done(self, task: Task, now: float) -> None:
         household = task.case
         open_tasks = household.open_tasks
-        open_tasks.discard(task)
-        self.open_tasks.discard(task)
+        open_tasks.pop(task, None)
+        self.open_tasks.pop(task, None)
         if not task.accountable:
             return
         day = int(now)
@@ -297,8 +298,8 @@ class Replication:
             opens = float(self.days.next_working_day(day + 1))
             retry = Task(task.due, task.kind, event, household, task.pool, task.hours, opens, True,
                          task.phase, task.duty, task.appointment)
-            open_tasks.add(retry)
-            self.open_tasks.add(retry)
+            open_tasks[retry] = None
+            self.open_tasks[retry] = None
             self.workforce.plan(retry, opens, None)   # tried again at the first slot free
             return
         due, warm_up = task.due, self.warm_up
@@ -315,7 +316,7 @@ class Replication:
             household.last_seen_alone = alone
         # The case's other deadlines open for this event, before the successor of a recurring
         # duty exists: that one is not met by the event that created it.
-        others = [t for t in in_order(open_tasks) if t.event == event and t.accountable and not t.cancelled]
+        others = [t for t in open_tasks if t.event == event and t.accountable and not t.cancelled]
         duty = task.duty
         if duty is not None and household.phase == task.phase:   # the next one of a recurring duty
             self._next_of(household, duty, day)
@@ -339,9 +340,9 @@ class Replication:
                 continue
             if other.due >= self.warm_up and other.kind in self.lateness:
                 self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
-            for part in [t for t in in_order(household.open_tasks) if t is other or t.kind.startswith(other.kind + ":")]:
-                household.open_tasks.discard(part)
-                self.open_tasks.discard(part)
+            for part in [t for t in list(household.open_tasks) if t is other or t.kind.startswith(other.kind + ":")]:
+                household.open_tasks.pop(part, None)
+                self.open_tasks.pop(part, None)
                 self.workforce.cancel(part)
             if duty.every is not None:
                 self._next_of(household, duty, day)
@@ -384,8 +385,8 @@ class Replication:
         if household.ending_asked:       # brought forward to end the plan: this review ends it
             ends, household.ending_asked = True, False
             for task in [t for t in household.open_tasks if t.kind.split(":")[0] == REVIEW_BROUGHT_FORWARD]:
-                household.open_tasks.discard(task)
-                self.open_tasks.discard(task)
+                household.open_tasks.pop(task, None)
+                self.open_tasks.pop(task, None)
                 self.workforce.cancel(task)
         if ends:
             household.facts["significant_harm_continuing"] = False
@@ -417,11 +418,11 @@ class Replication:
     def _cancel_open_work(self, household: Household) -> None:
         """The case's open work lapses; a deadline already passed was missed (late until now)."""
         today = int(self.env.now)
-        for task in in_order(household.open_tasks):
+        for task in list(household.open_tasks):
             if task.accountable and not task.cancelled and self.warm_up <= task.due < today and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, today))
             self.workforce.cancel(task)
-            self.open_tasks.discard(task)
+            self.open_tasks.pop(task, None)
         household.open_tasks.clear()
 
     def _end_plan(self, household: Household, ending: str) -> None:
@@ -599,7 +600,7 @@ class Replication:
             if collecting:
                 gc.enable()
         horizon, start = self.days.horizon, self.warm_up
-        for task in in_order(self.open_tasks):   # still open at the end: late by however long they were overdue
+        for task in list(self.open_tasks):   # still open at the end: late by however long they were overdue
             if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, horizon - 1))
         first_week = start // 7

@@ -143,8 +143,7 @@ class Workforce:
         for worker in workers:
             sharing.setdefault(id(worker.queue), []).append(worker)
         for group in sharing.values():
-            group[0].queue.diary = Diary(self.days.working_days, lambda day, group=group: sum(
-                (shift[1] - shift[0]) * HOURS for shift in (self._shift(w, day) for w in group) if shift))
+            group[0].queue.diary = Diary(self.days.working_days, self._hours_on(group))
         for worker in workers:
             self.env.process(self._work(worker))
             hours = 24.0 if self.days.always_open else worker.daily_hours
@@ -153,6 +152,19 @@ class Workforce:
                     break
                 if day not in worker.absent_days:
                     available[day // 7] += hours
+
+    def _hours_on(self, group: list[Worker]) -> Callable[[int], float]:
+        """The hours a diary's staff work on a day (the sum of their shifts; one worker's own diary
+        is the common case, and is summed without a generator: the same floats, sooner)."""
+        shift_of = self._shift
+        if len(group) == 1:
+            worker = group[0]
+
+            def one(day: int) -> float:
+                shift = shift_of(worker, day)
+                return (shift[1] - shift[0]) * HOURS if shift else 0
+            return one
+        return lambda day: sum((shift[1] - shift[0]) * HOURS for shift in (shift_of(w, day) for w in group) if shift)
 
     def vacancy(self, worker: Worker, first_day: int, last_day: int) -> None:
         """A post left empty: its hours are not available on those days."""
@@ -181,16 +193,20 @@ class Workforce:
     def _work(self, worker: Worker):
         """The worker's day: the most urgent task in spells until the shift ends.
 
-        Written for speed (it runs once per spell of work): the shift is worked out inline, with
-        the very arithmetic of _shift, and everything looked up per spell is a local name.
+        Written for speed (it runs once per spell of work): the day's shift is worked out once per
+        day, with the very arithmetic of _shift; the queue is popped inline (Queue.pop); and
+        everything looked up per spell is a local name.
         """
         env, worked = self.env, self.hours_worked[worker.pool]
-        timeout, event = env.timeout, env.event
+        timeout, event, heappop = env.timeout, env.event, heapq.heappop
         days = self.days
         horizon, always_open, is_working = days.horizon, days.always_open, days.is_working
         absent, day_start, length = worker.absent_days, self.day_start, worker.daily_hours / HOURS
         daily_hours, queue, days_worked = worker.daily_hours, worker.queue, self.days_worked
         hours_by_event, pool_queues, on_complete = self.hours_by_event, self.pool_queues, self.on_complete
+        measured_from = self.measured_from
+        idle = queue.idle
+        shift_day, start, end = -1, None, 0.0
         while True:
             if not worker.active:
                 worker.returned = event()
@@ -200,35 +216,43 @@ class Workforce:
             day = int(now)
             if day >= horizon:
                 return
-            if always_open:
-                start, end = float(day), float(day + 1)
-            elif not is_working[day] or day in absent:
-                start = None
-            else:
-                start = day + day_start
-                end = start + length
+            if day != shift_day:
+                shift_day = day
+                if always_open:
+                    start, end = float(day), float(day + 1)
+                elif not is_working[day] or day in absent:
+                    start = None
+                else:
+                    start = day + day_start
+                    end = start + length
             if start is None or now >= end - 1e-12:   # the next shift's start (_next_shift_start)
                 later = day + 1
                 while later < horizon:
                     if always_open:
-                        start = float(later)
+                        following = float(later)
                         break
                     if is_working[later] and later not in absent:
-                        start = later + day_start
+                        following = later + day_start
                         break
                     later += 1
                 else:
-                    start = float(horizon)
-                yield timeout(start - now)
+                    following = float(horizon)
+                yield timeout(following - now)
                 continue
             if now < start:
                 yield timeout(start - now)
                 continue
-            task = queue.pop()
+            heap = queue.heap          # (a reallocation may give the queue a new heap)
+            task = None
+            while heap:
+                task = heappop(heap)[3]
+                if not task.cancelled:
+                    break
+                task = None
             if task is None:
-                worker.wake = event()
-                queue.idle.append(worker)
-                yield worker.wake
+                worker.wake = wake = event()
+                idle.append(worker)
+                yield wake
                 continue
             left = (end - now) * HOURS
             remaining = task.remaining
@@ -241,8 +265,9 @@ class Workforce:
             yield timeout(spell / HOURS)
             worked[day // 7] += spell
             days_worked.add(day)
-            if day >= self.measured_from:
-                hours_by_event[task.event] = hours_by_event.get(task.event, 0.0) + spell
+            if day >= measured_from:
+                event_name = task.event
+                hours_by_event[event_name] = hours_by_event.get(event_name, 0.0) + spell
             task.remaining = remaining = task.remaining - spell
             if task.cancelled:
                 continue
