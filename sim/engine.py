@@ -573,7 +573,6 @@ class Replication:
             open_households.append(self.open_households)
             today = int(self.env.now)
             backlog.append(sum(1 for t in self.open_tasks if t.due < today and not t.cancelled))
-            gc.collect(1)
             yield self.env.timeout(7)
 
     def _draw(self, cdf: list[float]) -> int:
@@ -587,8 +586,9 @@ class Replication:
         self.env.process(self._arrivals())
         self.env.process(self._monitor())
         # Everything built so far lives to the end: keep the cyclic collector from rescanning it,
-        # and collect only the young generations (weekly, in _monitor) while the clock runs; full
-        # collections over an ever larger heap made the run time grow faster than the caseload.
+        # and keep it off while the clock runs. Full collections over an ever larger heap made the
+        # run time grow faster than the caseload; the run makes no cyclic garbage (finished work
+        # is freed by reference counting: tests/test_engine_memory.py), so nothing piles up.
         collecting = gc.isenabled()
         gc.collect()
         gc.freeze()
