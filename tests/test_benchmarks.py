@@ -36,5 +36,5 @@ def test_run_all_only_runs_the_groups_asked_for(tmp_path):
     assert finished.returncode == 0, finished.stderr[-3000:]
     record = json.loads(out.read_text())
     measures = [r["measure"] for r in record["rows"]]
-    assert record["groups"] == ["engine"] and record["only"] == ["simulation", "england", "queue"] and len(measures) == 4
+    assert record["groups"] == ["engine"] and record["only"] == ["simulation", "england", "queue"] and len(measures) == 5
     assert not any("staff" in m or "check" in m or "audit" in m or "instant start" in m for m in measures)
