@@ -13,6 +13,7 @@ Grammar, loosest binding first::
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Mapping, Union
@@ -43,7 +44,26 @@ NAME: /(?!(and|or|not|in|implies|true|false)\b)[a-z_][a-z0-9_]*/
 %ignore WS
 """
 
-_PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False)
+
+
+def _grammar_cache() -> str | bool:
+    """Where lark keeps the analysed grammar between runs (its `cache` option), so that a new
+    process loads the parser instead of building it again (a fifth of the module's import).
+
+    The user's own cache folder, not lark's default in the shared temporary folder: the cache is
+    a pickle, and another user could plant one there. Lark stores a hash of the grammar, its
+    options and lark's version with it and rebuilds when they differ; a cache that cannot be read
+    or written only means building the parser, as without the option."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "cpmodel")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(folder, "condition-grammar.lark")
+
+
+_PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, cache=_grammar_cache())
 
 Value = Union[bool, int, str]
 
