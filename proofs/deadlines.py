@@ -17,11 +17,11 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-import networkx as nx
 import z3
 
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.conditions import Const
+from cpmodel.model.digraph import connected_groups, descendants, successors_of, topological_order
 from cpmodel.model.procedure import EventRef, Procedure
 from cpmodel.model.schema import Period
 from cpmodel.proofs.encode import SolverUndecided
@@ -52,17 +52,18 @@ def _zero() -> Period:
 
 def _dependency_order(procedure: Procedure) -> list:
     """Deadlines ordered so that the one defining an event comes before those counting from it."""
-    graph = nx.DiGraph()
+    graph: dict[str, list[str]] = {}
     for deadline in procedure.spec.deadlines:
         event = EventRef.parse(deadline.event).event
-        graph.add_node(event)
+        graph.setdefault(event, [])
         for other in (deadline.anchor, ):
             if other:
-                graph.add_edge(EventRef.parse(other).event, event)
-    try:
-        rank = {event: i for i, event in enumerate(nx.topological_sort(graph))}
-    except nx.NetworkXUnfeasible:
-        rank = {}
+                anchor = EventRef.parse(other).event
+                graph.setdefault(anchor, [])
+                if event not in graph[anchor]:
+                    graph[anchor].append(event)
+    order = topological_order(graph)
+    rank = {event: i for i, event in enumerate(order)} if order is not None else {}
     numbered_first = lambda d: (EventRef.parse(d.event).occurrence is None and d.every is None,
                                 rank.get(EventRef.parse(d.event).event, 0))
     return sorted(procedure.spec.deadlines, key=numbered_first)
@@ -141,11 +142,8 @@ def horizon_for(bounds: list[Bound]) -> int:
 
 
 def pathways(bounds: list[Bound]) -> list[list[Bound]]:
-    graph = nx.Graph()
-    for index, bound in enumerate(bounds):
-        graph.add_edge(bound.earlier, bound.later)
     groups = []
-    for component in sorted(nx.connected_components(graph), key=lambda c: sorted(c)):
+    for component in sorted(connected_groups((b.earlier, b.later) for b in bounds), key=lambda c: sorted(c)):
         groups.append([b for b in bounds if b.earlier in component])
     return groups
 
@@ -319,8 +317,8 @@ def _entries(bounds: list[Bound]) -> list[str]:
 
 def downstream(bounds: list[Bound], entry: str) -> list[Bound]:
     """The bounds among the events that come after entry (the entry itself included)."""
-    graph = nx.DiGraph((b.earlier, b.later) for b in bounds)
-    after = {entry} | nx.descendants(graph, entry)
+    graph = successors_of((), ((b.earlier, b.later) for b in bounds))
+    after = {entry} | descendants(graph, entry)
     return [b for b in bounds if b.earlier in after and b.later in after]
 
 

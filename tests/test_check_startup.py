@@ -1,0 +1,41 @@
+"""`cpmodel check` loads what checking needs and nothing else: not networkx (its reachability
+questions are answered by model/digraph.py), not the holidays library (the bank holiday dates
+come from model/bank_holidays.json), and none of what only drawing or simulating needs."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+NOT_LOADED = ("networkx", "holidays", "matplotlib", "scipy", "simpy", "dask", "distributed", "jinja2", "numpy")
+PROBE = """
+import json, sys
+sys.argv = ["cpmodel"] + {arguments!r}
+from cpmodel.cli import main
+try:
+    main()
+except SystemExit as stop:
+    code = stop.code
+sys.stderr.write("LOADED " + json.dumps([name for name in {names!r} if name in sys.modules]) + " " + str(code) + "\\n")
+"""
+
+
+def loaded_by(arguments: list[str]) -> tuple[list[str], str]:
+    finished = subprocess.run([sys.executable, "-c", PROBE.format(arguments=arguments, names=NOT_LOADED)],
+                              capture_output=True, text=True, timeout=120)
+    line = next(line for line in finished.stderr.splitlines() if line.startswith("LOADED "))
+    names, code = line[len("LOADED "):].rsplit(" ", 1)
+    return json.loads(names), code
+
+
+@pytest.mark.parametrize("arguments", [["check"], ["check", "--json"]])
+def test_check_loads_none_of_the_heavy_libraries(arguments):
+    names, code = loaded_by(arguments)
+    assert code == "0"
+    assert names == []
+
+
+def test_the_probe_sees_a_library_that_is_loaded():
+    """The same probe on a command that draws sees networkx loaded: it can see a loaded library."""
+    names, _code = loaded_by(["graph", "--view", "no-such-view"])
+    assert "networkx" in names
