@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -19,6 +20,12 @@ FIRST_YEAR, LAST_YEAR = (_TABLE.first_year, _TABLE.last_year) if _TABLE else ban
 # Input dates (scenarios, pathways, event logs, --until) stop earlier, so that every deadline
 # they set (no procedure period is longer than 20 years) still falls inside the calendar.
 LAST_INPUT_YEAR = LAST_YEAR - 21
+
+
+@lru_cache(maxsize=None)
+def _months(number: int) -> relativedelta:
+    """relativedelta(months=number), made once: the deadline tables add it to hundreds of days."""
+    return relativedelta(months=number)
 
 
 class CalendarRangeError(InputError):
@@ -139,5 +146,5 @@ class WorkingCalendar:
         if period.unit == "weeks":
             return start + dt.timedelta(weeks=period.number)
         if period.unit == "months":
-            return start + relativedelta(months=period.number)
+            return start + _months(period.number)
         raise ValueError(f"a period of {period} is counted in visits, not dates")
