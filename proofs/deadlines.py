@@ -206,15 +206,19 @@ class CalendarTables:
         return (self.calendar.add(self.date(day), period) - self.start).days
 
     def first_day_with_shift_at_least(self, target: int, period: Period) -> int:
-        """The earliest day d with d + period >= target (horizon + 1 if none)."""
-        low, high = 0, self.horizon + 1
-        while low < high:
-            middle = (low + high) // 2
-            if self.shift(middle, period) >= target:
-                high = middle
-            else:
-                low = middle + 1
-        return low
+        """The earliest day d of the horizon with d + period >= target (horizon + 1 if none).
+
+        (d + period) never decreases as d grows (a later start is never due earlier), so this is
+        a search of the day's table for target: plain arithmetic for days and weeks, a bisection
+        of the table for working days and months."""
+        unit = period.unit
+        if unit in ("days", "weeks"):
+            length = period.number * (7 if unit == "weeks" else 1)
+            return min(max(target - length, 0), self.horizon + 1)
+        key = f"{period.number}_{unit}"
+        if key not in self.values:
+            self.values[key] = self._table(period)
+        return bisect.bisect_left(self.values[key], target, 0, self.horizon + 1)
 
     def last_day_with_shift_at_most(self, target: int, period: Period) -> int:
         """The latest day d with d + period <= target (-1 if none)."""
