@@ -182,7 +182,14 @@ class CalendarTables:
 
     def _table(self, period: Period) -> list[int]:
         """(day + period) for every day of the horizon; working days by one pass, not a search each."""
-        if period.unit != "working_days" or period.number == 0:
+        if period.unit != "working_days":    # months: the calendar's own addition, day after day
+            add, start, one_day = self.calendar.add, self.start, dt.timedelta(days=1)
+            values, date = [], start
+            for _ in range(self.horizon + 1):
+                values.append((add(date, period) - start).days)
+                date += one_day
+            return values
+        if period.number == 0:
             return [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
         self._shift_uncached(0, period)      # builds the working-day index
         working, count = self._working_days, len(self._working_days)

@@ -35,6 +35,7 @@ class FactEncoder:
         self.domain = []
         self.domain_of = {}     # fact id -> its bounds, for explanations
         self._answers: dict[tuple, tuple] = {}   # satisfiable(): term ids -> (answer, the terms)
+        self._terms: dict = {}                    # encode(): condition -> its Z3 term
         for fact in procedure.spec.facts:
             if fact.type == "bool":
                 variable = z3.Bool(fact.id)
@@ -58,6 +59,14 @@ class FactEncoder:
         return value
 
     def encode(self, condition: Condition):
+        """The condition as a Z3 term, built once for each condition (the checks ask for the same
+        guards and assumptions many times; a condition tree is frozen, so it can be a key)."""
+        term = self._terms.get(condition)
+        if term is None:
+            term = self._terms[condition] = self._encode(condition)
+        return term
+
+    def _encode(self, condition: Condition):
         if isinstance(condition, Const):
             return z3.BoolVal(condition.value)
         if isinstance(condition, Fact):
