@@ -55,7 +55,9 @@ def _grammar_cache() -> str | bool:
     a pickle, and another user could plant one there. Lark stores a hash of the grammar, its
     options and lark's version with it and rebuilds when they differ; a cache that cannot be read
     or written only means building the parser, as without the option."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):       # unset, or relative (which the XDG rules say to ignore)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "cpmodel")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
