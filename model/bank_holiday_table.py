@@ -78,9 +78,10 @@ def library_dates(year: int) -> dict[dt.date, str]:
 def write(path: Path = TABLE_FILE) -> Path:
     """Write the table from the installed library (a new file, swapped in whole)."""
     table = from_library()
-    text = json.dumps({"holidays_version": table.holidays_version, "country": COUNTRY,
-                       "subdivision": SUBDIVISION, "first_year": table.first_year,
-                       "last_year": table.last_year, "days": table.days}, indent=0) + "\n"
+    heading = {"holidays_version": table.holidays_version, "country": COUNTRY, "subdivision": SUBDIVISION,
+               "first_year": table.first_year, "last_year": table.last_year}
+    years = ",\n".join(f"  {json.dumps(year)}: {json.dumps(days)}" for year, days in table.days.items())
+    text = json.dumps(heading, indent=1)[:-2] + ',\n "days": {\n' + years + "\n }\n}\n"   # a year a line
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
