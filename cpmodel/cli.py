@@ -150,8 +150,7 @@ def check(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
     if as_json:
         print_json(report.to_json())
     else:
-        with console:   # rendered into one buffer, written once
-            print_report(console, report, strict)
+        print_report(console, report, strict)
     raise typer.Exit(1 if report.failed(strict) else 0)
 
 

@@ -39,3 +39,30 @@ def test_the_probe_sees_a_library_that_is_loaded():
     """The same probe on a command that draws sees networkx loaded: it can see a loaded library."""
     names, _code = loaded_by(["graph", "--view", "no-such-view"])
     assert "networkx" in names
+
+
+def test_in_its_own_process_check_freezes_its_modules_and_keeps_the_collector_on():
+    script = ("import gc, sys\nsys.argv = ['cpmodel', 'check', '--json']\nfrom cpmodel.cli import main\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write(f'FROZEN {gc.get_freeze_count()} {gc.isenabled()}\\n')\n")
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    frozen, enabled = next(line for line in finished.stderr.splitlines() if line.startswith("FROZEN ")).split()[1:]
+    assert int(frozen) > 100_000 and enabled == "True"
+
+
+def test_inside_another_program_nothing_is_frozen_and_the_collector_is_left_as_it_was():
+    import gc
+
+    from cpmodel.startup import loading_modules
+
+    frozen = gc.get_freeze_count()
+    with loading_modules():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        with loading_modules():
+            pass
+        assert not gc.isenabled()       # a host that had it off keeps it off
+    finally:
+        gc.enable()
