@@ -47,7 +47,7 @@ def test_in_its_own_process_check_freezes_its_modules_and_keeps_the_collector_on
               "sys.stderr.write(f'FROZEN {gc.get_freeze_count()} {gc.isenabled()}\\n')\n")
     finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     frozen, enabled = next(line for line in finished.stderr.splitlines() if line.startswith("FROZEN ")).split()[1:]
-    assert int(frozen) > 100_000 and enabled == "True"
+    assert int(frozen) > 10_000 and enabled == "True"    # the loaded modules: about 60,000 objects
 
 
 def test_inside_another_program_nothing_is_frozen_and_the_collector_is_left_as_it_was():
