@@ -3,12 +3,15 @@
 Run:  .venv/bin/python benchmarks/bench_check.py [--sizes 1 10 100] [--repeat 3]
 Sizes are measured side by side in one run (these machines are shared and noisy); the script
 reports the best of --repeat runs, the ratio to the shipped model and the growth exponent
-(time ~ size^k). Targets on the 2-core machines: shipped < 2 s, 10x < 20 s.
+(time ~ size^k), and the whole `cpmodel check` process in wall and CPU time. Targets on the 2-core
+machines: shipped < 1 s wall as a whole process (issue 14), 10x < 20 s.
 """
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,6 +37,19 @@ def timed(function, repeat: int) -> float:
     return best
 
 
+def whole_process(command: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall time and best CPU time (user + system) of the command as a process of its own."""
+    best, best_cpu = math.inf, math.inf
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return best, best_cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
@@ -47,6 +63,7 @@ def main() -> None:
         else:  # written to YAML and loaded like any procedure file, so the comparison is fair
             path = Path(folder) / f"procedure-{size}x.yaml"
             yaml = YAML(typ="safe")
+            yaml.representer.ignore_aliases = lambda data: True   # copies share lists: written out, as a policy writer would
             with path.open("w", encoding="utf-8") as stream:
                 yaml.dump(scaled_data(size), stream)
             build = lambda path=path: load_procedure(path)
@@ -65,9 +82,11 @@ def main() -> None:
         ratio = (load + check) / (base[3] + base[4])
         print(f"  {size:>4}x: {ratio:6.1f}x slower, k = {math.log(ratio) / math.log(size / base[0]):.2f}")
     command = [str(Path(sys.executable).with_name("cpmodel")), "check"]
-    whole = timed(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat)
-    print(f"\nwhole command `cpmodel check` on the shipped model (start-up, imports, load, check): {whole:.2f} s")
-    print(f"target shipped < 2 s in all: {'met' if whole < 2 else 'MISSED'} ({whole:.2f} s)")
+    whole, cpu = whole_process(command, args.repeat)
+    print(f"\nwhole command `cpmodel check` on the shipped model (start-up, imports, load, check): "
+          f"{whole:.2f} s wall, {cpu:.2f} s CPU (best of {args.repeat}; CPU time is the steadier figure on a "
+          f"shared machine, load average {os.getloadavg()[0]:.1f})")
+    print(f"target shipped < 1 s wall in all (issue 14): {'met' if whole < 1 else 'MISSED'} ({whole:.2f} s)")
     for size, _, _, load, check, _ in rows:
         if size == 10:
             print(f"target 10x < 20 s: {'met' if load + check < 20 else 'MISSED'} ({load + check:.2f} s)")

@@ -140,9 +140,11 @@ def check(procedure: Optional[Path] = typer.Argument(None, help="Procedure YAML 
           strict: bool = typer.Option(False, "--strict", help="Unacknowledged warnings fail too."),
           timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Z3 time limit per query.")):
     """Prove the procedure consistent, or show where it is not. Exit 1 when errors are found."""
-    from cpmodel.render_findings import print_report
-    from cpmodel.model import load_procedure
-    from cpmodel.proofs import run_checks
+    from cpmodel.startup import loading_modules
+    with loading_modules():
+        from cpmodel.render_findings import print_report
+        from cpmodel.model import load_procedure
+        from cpmodel.proofs import run_checks
 
     report = run_checks(load_procedure(procedure), timeout_ms)
     if as_json:
@@ -160,10 +162,12 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
     """What a revision changes: findings added, changed and gone; what it means (conditions, routes,
     timescales, with examples); rules, transitions, deadlines changed.
     Exit 1 when the revision adds an unacknowledged error (a change of meaning alone exits 0)."""
-    from cpmodel.render_findings import print_diff
-    from cpmodel.model import load_procedure
-    from cpmodel.proofs import run_checks
-    from cpmodel.proofs.diff import diff_procedures
+    from cpmodel.startup import loading_modules
+    with loading_modules():
+        from cpmodel.render_findings import print_diff
+        from cpmodel.model import load_procedure
+        from cpmodel.proofs import run_checks
+        from cpmodel.proofs.diff import diff_procedures
 
     before, after = load_procedure(old), load_procedure(new)
     result = diff_procedures(before, after, run_checks(before), run_checks(after))
@@ -1063,6 +1067,8 @@ def schema(kind: str = typer.Argument(..., help="procedure, scenario or pathway.
 
 
 def main() -> None:
+    from cpmodel.startup import in_own_process
+    in_own_process()
     app()
 
 

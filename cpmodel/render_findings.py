@@ -19,15 +19,16 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def _print_finding(console: Console, finding) -> None:
+def _finding_lines(finding) -> list[str]:
     data = finding.to_json()
     style = STYLE[finding.severity]
-    console.print(f"  [{style}]{finding.severity}[/] {escape(finding.kind)}  [dim]{escape(finding.id)}[/]")
-    console.print(f"    {escape(finding.message)}", soft_wrap=False)
+    lines = [f"  [{style}]{finding.severity}[/] {escape(finding.kind)}  [dim]{escape(finding.id)}[/]",
+             f"    {escape(finding.message)}"]
     if finding.witness:
-        console.print(f"    [dim]witness:[/] {escape(_witness(finding.witness))}")
+        lines.append(f"    [dim]witness:[/] {escape(_witness(finding.witness))}")
     for citation in data["citations"]:
-        console.print(f"    [dim]cites {escape(citation['ref'])}: \u201c{escape(citation['heading'] or '')}\u201d[/]")
+        lines.append(f"    [dim]cites {escape(citation['ref'])}: \u201c{escape(citation['heading'] or '')}\u201d[/]")
+    return lines
 
 
 def closing_sentence(report: CheckReport, strict: bool = False) -> str:
@@ -50,8 +51,15 @@ def closing_sentence(report: CheckReport, strict: bool = False) -> str:
 
 
 def print_report(console: Console, report: CheckReport, strict: bool = False) -> None:
-    console.print(f"[bold]{escape(report.procedure_name)}[/] (version {escape(report.procedure_version)}, "
-                  f"{escape(report.procedure_file)}): checked in {report.seconds:.2f} s")
+    """The report in one print: each line is wrapped on its own, as line-by-line printing wraps
+    it, but Rich's work per print is done once (a third of the report's time)."""
+    console.print("\n".join(report_lines(report, strict)))
+
+
+def report_lines(report: CheckReport, strict: bool = False) -> list[str]:
+    """The report's lines, in Rich markup (user text escaped)."""
+    lines = [f"[bold]{escape(report.procedure_name)}[/] (version {escape(report.procedure_version)}, "
+             f"{escape(report.procedure_file)}): checked in {report.seconds:.2f} s"]
     new = [f for f in report.findings if not f.acknowledged and
            (f.severity == "error" or (strict and f.severity == "warning"))]
     warnings = [f for f in report.findings if not f.acknowledged and f.severity == "warning" and f not in new]
@@ -59,20 +67,21 @@ def print_report(console: Console, report: CheckReport, strict: bool = False) ->
     known = [f for f in report.findings if f.acknowledged]
     for title, group in (("New problems", new), ("Warnings", warnings)):
         if group:
-            console.print(f"\n[bold]{title} ({len(group)})[/]")
+            lines.append(f"\n[bold]{title} ({len(group)})[/]")
             for finding in group:
-                _print_finding(console, finding)
+                lines.extend(_finding_lines(finding))
     if notes:
-        console.print(f"\n[bold]Notes ({len(notes)})[/]")
+        lines.append(f"\n[bold]Notes ({len(notes)})[/]")
         for finding in notes:
-            console.print(f"  [cyan]{escape(finding.kind)}[/] [dim]{escape(finding.id)}[/]: {escape(finding.message)}")
+            lines.append(f"  [cyan]{escape(finding.kind)}[/] [dim]{escape(finding.id)}[/]: {escape(finding.message)}")
     if known:
-        console.print(f"\n[bold]Acknowledged ({len(known)})[/]")
+        lines.append(f"\n[bold]Acknowledged ({len(known)})[/]")
         for finding in known:
             reason = " ".join(finding.acknowledgement["reason"].split())
-            console.print(f"  [dim]{escape(finding.id)}[/] ({finding.severity}): {escape(reason)}")
+            lines.append(f"  [dim]{escape(finding.id)}[/] ({finding.severity}): {escape(reason)}")
     verdict = "bold red" if report.failed(strict) else "bold green"
-    console.print(f"\n[{verdict}]{escape(closing_sentence(report, strict))}[/]")
+    lines.append(f"\n[{verdict}]{escape(closing_sentence(report, strict))}[/]")
+    return lines
 
 
 def diff_sentence(result: ProcedureDiff) -> str:

@@ -3,20 +3,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
+from cpmodel.model import bank_holiday_table
 from cpmodel.model.errors import InputError
 from cpmodel.model.schema import Period
 
+# The dates England closes on, from the file the installed holidays library wrote, or None when
+# the file is of another version of the library, which is then asked itself (bank_holiday_table.py).
+_TABLE = bank_holiday_table.load()
 # The years the holidays library knows England and Wales bank holidays for. Outside them a
 # date cannot be called a working day or not, so it is refused by name, never guessed.
-FIRST_YEAR = max(holidays.GB.start_year, 1900)
-LAST_YEAR = getattr(holidays.GB, "end_year", 2100)
+FIRST_YEAR, LAST_YEAR = (_TABLE.first_year, _TABLE.last_year) if _TABLE else bank_holiday_table.library_years()
 # Input dates (scenarios, pathways, event logs, --until) stop earlier, so that every deadline
 # they set (no procedure period is longer than 20 years) still falls inside the calendar.
 LAST_INPUT_YEAR = LAST_YEAR - 21
+
+
+@lru_cache(maxsize=None)
+def _months(number: int) -> relativedelta:
+    """relativedelta(months=number), made once: the deadline tables add it to hundreds of days."""
+    return relativedelta(months=number)
 
 
 class CalendarRangeError(InputError):
@@ -49,25 +58,34 @@ class WorkingCalendar:
 
     def __post_init__(self):
         object.__setattr__(self, "_years", {})
+        object.__setattr__(self, "_named", {})
         object.__setattr__(self, "_added", {})   # (start, number, unit) -> due date: audits ask the same often
 
-    def _year(self, year: int) -> tuple[dict, frozenset]:
-        """(bank holidays by date, closed days) for one year, built once."""
+    def _year(self, year: int) -> frozenset:
+        """The closed days of one year (bank holidays, substitute days, closures), built once."""
         known = self._years.get(year)
         if known is None:
             if not FIRST_YEAR <= year <= LAST_YEAR:
                 raise CalendarRangeError(dt.date(year, 1, 1))
-            named = dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
-            closed = frozenset(named) | frozenset(d for d in self.closures if d.year == year)
-            known = self._years[year] = (named, closed)
+            holidays = _TABLE.closed(year) if _TABLE else frozenset(self._names(year))
+            known = self._years[year] = holidays | frozenset(d for d in self.closures if d.year == year)
         return known
+
+    def _names(self, year: int) -> dict:
+        """Bank holidays of one year by date, named by the holidays library (built once)."""
+        named = self._named.get(year)
+        if named is None:
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise CalendarRangeError(dt.date(year, 1, 1))
+            named = self._named[year] = bank_holiday_table.library_dates(year)
+        return named
 
     @property
     def bank_holidays(self) -> dict:
         """Bank holidays of first_year..last_year (ask holiday_name for any other year)."""
         found = {}
         for year in range(max(self.first_year, FIRST_YEAR), min(self.last_year, LAST_YEAR) + 1):
-            found.update(self._year(year)[0])
+            found.update(self._names(year))
         return found
 
     @property
@@ -78,14 +96,14 @@ class WorkingCalendar:
         if day.weekday() >= 5:
             return False
         try:
-            return day not in self._year(day.year)[1]
+            return day not in self._year(day.year)
         except CalendarRangeError:
             raise CalendarRangeError(day) from None
 
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.closures:
             return "local closure"
-        return self._year(day.year)[0].get(day)
+        return self._names(day.year).get(day)
 
     def add_working_days(self, start: dt.date, count: int) -> dt.date:
         """The count-th working day after start (start itself is day 0, whatever it is)."""
@@ -128,5 +146,5 @@ class WorkingCalendar:
         if period.unit == "weeks":
             return start + dt.timedelta(weeks=period.number)
         if period.unit == "months":
-            return start + relativedelta(months=period.number)
+            return start + _months(period.number)
         raise ValueError(f"a period of {period} is counted in visits, not dates")

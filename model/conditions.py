@@ -13,8 +13,10 @@ Grammar, loosest binding first::
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Union
 
 from lark import Lark, Token, Transformer, UnexpectedInput
@@ -43,7 +45,28 @@ NAME: /(?!(and|or|not|in|implies|true|false)\b)[a-z_][a-z0-9_]*/
 %ignore WS
 """
 
-_PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False)
+
+
+def _grammar_cache() -> str | bool:
+    """Where lark keeps the analysed grammar between runs (its `cache` option), so that a new
+    process loads the parser instead of building it again (a fifth of the module's import).
+
+    The user's own cache folder, not lark's default in the shared temporary folder: the cache is
+    a pickle, and another user could plant one there. Lark stores a hash of the grammar, its
+    options and lark's version with it and rebuilds when they differ; a cache that cannot be read
+    or written only means building the parser, as without the option."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):       # unset, or relative (which the XDG rules say to ignore)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "cpmodel")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(folder, "condition-grammar.lark")
+
+
+_PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, cache=_grammar_cache())
 
 Value = Union[bool, int, str]
 
@@ -171,6 +194,14 @@ def parse(text: str) -> Condition:
     """Parse a condition, raising ConditionSyntaxError with the column where it fails."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionSyntaxError("empty condition")
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Condition:
+    """Each text parsed once: the shipped model writes 254 conditions in 87 different texts. The
+    trees are frozen, so one tree can serve every place the same text stands (a text that does not
+    parse raises again each time: exceptions are not cached)."""
     _within_limits(text)
     try:
         return _Build().transform(_PARSER.parse(text))

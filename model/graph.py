@@ -1,13 +1,20 @@
 """The procedure as a directed graph of states, for reachability and drawing."""
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
+from cpmodel.model.digraph import ancestors, descendants, successors_of
 from cpmodel.model.procedure import Procedure
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def state_graph(procedure: Procedure) -> nx.MultiDiGraph:
-    """States are nodes; each transition is an edge keyed by its id, labelled by its event."""
+    """States are nodes; each transition is an edge keyed by its id, labelled by its event
+    (for drawing and export; the check's questions are answered by `next_states`)."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph(name=procedure.spec.name)
     for state in procedure.spec.states:
         graph.add_node(state.id, label=state.name, kind=state.kind, citation=state.citation)
@@ -17,9 +24,14 @@ def state_graph(procedure: Procedure) -> nx.MultiDiGraph:
     return graph
 
 
+def next_states(procedure: Procedure) -> dict[str, list[str]]:
+    """{state: the states its transitions lead to}, every state a key."""
+    return successors_of((s.id for s in procedure.spec.states),
+                         ((t.source, t.target) for t in procedure.spec.transitions))
+
+
 def reachable(procedure: Procedure) -> set[str]:
-    graph = state_graph(procedure)
-    return {procedure.start.id} | nx.descendants(graph, procedure.start.id)
+    return {procedure.start.id} | descendants(next_states(procedure), procedure.start.id)
 
 
 def unreachable_states(procedure: Procedure) -> list[str]:
@@ -30,13 +42,13 @@ def unreachable_states(procedure: Procedure) -> list[str]:
 
 def dead_ends(procedure: Procedure) -> list[str]:
     """Non-final states with no way out, and states from which no final state can be reached."""
-    graph = state_graph(procedure)
+    graph = next_states(procedure)
     finals = {s.id for s in procedure.spec.states if s.kind == "final"}
     can_finish = set(finals)
     for final in finals:
-        can_finish |= nx.ancestors(graph, final)
+        can_finish |= ancestors(graph, final)
     return [s.id for s in procedure.spec.states
-            if s.kind != "final" and (graph.out_degree(s.id) == 0 or s.id not in can_finish)]
+            if s.kind != "final" and (not graph[s.id] or s.id not in can_finish)]
 
 
 def final_states(procedure: Procedure) -> list[str]:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import itertools
 
-import networkx as nx
-
 from cpmodel.model.conditions import facts_named
+from cpmodel.model.digraph import has_cycle, has_path, successors_of
 from cpmodel.model.procedure import Procedure
 from cpmodel.proofs.encode import FactEncoder
 from cpmodel.proofs.findings import Finding, citations_of, words_of
@@ -13,8 +12,16 @@ from cpmodel.proofs.findings import Finding, citations_of, words_of
 KIND = "conflict"
 
 
-def precedence(procedure: Procedure) -> nx.DiGraph:
-    """An edge a -> b when rule a overrides rule b."""
+def precedence(procedure: Procedure) -> dict[str, list[str]]:
+    """{rule: the rules it overrides}: an edge a -> b when rule a overrides rule b."""
+    return successors_of(procedure.rules, ((rule.id, other) for rule in procedure.spec.rules
+                                           for other in rule.overrides))
+
+
+def _precedence_graph(procedure: Procedure):
+    """The same as a networkx graph, for what is more than reachability (cycles, shortest chains)."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(procedure.rules)
     for rule in procedure.spec.rules:
@@ -25,7 +32,11 @@ def precedence(procedure: Procedure) -> nx.DiGraph:
 
 def override_cycles(procedure: Procedure) -> list[Finding]:
     findings = []
-    for cycle in nx.simple_cycles(precedence(procedure)):
+    if not has_cycle(precedence(procedure)):
+        return findings
+    import networkx as nx
+
+    for cycle in nx.simple_cycles(_precedence_graph(procedure)):
         findings.append(Finding(
             kind="override_cycle", severity="error", involved=sorted(cycle),
             message=f"{' and '.join(words_of(procedure, r) for r in cycle)}: these rules override each other "
@@ -64,14 +75,14 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
         if not outcome.satisfiable:
             continue
         winner = None
-        if nx.has_path(order, first.id, second.id) and not nx.has_path(order, second.id, first.id):
+        if has_path(order, first.id, second.id) and not has_path(order, second.id, first.id):
             winner, loser = first, second
-        elif nx.has_path(order, second.id, first.id) and not nx.has_path(order, first.id, second.id):
+        elif has_path(order, second.id, first.id) and not has_path(order, first.id, second.id):
             winner, loser = second, first
         quoted = f"{words_of(procedure, first.id)} and {words_of(procedure, second.id)}"
         case = _case_text(outcome.witness)
         if winner:
-            chain = nx.shortest_path(order, winner.id, loser.id)
+            chain = override_chain(procedure, order, winner.id, loser.id)
             why = (f"{winner.id!r} declares that it overrides {loser.id!r}" if len(chain) == 2 else
                    "of the chain of overrides " + " -> ".join(repr(r) for r in chain))
             outcome_words = {"obliged": "required", "permitted": "allowed", "forbidden": "forbidden"}[winner.modality]
@@ -89,6 +100,16 @@ def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
                         "the other (say which wins with `overrides`, or narrow one rule's `when`)",
                 citations=citations_of(procedure, first.id, second.id)))
     return findings
+
+
+def override_chain(procedure: Procedure, order: dict[str, list[str]], winner: str, loser: str) -> list[str]:
+    """The shortest chain of overrides from winner to loser: the two alone when one names the other
+    (as networkx finds it), else networkx's shortest path."""
+    if loser in order[winner]:
+        return [winner, loser]
+    import networkx as nx
+
+    return nx.shortest_path(_precedence_graph(procedure), winner, loser)
 
 
 def _case_text(witness: dict) -> str:

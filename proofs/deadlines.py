@@ -17,11 +17,11 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-import networkx as nx
 import z3
 
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.conditions import Const
+from cpmodel.model.digraph import connected_groups, descendants, successors_of, topological_order
 from cpmodel.model.procedure import EventRef, Procedure
 from cpmodel.model.schema import Period
 from cpmodel.proofs.encode import SolverUndecided
@@ -52,17 +52,18 @@ def _zero() -> Period:
 
 def _dependency_order(procedure: Procedure) -> list:
     """Deadlines ordered so that the one defining an event comes before those counting from it."""
-    graph = nx.DiGraph()
+    graph: dict[str, list[str]] = {}
     for deadline in procedure.spec.deadlines:
         event = EventRef.parse(deadline.event).event
-        graph.add_node(event)
+        graph.setdefault(event, [])
         for other in (deadline.anchor, ):
             if other:
-                graph.add_edge(EventRef.parse(other).event, event)
-    try:
-        rank = {event: i for i, event in enumerate(nx.topological_sort(graph))}
-    except nx.NetworkXUnfeasible:
-        rank = {}
+                anchor = EventRef.parse(other).event
+                graph.setdefault(anchor, [])
+                if event not in graph[anchor]:
+                    graph[anchor].append(event)
+    order = topological_order(graph)
+    rank = {event: i for i, event in enumerate(order)} if order is not None else {}
     numbered_first = lambda d: (EventRef.parse(d.event).occurrence is None and d.every is None,
                                 rank.get(EventRef.parse(d.event).event, 0))
     return sorted(procedure.spec.deadlines, key=numbered_first)
@@ -141,11 +142,8 @@ def horizon_for(bounds: list[Bound]) -> int:
 
 
 def pathways(bounds: list[Bound]) -> list[list[Bound]]:
-    graph = nx.Graph()
-    for index, bound in enumerate(bounds):
-        graph.add_edge(bound.earlier, bound.later)
     groups = []
-    for component in sorted(nx.connected_components(graph), key=lambda c: sorted(c)):
+    for component in sorted(connected_groups((b.earlier, b.later) for b in bounds), key=lambda c: sorted(c)):
         groups.append([b for b in bounds if b.earlier in component])
     return groups
 
@@ -184,7 +182,14 @@ class CalendarTables:
 
     def _table(self, period: Period) -> list[int]:
         """(day + period) for every day of the horizon; working days by one pass, not a search each."""
-        if period.unit != "working_days" or period.number == 0:
+        if period.unit != "working_days":    # months: the calendar's own addition, day after day
+            add, start, one_day = self.calendar.add, self.start, dt.timedelta(days=1)
+            values, date = [], start
+            for _ in range(self.horizon + 1):
+                values.append((add(date, period) - start).days)
+                date += one_day
+            return values
+        if period.number == 0:
             return [self._shift_uncached(d, period) for d in range(self.horizon + 1)]
         self._shift_uncached(0, period)      # builds the working-day index
         working, count = self._working_days, len(self._working_days)
@@ -208,15 +213,19 @@ class CalendarTables:
         return (self.calendar.add(self.date(day), period) - self.start).days
 
     def first_day_with_shift_at_least(self, target: int, period: Period) -> int:
-        """The earliest day d with d + period >= target (horizon + 1 if none)."""
-        low, high = 0, self.horizon + 1
-        while low < high:
-            middle = (low + high) // 2
-            if self.shift(middle, period) >= target:
-                high = middle
-            else:
-                low = middle + 1
-        return low
+        """The earliest day d of the horizon with d + period >= target (horizon + 1 if none).
+
+        (d + period) never decreases as d grows (a later start is never due earlier), so this is
+        a search of the day's table for target: plain arithmetic for days and weeks, a bisection
+        of the table for working days and months."""
+        unit = period.unit
+        if unit in ("days", "weeks"):
+            length = period.number * (7 if unit == "weeks" else 1)
+            return min(max(target - length, 0), self.horizon + 1)
+        key = f"{period.number}_{unit}"
+        if key not in self.values:
+            self.values[key] = self._table(period)
+        return bisect.bisect_left(self.values[key], target, 0, self.horizon + 1)
 
     def last_day_with_shift_at_most(self, target: int, period: Period) -> int:
         """The latest day d with d + period <= target (-1 if none)."""
@@ -319,8 +328,8 @@ def _entries(bounds: list[Bound]) -> list[str]:
 
 def downstream(bounds: list[Bound], entry: str) -> list[Bound]:
     """The bounds among the events that come after entry (the entry itself included)."""
-    graph = nx.DiGraph((b.earlier, b.later) for b in bounds)
-    after = {entry} | nx.descendants(graph, entry)
+    graph = successors_of((), ((b.earlier, b.later) for b in bounds))
+    after = {entry} | descendants(graph, entry)
     return [b for b in bounds if b.earlier in after and b.later in after]
 
 

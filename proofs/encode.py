@@ -34,6 +34,8 @@ class FactEncoder:
         self.variables = {}
         self.domain = []
         self.domain_of = {}     # fact id -> its bounds, for explanations
+        self._answers: dict[tuple, tuple] = {}   # satisfiable(): term ids -> (answer, the terms)
+        self._terms: dict = {}                    # encode(): condition -> its Z3 term
         for fact in procedure.spec.facts:
             if fact.type == "bool":
                 variable = z3.Bool(fact.id)
@@ -57,6 +59,14 @@ class FactEncoder:
         return value
 
     def encode(self, condition: Condition):
+        """The condition as a Z3 term, built once for each condition (the checks ask for the same
+        guards and assumptions many times; a condition tree is frozen, so it can be a key)."""
+        term = self._terms.get(condition)
+        if term is None:
+            term = self._terms[condition] = self._encode(condition)
+        return term
+
+    def _encode(self, condition: Condition):
         if isinstance(condition, Const):
             return z3.BoolVal(condition.value)
         if isinstance(condition, Fact):
@@ -84,13 +94,7 @@ class FactEncoder:
         Smallest: as many facts as possible keep their quiet value (false, the first enum value,
         the lower bound), so the witness shows only what matters, as Hypothesis shrinks examples.
         """
-        solver = z3.Solver()
-        solver.set("timeout", self.timeout_ms)
-        solver.add(*self.domain, *self.invariants, *constraints)
-        answer = solver.check()
-        if answer == z3.unknown:
-            raise SolverUndecided(solver.reason_unknown())
-        if answer == z3.unsat:
+        if not self.satisfiable(*constraints):   # the one incremental solver decides; Optimize only if a case exists
             return Outcome(False, {})
         optimizer = z3.Optimize()
         optimizer.set("timeout", self.timeout_ms)
@@ -98,11 +102,25 @@ class FactEncoder:
         for fact in self.procedure.spec.facts:
             quiet = self._value(fact.id, fact.quiet_value())
             optimizer.add_soft(self.variables[fact.id] == quiet)
-        model = optimizer.model() if optimizer.check() == z3.sat else solver.model()
-        return Outcome(True, self.case_from(model, set(show)))
+        if optimizer.check() == z3.sat:
+            return Outcome(True, self.case_from(optimizer.model(), set(show)))
+        solver = z3.Solver()    # Optimize gave up within the time limit: any case, not the smallest
+        solver.set("timeout", self.timeout_ms)
+        solver.add(*self.domain, *self.invariants, *constraints)
+        if solver.check() != z3.sat:
+            raise SolverUndecided(solver.reason_unknown())
+        return Outcome(True, self.case_from(solver.model(), set(show)))
 
     def satisfiable(self, *constraints) -> bool:
-        """Can the constraints hold in some case meeting the domains and invariants?"""
+        """Can the constraints hold in some case meeting the domains and invariants?
+
+        Each question is answered once: the checks ask many twice (a step's guard is asked by the
+        vacuity and the reachability checks). Z3 builds each term once, so a term is known by its
+        id; the cache keeps the terms, so no id is given to another term while it is there."""
+        key = tuple(c.get_id() for c in constraints) if all(isinstance(c, z3.AstRef) for c in constraints) else None
+        known = self._answers.get(key) if key is not None else None
+        if known is not None:
+            return known[0]
         if getattr(self, "_incremental", None) is None:  # one solver, domains and invariants once
             self._incremental = z3.Solver()
             self._incremental.set("timeout", self.timeout_ms)
@@ -116,6 +134,8 @@ class FactEncoder:
             solver.pop()
         if answer == z3.unknown:
             raise SolverUndecided(self._incremental.reason_unknown())
+        if key is not None:
+            self._answers[key] = (answer == z3.sat, constraints)
         return answer == z3.sat
 
     def explain(self, named: dict[str, object]) -> list[str]:

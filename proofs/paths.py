@@ -1,13 +1,15 @@
 """Paths through the state graph, in words: how a case gets somewhere, step by step."""
 from __future__ import annotations
 
-import networkx as nx
-
 from cpmodel.model.procedure import Procedure
 
 
 def path_to(procedure: Procedure, target: str, allowed=None) -> list[str] | None:
-    """The shortest list of transition ids from the start to target (over allowed ids only)."""
+    """The shortest list of transition ids from the start to target (over allowed ids only).
+
+    networkx is imported here, not above: the check asks for a path only to show a finding."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(procedure.states)
     for transition in procedure.spec.transitions:

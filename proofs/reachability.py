@@ -13,8 +13,7 @@ branch is entered, with the path from the start to the closed door, the reasons 
 """
 from __future__ import annotations
 
-import networkx as nx
-
+from cpmodel.model.digraph import descendants, successors_of
 from cpmodel.model.graph import reachable as graph_reachable
 from cpmodel.model.procedure import Procedure
 from cpmodel.proofs.encode import FactEncoder
@@ -53,26 +52,23 @@ def open_steps(procedure: Procedure, encoder: FactEncoder) -> set[str]:
 
 
 def reachable_by_guard(procedure: Procedure, opened: set[str]) -> set[str]:
-    graph = nx.DiGraph()
-    graph.add_node(procedure.start.id)
-    graph.add_edges_from((t.source, t.target) for t in procedure.spec.transitions if t.id in opened)
-    return {procedure.start.id} | nx.descendants(graph, procedure.start.id)
+    graph = successors_of([procedure.start.id],
+                          ((t.source, t.target) for t in procedure.spec.transitions if t.id in opened))
+    return {procedure.start.id} | descendants(graph, procedure.start.id)
 
 
 def check(procedure: Procedure, encoder: FactEncoder) -> list[Finding]:
     opened = open_steps(procedure, encoder)
     reached = reachable_by_guard(procedure, opened)
     closed_off = graph_reachable(procedure) - reached
-    inside = nx.DiGraph()
-    inside.add_nodes_from(closed_off)
-    inside.add_edges_from((t.source, t.target) for t in procedure.spec.transitions
-                          if t.source in closed_off and t.target in closed_off)
+    inside = successors_of(closed_off, ((t.source, t.target) for t in procedure.spec.transitions
+                                        if t.source in closed_off and t.target in closed_off))
     findings = []
     for state in [s.id for s in procedure.spec.states if s.id in closed_off]:
         doors = [t for t in procedure.spec.transitions if t.target == state and t.source in reached]
         if not doors:
             continue  # behind another closed door: listed in that finding's branch
-        branch = sorted(nx.descendants(inside, state))
+        branch = sorted(descendants(inside, state))
         reasons, because = {}, []
         for door in doors:
             labels, item = step_reasons(procedure, encoder, door), door

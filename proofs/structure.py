@@ -1,9 +1,8 @@
 """Unreachable states and dead ends, from the state graph, each with the path that shows it."""
 from __future__ import annotations
 
-import networkx as nx
-
-from cpmodel.model.graph import dead_ends, state_graph, unreachable_states
+from cpmodel.model.digraph import descendants
+from cpmodel.model.graph import dead_ends, next_states, unreachable_states
 from cpmodel.model.procedure import Procedure
 from cpmodel.proofs.findings import Finding, citations_of, words_of
 from cpmodel.proofs.paths import path_in_words, path_to
@@ -25,12 +24,12 @@ def check(procedure: Procedure, _encoder=None) -> list[Finding]:
             message=f"{words_of(procedure, state)}: no case can reach '{procedure.states[state].name}' "
                     f"from '{procedure.start.name}': {why}",
             citations=citations_of(procedure, state)))
-    graph = state_graph(procedure)
+    graph = next_states(procedure)
     finals = {s.id for s in procedure.spec.states if s.kind == "final"}
     for state in dead_ends(procedure):
         path = path_to(procedure, state)
-        onward = sorted(nx.descendants(graph, state) - {state})
-        if graph.out_degree(state) == 0:
+        onward = sorted(descendants(graph, state) - {state})
+        if not graph[state]:
             why = "nothing leads out of it"
         else:
             why = ("its ways out lead only to " + ", ".join(repr(procedure.states[s].name) for s in onward)

@@ -12,9 +12,9 @@ walker judges it.
 """
 from __future__ import annotations
 
-import networkx as nx
 import z3
 
+from cpmodel.model.digraph import has_path
 from cpmodel.model.procedure import Procedure, roles_of
 from cpmodel.proofs.conflicts import precedence
 from cpmodel.proofs.encode import FactEncoder
@@ -58,8 +58,8 @@ def forbidden_steps(procedure: Procedure, encoder: FactEncoder) -> list[Finding]
                 continue
             exceptions = [other for other in procedure.spec.rules
                           if other.id != rule.id and other.action == rule.action and other.modality != "forbidden"
-                          and other.id in order and nx.has_path(order, other.id, rule.id)
-                          and not nx.has_path(order, rule.id, other.id) and _in_scope(other, transition)
+                          and other.id in order and has_path(order, other.id, rule.id)
+                          and not has_path(order, rule.id, other.id) and _in_scope(other, transition)
                           and _roles_meet(transition.by, other.role)]
             excused = [z3.Not(z3.And(_rule_parts(procedure, encoder, other))) for other in exceptions]
             constraints = _step(procedure, encoder, transition) + _rule_parts(procedure, encoder, rule) + excused

@@ -1,4 +1,6 @@
 """The terminal output of `check`: new problems first, known ones briefly, one plain sentence."""
+import io
+
 from rich.console import Console
 
 from cpmodel.render_findings import closing_sentence, print_report
@@ -37,3 +39,22 @@ def test_new_problems_come_first_and_are_named_in_the_closing_sentence(tmp_path)
     assert sentence.startswith("2 new problems: ")
     assert "text_drift:core_group_notes" in sentence and "unit_inconsistency:core_group_notes" in sentence
     assert "CONSISTENT" not in text
+
+
+def test_the_report_in_one_print_is_the_report_printed_line_by_line(tmp_path):
+    """print_report prints its lines at once (for speed): each is wrapped and styled exactly as
+    when each line is printed on its own, on a colour terminal and at any width."""
+    from cpmodel.render_findings import report_lines
+
+    path = write_variant(tmp_path, variant(lambda d: find(d, "deadlines", "core_group_notes").update(within="5 days")))
+    for report in (run_checks(load_procedure()), run_checks(load_procedure(path))):
+        for width in (40, 80, 200):
+            for strict in (False, True):
+                at_once = Console(file=io.StringIO(), record=True, width=width, force_terminal=True, color_system="truecolor")
+                print_report(at_once, report, strict)
+                by_line = Console(file=io.StringIO(), record=True, width=width, force_terminal=True, color_system="truecolor")
+                for line in report_lines(report, strict):
+                    by_line.print(line)
+                text = at_once.export_text(styles=True)
+                assert text == by_line.export_text(styles=True)
+                assert "\x1b[" in text and "checked in" in text
