@@ -74,10 +74,10 @@ def audit_log(path: Path, procedure: Procedure, until: dt.date | None = None, st
 def _walk_cases(cases, index: ProcedureIndex, calendar: WorkingCalendar, until, result: AuditResult) -> None:
     for case, steps in cases.items():
         walker = CaseWalk(index, calendar, narrate=False)
+        walk = walker.walk
         for step in steps:
-            walker.walk(step)
-        found = [b for report in walker.reports for b in report.breaches]
-        advice = [b for report in walker.reports for b in report.advice]
+            walk(step)
+        found, advice = walker.breaches, walker.advice
         if until is not None:
             found += walker.finish(until)
             advice += walker.end_advice
