@@ -236,6 +236,18 @@ class ProcedureIndex:
         self.transition_terms = {t.id: self._transition_terms(t) for t in procedure.spec.transitions}
         self.rule_roles = {r.id: frozenset(roles_of(r.role)) for r in procedure.spec.rules}
         self.still_possible = _Memo(self._still_possible)
+        self.meeting = {terms.event for terms in self.deadline_terms.values()}   # events that can meet a deadline
+        self.on = _Memo(lambda key: [t for t in procedure.outgoing(key[0]) if t.event == key[1]])
+        self.skipped_to = _Memo(self._skipped_to)
+
+    def _skipped_to(self, key: tuple[str, str]) -> str | None:
+        """The nearest state ahead from which an event can happen, when the history did not record
+        the steps in between (None if no state ahead has it); ties go to the transition first in the file."""
+        state, event = key
+        distance = self.distances_from(state)
+        elsewhere = self.transitions_with(event)
+        reachable = sorted((distance[t.source], i) for i, t in enumerate(elsewhere) if t.source in distance)
+        return elsewhere[reachable[0][1]].source if reachable else None
 
     def _still_possible(self, key: tuple[str, str]) -> bool:
         """Whether a deadline pending in a state can still be met there: its event can still
@@ -361,6 +373,8 @@ class CaseWalk:
         self.advice: list[Breach] = []         # every step's `should` not followed, in order
         self.last_seen: dict[str, dt.date] = {}
         self.end_advice: list[Breach] = []
+        self._scheduled = False                 # a deadline set since the last look at what is impossible
+        self._checked_in: str | None = None     # the state of that look
 
     # -- facts ----------------------------------------------------------------------------------
     def facts(self) -> dict:
@@ -397,7 +411,8 @@ class CaseWalk:
     def walk(self, step: Step) -> StepReport | None:
         """Take one step of the history: its report (a narrated walk), or None (an audit's walk
         keeps only what breaks a rule, in `breaches` and `advice`)."""
-        self.known.update(step.facts)
+        if step.facts:
+            self.known.update(step.facts)
         breaches: list[Breach] = []
         advice: list[Breach] = []
         index = self.index
@@ -416,14 +431,11 @@ class CaseWalk:
             self._order(step, breaches, advice)
         self._count(event)
         self.last_seen[event] = step.date
+        met = self._meet(step, breaches, advice) if self.pending and event in index.meeting else []
         if self.pending:
-            met = self._meet(step, breaches, advice)
-            if self.pending:
-                self._sort_overdue(self._overdue(step.date), breaches, advice)
-        else:
-            met = []
+            self._sort_overdue(self._overdue(step.date), breaches, advice)
         set_now = self._set_deadlines(step) if event in index.by_anchor else []
-        if self.pending:
+        if self.pending and (self._scheduled or self.state != self._checked_in):
             self._drop_impossible()
         if breaches:
             self.breaches += breaches
@@ -500,10 +512,11 @@ class CaseWalk:
     def _find_transition(self, step: Step, breaches: list[Breach]):
         index = self.index
         terms = index.transition_terms
+        known, quiet, domain = self.known, index.quiet, index.domain
         for _ in range(4):   # pass through decision points the history does not name
-            matching = index.outgoing_on(self.state, step.event)
+            matching = index.on[(self.state, step.event)]
             for transition in matching:
-                inferred = self._satisfiable(terms[transition.id].judge)
+                inferred = terms[transition.id].judge.satisfiable(known, self.inferred, quiet, domain)
                 if inferred is not None:
                     if inferred:
                         self.inferred.update(inferred)
@@ -540,11 +553,10 @@ class CaseWalk:
             breaches.append(Breach("unexpected_event", step.event, step.date,
                                    f"{step.event!r} is not an event of the procedure", []))
             return None
-        distance = index.distances_from(self.state)
-        reachable = sorted((distance[t.source], i) for i, t in enumerate(elsewhere) if t.source in distance)
-        if reachable:
+        ahead = index.skipped_to[(self.state, step.event)]
+        if ahead is not None:
             # The history did not record the steps in between (notes not yet out, say): move on quietly.
-            self.state = elsewhere[reachable[0][1]].source
+            self.state = ahead
             return self._find_transition(step, breaches)
         transition = elsewhere[0]
         breaches.append(Breach("unexpected_event", transition.id, step.date,
@@ -586,7 +598,7 @@ class CaseWalk:
                 continue
             if pending.occurrence is not None and self.counts.get(step.event, 0) != pending.occurrence:
                 continue
-            self.pending.remove(pending)
+            self.pending = [p for p in self.pending if p is not pending]   # (two are never equal: one per deadline)
             deadline = self.procedure.deadlines[pending.deadline]
             if step.date <= pending.due:
                 met.append(pending.deadline)
@@ -625,6 +637,7 @@ class CaseWalk:
         period = deadline.within or deadline.every
         due = self.calendar.add(start, period)
         self.pending = [p for p in self.pending if p.deadline != deadline.id]
+        self._scheduled = True
         self.pending.append(Pending(deadline.id, terms.event, terms.occurrence, due, start, terms.anchor_event,
                                     False, deadline.strength, terms.basis))
         if not self.narrate:
@@ -651,9 +664,11 @@ class CaseWalk:
         return found
 
     def _drop_impossible(self) -> None:
-        # A deadline whose event is its own anchor's (the second core group, counted from the first)
-        # is met by that event happening again: only a restart of the case blocks it then.
-        state = self.state
+        """Deadlines the case can no longer meet where it is are dropped (whether one can depends
+        only on the state and the deadline: a deadline kept in a state is asked again only when
+        the state changes)."""
+        state = self._checked_in = self.state
+        self._scheduled = False
         possible = self.index.still_possible
         kept = [p for p in self.pending if possible[(state, p.deadline)]]
         if len(kept) != len(self.pending):
