@@ -172,7 +172,7 @@ def checked_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) 
                 if not parsed[0]:
                     raise InputError(shown, line, column, parsed[1])
                 facts[column] = parsed[1]
-        yield line, case, date, event, facts, {column: cells[at] for at, column in extra_columns}
+        yield line, case, date, event, facts, {column: cells[at] for at, column in extra_columns} if extra_columns else {}
 
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
-import networkx as nx
-
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.conditions import evaluate, facts_named
-from cpmodel.model.graph import state_graph
 from cpmodel.model.procedure import EventRef, Procedure, roles_of
 
 
@@ -211,7 +210,11 @@ class ProcedureIndex:
 
     def __init__(self, procedure: Procedure):
         self.procedure = procedure
-        self.graph = state_graph(procedure)
+        # state -> [(event, next state)] in file order: the walker's questions of reachability are
+        # breadth-first searches over this table (networkx would cost more to import than an audit's walk).
+        self.leaving: dict[str, list[tuple[str, str]]] = {s.id: [] for s in procedure.spec.states}
+        for transition in procedure.spec.transitions:
+            self.leaving.setdefault(transition.source, []).append((transition.event, transition.target))
         self.by_anchor: dict[str, list] = {}
         for deadline in procedure.spec.deadlines:
             if deadline.anchor and not (deadline.every and deadline.every.unit == "visits"):
@@ -282,6 +285,12 @@ class ProcedureIndex:
             found = self._cited[text] = tuple(c.strip() for c in text.split(",") if c.strip())
         return found
 
+    @cached_property
+    def graph(self):
+        """The state graph (networkx), for callers that want one."""
+        from cpmodel.model.graph import state_graph
+        return state_graph(self.procedure)
+
     def judge(self, kind: str, item_id: str) -> ConditionJudge:
         return self.judges[(kind, item_id)]
 
@@ -294,11 +303,9 @@ class ProcedureIndex:
             # A new plan is a case starting afresh, as is the start itself.
             blocked = ({anchor, "plan_made"}
                        | {t.event for t in self.procedure.outgoing(self.procedure.start.id)})
-            graph = nx.MultiDiGraph()
-            graph.add_nodes_from(self.graph.nodes)
-            graph.add_edges_from((a, b, d) for a, b, d in self.graph.edges(data=True) if d["event"] not in blocked)
-            reachable = {state} | nx.descendants(graph, state)
-            self._ahead[key] = {d["event"] for a, b, d in graph.edges(data=True) if a in reachable}
+            reachable = steps_to(self.leaving, state, blocked)
+            self._ahead[key] = {event for source in reachable for event, _ in self.leaving.get(source, ())
+                                if event not in blocked}
         return self._ahead[key]
 
     def transitions_with(self, event: str) -> list:
@@ -311,7 +318,7 @@ class ProcedureIndex:
         """Steps from a state to every state it can reach (the graph never changes)."""
         found = self._distances.get(state)
         if found is None:
-            found = self._distances[state] = nx.single_source_shortest_path_length(self.graph, state)
+            found = self._distances[state] = steps_to(self.leaving, state)
         return found
 
     def holds_without_facts(self, condition) -> bool:
@@ -676,6 +683,20 @@ class CaseWalk:
 
     def _cites(self, text: str) -> list[str]:
         return list(self.index.cites(text))
+
+
+def steps_to(leaving: dict[str, list[tuple[str, str]]], state: str, blocked=frozenset()) -> dict[str, int]:
+    """Every state reachable from `state` (itself included) with the fewest steps to it, moving
+    only on transitions whose event is not blocked: a breadth-first search."""
+    found = {state: 0}
+    queue = deque([state])
+    while queue:
+        here = queue.popleft()
+        for event, there in leaving.get(here, ()):
+            if there not in found and event not in blocked:
+                found[there] = found[here] + 1
+                queue.append(there)
+    return found
 
 
 def _label(pending: Pending) -> str:
