@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterator
 
@@ -118,6 +119,9 @@ def checked_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) 
     dates: dict[str, dt.date | str] = {}
     values: dict[tuple[str, str], tuple[bool, object]] = {}
     strip = str.strip
+    # ...and a handful of combinations of fact cells: each combination is parsed once too.
+    fact_texts = itemgetter(*(at for at, _, _ in fact_columns)) if fact_columns else (lambda cells: ())
+    situations: dict = {}
     next_line = reader.line_num + 1
     while True:
         line = next_line                   # the physical line a record starts on
@@ -158,20 +162,25 @@ def checked_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) 
             raise InputError(shown, line, "row", f"repeats line {seen_rows[cells]} exactly; an event recorded "
                              "twice would be counted twice: remove one")
         seen_rows[cells] = line
-        facts = {}
-        for at, column, fact in fact_columns:
-            text = cells[at]
-            if text:
-                key = (column, text)
-                parsed = values.get(key)
-                if parsed is None:
-                    try:
-                        parsed = values[key] = (True, parse_value(fact, text))
-                    except ValueError as error:
-                        parsed = values[key] = (False, str(error))
-                if not parsed[0]:
-                    raise InputError(shown, line, column, parsed[1])
-                facts[column] = parsed[1]
+        texts = fact_texts(cells)
+        facts = situations.get(texts)
+        if facts is None:
+            facts = {}
+            for at, column, fact in fact_columns:
+                text = cells[at]
+                if text:
+                    key = (column, text)
+                    parsed = values.get(key)
+                    if parsed is None:
+                        try:
+                            parsed = values[key] = (True, parse_value(fact, text))
+                        except ValueError as error:
+                            parsed = values[key] = (False, str(error))
+                    if not parsed[0]:
+                        raise InputError(shown, line, column, parsed[1])
+                    facts[column] = parsed[1]
+            situations[texts] = facts
+        facts = facts.copy()   # each row its own
         yield line, case, date, event, facts, {column: cells[at] for at, column in extra_columns} if extra_columns else {}
 
 

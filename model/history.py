@@ -242,6 +242,16 @@ class ProcedureIndex:
         self.meeting = {terms.event for terms in self.deadline_terms.values()}   # events that can meet a deadline
         self.on = _Memo(lambda key: [t for t in procedure.outgoing(key[0]) if t.event == key[1]])
         self.skipped_to = _Memo(self._skipped_to)
+        self.forbidding = _Memo(self._forbidding)
+        self.state_judges = {s.id: self.judges[("state", s.id)] for s in procedure.spec.states}
+
+    def _forbidding(self, key: tuple[str, str, str]) -> list:
+        """(rule, its judge, the judges of the rules that take precedence over it) for each rule in
+        scope for a state and event that forbids an action: `applicable_rules` narrowed to one action."""
+        state, event, action = key
+        in_scope = self.rules_in_scope(state, event)
+        return [(rule, judge, tuple(j for other, j in in_scope if rule.id in other.overrides))
+                for rule, judge in in_scope if rule.action == action and rule.modality == "forbidden"]
 
     def _skipped_to(self, key: tuple[str, str]) -> str | None:
         """The nearest state ahead from which an event can happen, when the history did not record
@@ -466,8 +476,8 @@ class CaseWalk:
         """Entering a state makes its meaning true: facts stated at earlier steps give way (a plan
         made means the child is now on a plan); facts stated at this very step cannot, and a
         contradiction with them is flagged."""
-        judge = self.index.judges[("state", self.state)]
-        implied = self._satisfiable(judge)
+        judge = self.index.state_judges[self.state]
+        implied = judge.satisfiable(self.known, self.inferred, self.index.quiet, self.index.domain)
         if implied is None:
             stale = {name: self.known.pop(name) for name in judge.names
                      if name not in step.facts and name in self.known}
@@ -576,10 +586,13 @@ class CaseWalk:
         """A step whose action an applying rule forbids to the role taking it (a rule naming no
         role, or a step naming no actor, is judged against everyone)."""
         found = []
+        candidates = self.index.forbidding[(self.state, transition.event, transition.action)]
+        if not candidates:
+            return found
         actors = self.index.transition_terms[transition.id].actors
-        for rule in self.applicable_rules(transition.event):
-            if rule.action != transition.action or rule.modality != "forbidden":
-                continue
+        for rule, judge, overriders in candidates:
+            if not self._holds(judge) or any(self._holds(other) for other in overriders):
+                continue   # not applying, or another applying rule takes precedence
             forbidden_to = self.index.rule_roles[rule.id]
             if actors and forbidden_to and not actors & forbidden_to:
                 continue
