@@ -137,3 +137,43 @@ def test_a_narrated_walk_and_an_audit_walk_find_the_same(tmp_path):
             assert report.state_after == audited.state
         assert [b for r in narrated.reports for b in r.breaches] == audited.breaches
         assert [b for r in narrated.reports for b in r.advice] == audited.advice
+
+
+class CheckedEveryStep(CaseWalk):
+    """The walker without its shortcut: what the case can no longer meet is looked at after
+    every step, not only after the state changes or a deadline is set."""
+
+    def walk(self, step):
+        self._checked_in = None
+        return super().walk(step)
+
+
+EVENTS = sorted(PROCEDURE.events)
+FACTS = sorted(PROCEDURE.facts)
+
+
+@st.composite
+def histories(draw):
+    """Any events in any order, some with facts: the walker must take what a log can hold."""
+    day, steps = dt.date(2026, 3, 2), []
+    for _ in range(draw(st.integers(1, 40))):
+        day += dt.timedelta(days=draw(st.integers(0, 25)))
+        facts = {}
+        for name in draw(st.lists(st.sampled_from(FACTS), max_size=2, unique=True)):
+            facts[name] = draw(st.sampled_from(PROCEDURE.facts[name].domain()))
+        steps.append(Step(day, draw(st.sampled_from(EVENTS)), facts))
+    return steps
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories())
+def test_the_walkers_shortcuts_change_nothing_on_any_history(steps):
+    index = ProcedureIndex(PROCEDURE)
+    fast, slow = CaseWalk(index, narrate=False), CheckedEveryStep(index, narrate=False)
+    for step in steps:
+        fast.walk(Step(step.date, step.event, dict(step.facts)))
+        slow.walk(Step(step.date, step.event, dict(step.facts)))
+        assert (fast.state, fast.pending, fast.known, fast.inferred) == (slow.state, slow.pending, slow.known, slow.inferred)
+    until = steps[-1].date + dt.timedelta(days=400)
+    assert fast.breaches + fast.finish(until) == slow.breaches + slow.finish(until)
+    assert fast.advice + fast.end_advice == slow.advice + slow.end_advice
