@@ -46,7 +46,7 @@ class Breach:
                 "citations": self.citations, "basis": self.basis, "strength": self.strength}
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     deadline: str
     event: str
@@ -230,7 +230,6 @@ class ProcedureIndex:
         self._with_event: dict[str, list] = {}
         self._distances: dict[str, dict[str, int]] = {}
         self._named: dict[int, tuple[object, frozenset[str]]] = {}
-        self._on: dict[tuple[str, str], list] = {}
         self._in_scope: dict[tuple[str, str | None], list] = {}
         self._domains: dict[str, list] = {}
         self._cited: dict[str, tuple[str, ...]] = {}
@@ -240,7 +239,8 @@ class ProcedureIndex:
         self.rule_roles = {r.id: frozenset(roles_of(r.role)) for r in procedure.spec.rules}
         self.still_possible = _Memo(self._still_possible)
         self.meeting = {terms.event for terms in self.deadline_terms.values()}   # events that can meet a deadline
-        self.on = _Memo(lambda key: [t for t in procedure.outgoing(key[0]) if t.event == key[1]])
+        self.on = _Memo(lambda key: [(t, self.transition_terms[t.id].judge)   # out of a state on an event
+                                     for t in procedure.outgoing(key[0]) if t.event == key[1]])
         self.skipped_to = _Memo(self._skipped_to)
         self.forbidding = _Memo(self._forbidding)
         self.state_judges = {s.id: self.judges[("state", s.id)] for s in procedure.spec.states}
@@ -337,11 +337,7 @@ class ProcedureIndex:
 
     def outgoing_on(self, state: str, event: str) -> list:
         """The transitions out of a state on an event."""
-        key = (state, event)
-        found = self._on.get(key)
-        if found is None:
-            found = self._on[key] = [t for t in self.procedure.outgoing(state) if t.event == event]
-        return found
+        return [transition for transition, _ in self.on[(state, event)]]
 
     def rules_in_scope(self, state: str, event: str | None) -> list:
         """(rule, its judge) for the rules whose scope covers a state and event, in file order."""
@@ -440,9 +436,13 @@ class CaseWalk:
                 breaches.extend(self._check_action(transition, step.date))
             self.state = transition.target
             self.state_since = step.date
-            entered = self._enter(transition, step)
-            if entered and not any(b.kind == "condition_not_met" and b.item == transition.id for b in breaches):
-                breaches.extend(entered)   # one flag per step: the transition's own condition says it
+            implied = index.state_judges[self.state].satisfiable(self.known, self.inferred, index.quiet, index.domain)
+            if implied is None:   # the state's meaning contradicts what is known: see _enter
+                entered = self._enter(transition, step)
+                if entered and not any(b.kind == "condition_not_met" and b.item == transition.id for b in breaches):
+                    breaches.extend(entered)   # one flag per step: the transition's own condition says it
+            elif implied:
+                self.inferred.update(implied)
         event = step.event
         if event in index.by_before:
             self._order(step, breaches, advice)
@@ -532,14 +532,14 @@ class CaseWalk:
         known, quiet, domain = self.known, index.quiet, index.domain
         for _ in range(4):   # pass through decision points the history does not name
             matching = index.on[(self.state, step.event)]
-            for transition in matching:
-                inferred = terms[transition.id].judge.satisfiable(known, self.inferred, quiet, domain)
+            for transition, judge in matching:
+                inferred = judge.satisfiable(known, self.inferred, quiet, domain)
                 if inferred is not None:
                     if inferred:
                         self.inferred.update(inferred)
                     return transition
             if matching:
-                transition = matching[0]
+                transition = matching[0][0]
                 breaches.append(Breach("condition_not_met", transition.id, step.date,
                                        f"{step.event!r} happened although its condition does not hold here "
                                        f"({transition.when})", list(terms[transition.id].cites)))
@@ -613,11 +613,9 @@ class CaseWalk:
 
     def _meet(self, step: Step, breaches: list[Breach], advice: list[Breach]) -> list[str]:
         met = []
-        for pending in list(self.pending):
-            if pending.event != step.event:
-                continue
-            if pending.occurrence is not None and self.counts.get(step.event, 0) != pending.occurrence:
-                continue
+        count = self.counts.get(step.event, 0)
+        for pending in [p for p in self.pending
+                        if p.event == step.event and (p.occurrence is None or p.occurrence == count)]:
             self.pending = [p for p in self.pending if p is not pending]   # (two are never equal: one per deadline)
             deadline = self.procedure.deadlines[pending.deadline]
             if step.date <= pending.due:
