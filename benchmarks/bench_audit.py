@@ -95,8 +95,9 @@ def main():
     write_log(path, args.cases, planted_every=50, seed=6)
     events = sum(1 for _ in open(path)) - 1
     wall, cpu = whole_process(path, args.repeat)
+    goal = f"goal under 3 s: {'met' if wall < 3 else 'MISSED'}" if events >= 100_000 else "the goal is for 100,000 events"
     print(f"{events:,} events in {args.cases:,} cases: `cpmodel audit --json` as a process {wall:.2f} s wall, "
-          f"{cpu:.2f} s CPU (best of {args.repeat}); goal under 3 s: {'met' if wall < 3 else 'MISSED'}")
+          f"{cpu:.2f} s CPU (best of {args.repeat}); {goal}")
     for name, (seconds, cpu_seconds) in phases(path).items():
         print(f"  {name:38} {seconds:6.2f} s wall {cpu_seconds:6.2f} s CPU")
 

@@ -229,7 +229,6 @@ class ProcedureIndex:
         # and again with the same arguments, and the answers never change for one procedure.
         self._with_event: dict[str, list] = {}
         self._distances: dict[str, dict[str, int]] = {}
-        self._named: dict[int, tuple[object, frozenset[str]]] = {}
         self._in_scope: dict[tuple[str, str | None], list] = {}
         self._domains: dict[str, list] = {}
         self._cited: dict[str, tuple[str, ...]] = {}
@@ -331,14 +330,6 @@ class ProcedureIndex:
             found = self._distances[state] = steps_to(self.leaving, state)
         return found
 
-    def holds_without_facts(self, condition) -> bool:
-        """The verdict of a condition that names no fact."""
-        return evaluate(condition, self.quiet)
-
-    def outgoing_on(self, state: str, event: str) -> list:
-        """The transitions out of a state on an event."""
-        return [transition for transition, _ in self.on[(state, event)]]
-
     def rules_in_scope(self, state: str, event: str | None) -> list:
         """(rule, its judge) for the rules whose scope covers a state and event, in file order."""
         key = (state, event)
@@ -357,13 +348,6 @@ class ProcedureIndex:
             quiet = fact.quiet_value()
             found = self._domains[name] = [quiet] + [v for v in fact.domain() if v != quiet]
         return found
-
-    def facts_named(self, condition) -> frozenset[str]:
-        """The facts a condition mentions (conditions live as long as the procedure: keyed by identity)."""
-        known = self._named.get(id(condition))
-        if known is None or known[0] is not condition:
-            known = self._named[id(condition)] = (condition, frozenset(facts_named(condition)))
-        return known[1]
 
 
 class CaseWalk:
@@ -396,14 +380,11 @@ class CaseWalk:
     def _holds(self, judge: ConditionJudge) -> bool:
         return judge.holds(self.known, self.inferred, self.index.quiet)
 
-    def _satisfiable(self, judge: ConditionJudge) -> dict | None:
+    def _satisfiable(self, judge: ConditionJudge) -> Mapping | None:
         """Values for the unstated facts a condition needs so that it holds, or None if it cannot.
         Earlier assumptions are kept where they still fit, so an assumed fact changes only when
         an event needs it to."""
         return judge.satisfiable(self.known, self.inferred, self.index.quiet, self.index.domain)
-
-    def _domain(self, name: str) -> list:
-        return self.index.domain(name)
 
     # -- rules ----------------------------------------------------------------------------------
     def applicable_rules(self, event: str | None = None) -> list:
