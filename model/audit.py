@@ -6,11 +6,12 @@ import datetime as dt
 import gc
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.errors import display_path
-from cpmodel.model.event_log import event_rows
+from cpmodel.model.event_log import checked_rows
 from cpmodel.model.history import Breach, CaseWalk, ProcedureIndex, Step
 from cpmodel.model.procedure import Procedure
 
@@ -46,10 +47,18 @@ class AuditResult:
 
 def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
     """Rows of the log as each case's steps in date order (file order within a day)."""
-    cases: dict[str, list[tuple[dt.date, int, Step]]] = {}
-    for row in event_rows(path, procedure):
-        cases.setdefault(row.case, []).append((row.date, row.line, Step(row.date, row.event, row.facts)))
-    return {case: [step for _, _, step in sorted(rows, key=lambda r: (r[0], r[1]))] for case, rows in cases.items()}
+    cases: dict[str, list[Step]] = {}
+    for _, case, date, event, facts, _ in checked_rows(path, procedure):
+        steps = cases.get(case)
+        if steps is None:
+            steps = cases[case] = []
+        steps.append(Step(date, event, facts))
+    for steps in cases.values():
+        steps.sort(key=_date_of)   # stable: rows come in file order, so a day keeps it
+    return cases
+
+
+_date_of = attrgetter("date")
 
 
 def audit_log(path: Path, procedure: Procedure, until: dt.date | None = None, standards=None) -> AuditResult:
@@ -74,10 +83,10 @@ def audit_log(path: Path, procedure: Procedure, until: dt.date | None = None, st
 def _walk_cases(cases, index: ProcedureIndex, calendar: WorkingCalendar, until, result: AuditResult) -> None:
     for case, steps in cases.items():
         walker = CaseWalk(index, calendar, narrate=False)
+        walk = walker.walk
         for step in steps:
-            walker.walk(step)
-        found = [b for report in walker.reports for b in report.breaches]
-        advice = [b for report in walker.reports for b in report.advice]
+            walk(step)
+        found, advice = walker.breaches, walker.advice
         if until is not None:
             found += walker.finish(until)
             advice += walker.end_advice

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterator
 
@@ -88,6 +89,13 @@ def parse_value(fact, text: str):
 def event_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) -> Iterator[EventRow]:
     """Every row of the log, validated, in file order; every refusal names line and column.
     `extra`: columns allowed besides the contract's (calibration's household_id)."""
+    for line, case, date, event, facts, kept in checked_rows(path, procedure, extra):
+        yield EventRow(line, case, date, event, facts, kept)
+
+
+def checked_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) -> Iterator[tuple]:
+    """`event_rows` as plain tuples (line, case, date, event, facts, extra): the audit reads a
+    hundred thousand rows and needs no record of each."""
     shown = display_path(path)
     text = _read_text(Path(path), shown)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -99,7 +107,10 @@ def event_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) ->
         raise InputError(shown, 1, "header", "the file is empty; the first row names the columns")
     header = [h.strip() for h in header]
     _check_header(header, procedure, shown, extra)
-    fact_columns = [c for c in header if c not in REQUIRED and c not in extra]
+    width = len(header)
+    case_at, date_at, event_at = (header.index(c) for c in REQUIRED)
+    fact_columns = [(header.index(c), c, procedure.facts[c]) for c in header if c not in REQUIRED and c not in extra]
+    extra_columns = [(header.index(c), c) for c in extra if c in header]
     events = procedure.events
     seen_rows: dict[tuple, int] = {}
     # A log repeats the same few thousand case ids, few hundred dates and handful of fact values:
@@ -107,6 +118,10 @@ def event_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) ->
     case_kinds: dict[str, str | None] = {}
     dates: dict[str, dt.date | str] = {}
     values: dict[tuple[str, str], tuple[bool, object]] = {}
+    strip = str.strip
+    # ...and a handful of combinations of fact cells: each combination is parsed once too.
+    fact_texts = itemgetter(*(at for at, _, _ in fact_columns)) if fact_columns else (lambda cells: ())
+    situations: dict = {}
     next_line = reader.line_num + 1
     while True:
         line = next_line                   # the physical line a record starts on
@@ -118,50 +133,55 @@ def event_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) ->
             raise InputError(shown, line, "row", f"is not well-formed CSV ({error}); "
                              "a quotation mark may be left open") from None
         next_line = reader.line_num + 1
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():       # no cell holds anything but spaces: a blank row
             continue
-        if len(row) != len(header):
-            raise InputError(shown, line, "row", f"has {len(row)} cells, the header has {len(header)}")
-        record = dict(zip(header, (cell.strip() for cell in row)))
+        if len(row) != width:
+            raise InputError(shown, line, "row", f"has {len(row)} cells, the header has {width}")
+        cells = tuple(map(strip, row))
         if max(map(len, row)) > MAX_CELL:
-            for column, value in record.items():
+            for column, value in zip(header, cells):
                 if len(value) > MAX_CELL:
                     raise InputError(shown, line, column, f"is {len(value)} characters long; no value in an "
                                      f"event log is longer than {MAX_CELL}")
-        case = record["case_id"]
+        case = cells[case_at]
         if not case:
             raise InputError(shown, line, "case_id", "is empty")
         kind = case_kinds[case] if case in case_kinds else case_kinds.setdefault(case, personal_kind(case))
         if kind:
             raise InputError(shown, line, "case_id", f"looks like {kind} (value not shown); event logs "
                              "hold pseudonymised ids only, with a digit and no spaces, e.g. C000417")
-        date = dates.get(record["date"])
+        date = dates.get(cells[date_at])
         if date is None:
-            date = dates[record["date"]] = _parse_date(record["date"])
+            date = dates[cells[date_at]] = _parse_date(cells[date_at])
         if isinstance(date, str):
             raise InputError(shown, line, "date", date)
-        if record["event"] not in events:
-            raise InputError(shown, line, "event", f"unknown event {shorten(record['event'])}"
-                             f"{suggestion(record['event'], events)}")
-        key = tuple(record.values())
-        if key in seen_rows:
-            raise InputError(shown, line, "row", f"repeats line {seen_rows[key]} exactly; an event recorded "
+        event = cells[event_at]
+        if event not in events:
+            raise InputError(shown, line, "event", f"unknown event {shorten(event)}{suggestion(event, events)}")
+        if cells in seen_rows:
+            raise InputError(shown, line, "row", f"repeats line {seen_rows[cells]} exactly; an event recorded "
                              "twice would be counted twice: remove one")
-        seen_rows[key] = line
-        facts = {}
-        for column in fact_columns:
-            if record[column]:
-                key = (column, record[column])
-                parsed = values.get(key)
-                if parsed is None:
-                    try:
-                        parsed = values[key] = (True, parse_value(procedure.facts[column], record[column]))
-                    except ValueError as error:
-                        parsed = values[key] = (False, str(error))
-                if not parsed[0]:
-                    raise InputError(shown, line, column, parsed[1])
-                facts[column] = parsed[1]
-        yield EventRow(line, case, date, record["event"], facts, {column: record[column] for column in extra if column in record})
+        seen_rows[cells] = line
+        texts = fact_texts(cells)
+        facts = situations.get(texts)
+        if facts is None:
+            facts = {}
+            for at, column, fact in fact_columns:
+                text = cells[at]
+                if text:
+                    key = (column, text)
+                    parsed = values.get(key)
+                    if parsed is None:
+                        try:
+                            parsed = values[key] = (True, parse_value(fact, text))
+                        except ValueError as error:
+                            parsed = values[key] = (False, str(error))
+                    if not parsed[0]:
+                        raise InputError(shown, line, column, parsed[1])
+                    facts[column] = parsed[1]
+            situations[texts] = facts
+        facts = facts.copy()   # each row its own
+        yield line, case, date, event, facts, {column: cells[at] for at, column in extra_columns} if extra_columns else {}
 
 
 
