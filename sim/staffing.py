@@ -1,14 +1,22 @@
-"""How many staff meet the targets: a bisection over staffing levels that spends replications
+"""How many staff meet the targets: a search over staffing levels that spends replications
 where the answer is uncertain, runs replications on any executor, and resumes from saved work;
 several pools at once, with the pool that limits each target named.
 
 Every replication at every level uses the same seeds (common random numbers), so results do not
 depend on how many workers ran them, and levels are compared on the same simulated demand.
 
-With several workers the search never waits with idle cores: the survey levels, the top of the
-range and the next bisection points on both sides are submitted ahead (speculatively); work that
-turns out not to be needed is cancelled before it starts. A level's verdict depends only on its
-own replications, so speculation changes how fast the answer comes, never what it is.
+The search first runs what it needs whatever it finds: the top of the range (does any level
+meet?) and the survey levels (the curve for the plot). Their mean shares place the next probe
+where the curve crosses the target (a guarded interpolation; a plain halving whenever a guess
+fails to halve the bracket), so few levels are visited. Each level is raced: looked at after
+every replication and stopped as soon as its interval is clear of the target, with the
+sequential correction of `cpmodel.sim.racing` so its 95% stays true.
+
+With several workers the search never waits with idle cores: the next replications of the level
+being raced and the first ones of the next probe on both sides are submitted ahead
+(speculatively); work that turns out not to be needed is cancelled before it starts. A level's
+verdict depends only on its own replications in seed order, so speculation changes how fast the
+answer comes, never what it is.
 """
 from __future__ import annotations
 
@@ -27,6 +35,7 @@ import numpy as np
 
 from cpmodel.model.procedure import Procedure
 from cpmodel.sim.engine import run_replication
+from cpmodel.sim.racing import MEETS, MORE, SequentialRule
 from cpmodel.sim.runner import replication_seeds
 from cpmodel.sim.scenario import Scenario
 from cpmodel.sim.stats import confidence_interval
@@ -77,12 +86,17 @@ def compact_replication(procedure: Procedure, scenario: Scenario, pool: str, lev
 
 @dataclass
 class LevelResult:
+    """A level's replications (the first ones in seed order) and the interval rule they are read by
+    (none: an ordinary 95% t interval)."""
+
     level: int
     replications: list[dict] = field(default_factory=list)
+    rule: SequentialRule | None = None
 
     def share(self, kind: str):
-        return confidence_interval([r["deadlines"][kind]["met"] / r["deadlines"][kind]["due"]
-                                    for r in self.replications if kind in r["deadlines"]], bounds=(0, 1))
+        shares = [r["deadlines"][kind]["met"] / r["deadlines"][kind]["due"]
+                  for r in self.replications if kind in r["deadlines"]]
+        return self.rule.interval(shares) if self.rule else confidence_interval(shares, bounds=(0, 1))
 
     def kinds(self) -> list[str]:
         return sorted({k for r in self.replications for k in r["deadlines"]})
@@ -92,9 +106,6 @@ class LevelResult:
 
     def failing(self, targets: dict[str, float]) -> list[str]:
         return [kind for kind, target in targets.items() if not self.share(kind).low >= target]
-
-    def uncertain(self, targets: dict[str, float]) -> bool:
-        return any(self.share(kind).low < target <= self.share(kind).high for kind, target in targets.items())
 
     def to_json(self, pool: str) -> dict:
         utilisation = confidence_interval([r["hours"][pool] / r["available"][pool] for r in self.replications
@@ -141,9 +152,10 @@ def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, 
 
 
 # How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
-# whatever the search finds, so it fills any free worker first; AHEAD is speculation (the next
-# bisection points, a level's next batch), some of which turns out not to be needed.
-NEEDED, SURVEY, AHEAD = 0, 1, 2
+# whatever the search finds, so it fills any free worker first; RACE is the next replications of
+# the level being raced (needed unless the level stops first); AHEAD is speculation (the first
+# replications of the next probes), some of which turns out not to be needed.
+NEEDED, SURVEY, RACE, AHEAD = 0, 1, 2, 3
 
 
 @dataclass
@@ -164,6 +176,7 @@ class Replications:
     pending: dict = field(default_factory=dict)      # handed to the executor
     queued: dict = field(default_factory=dict)       # waiting: key -> urgency
     submitted: int = 0
+    reported: set = field(default_factory=set)       # replications the progress bar has counted
     busy_seconds: float = 0.0                        # worker time spent on replications run here
     busy_by_worker: dict = field(default_factory=dict)   # process -> seconds, in order of first work
     started: float = field(default_factory=time.perf_counter)
@@ -229,9 +242,17 @@ class Replications:
                 self.saved.save(result)
             while key not in self.done:
                 self._collect()
-            self.progress(f"{_describe(levels)}: replication {number} of {len(seeds)}")
+            if key not in self.reported:       # a raced level asks again for the ones it has
+                self.reported.add(key)
+                self.progress(f"{_describe(levels)}: replication {number}")
             results.append(self.done[key])
         return results
+
+    def drop(self, levels: Levels, seeds: list[int]) -> None:
+        """Forget queued work for these replications (what already runs finishes and is kept)."""
+        for seed in seeds:
+            self.queued.pop((levels, seed), None)
+        self._hand_out()
 
     def cancel_unless(self, wanted: Callable[[Levels], bool]) -> None:
         """Drop queued work for staffings no longer wanted (work already running finishes and is kept)."""
@@ -284,10 +305,15 @@ class StaffingSearch:
     fixed: dict[str, int] = field(default_factory=dict)
     survey_points: int = 0
     levels: dict[int, LevelResult] = field(default_factory=dict)
+    decided: set = field(default_factory=set)        # levels raced to a verdict (not only surveyed)
 
     @property
     def source(self) -> Replications:
         return self.replications_source
+
+    @property
+    def rule(self) -> SequentialRule:
+        return SequentialRule(self.replications, self.max_replications)
 
     def seeds(self) -> list[int]:
         return replication_seeds(self.source.scenario.seed, self.max_replications)
@@ -295,20 +321,28 @@ class StaffingSearch:
     def key(self, level: int) -> Levels:
         return levels_key(self.fixed | {self.pool: level})
 
+    def first_seeds(self) -> list[int]:
+        return self.seeds()[:self.rule.first]
+
     def evaluate(self, level: int) -> LevelResult:
-        """Replications at a level: the initial batch, more while a target sits inside the interval.
-        (The level is recorded only once it has its replications: an interrupted evaluation never
-        leaves an empty level behind.)"""
-        count = self.replications
-        seeds = self.seeds()
+        """A level raced: its first replications, then one more at a time until the interval of
+        every target is clear of it (or some target's lies wholly below it), or the most
+        replications are run. (The level is recorded only once it has its verdict: an interrupted
+        evaluation never leaves a half-raced level behind.)"""
+        if level in self.decided:
+            return self.levels[level]
+        rule, seeds = self.rule, self.seeds()
+        count = rule.first
         while True:
-            # the next batch goes ahead in case this one leaves the level uncertain
-            self.source.prefetch(self.key(level), seeds[count:min(count * 2, self.max_replications)], AHEAD)
-            result = LevelResult(level, self.source.get(self.key(level), seeds[:count]))
-            if count >= self.max_replications or not result.uncertain(self.targets):
+            # the next replications go ahead in case this look leaves the level undecided
+            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
+            result = LevelResult(level, self.source.get(self.key(level), seeds[:count]), rule)
+            if rule.verdict({kind: result.share(kind) for kind in self.targets}, self.targets, count) != MORE:
                 self.levels[level] = result
+                self.decided.add(level)
+                self.source.drop(self.key(level), seeds[count:])     # the race ahead is not needed now
                 return result
-            count = min(count * 2, self.max_replications)
+            count += 1
 
     def survey_levels(self) -> list[int]:
         points = self.survey_points
@@ -318,29 +352,48 @@ class StaffingSearch:
         return sorted({int(round(self.low + index * step)) for index in range(1, points + 1)})
 
     def survey(self) -> None:
-        """A few levels spread over the range (initial replications only), so the plot shows the
-        whole curve and not just where the bisection went."""
+        """A few levels spread over the range (first replications only), so the plot shows the
+        whole curve and not just where the search went, and the first probe is well placed."""
         for level in self.survey_levels():
-            if len(self.levels.get(level, LevelResult(level)).replications) < self.replications:
-                self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.seeds()[:self.replications]))
-
-    def _ahead(self, low: int, high: int) -> None:
-        """Submit the first batch of the next bisection points on both sides of the middle."""
-        middle = (low + high) // 2
-        for a, b in ((low, middle), (middle + 1, high)):
-            if a < b:
-                self.source.prefetch(self.key((a + b) // 2), self.seeds()[:self.replications])
+            if level not in self.decided and len(self.levels.get(level, LevelResult(level)).replications) < self.rule.first:
+                self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.first_seeds()), self.rule)
 
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
-        initial = self.seeds()[:self.replications]
-        self.source.prefetch(self.key(self.high), initial, NEEDED)
-        self.source.prefetch(self.key((self.low + self.high) // 2), initial)
+        first = self.first_seeds()
+        self.source.prefetch(self.key(self.high), first, NEEDED)
         for level in self.survey_levels():
-            self.source.prefetch(self.key(level), initial, SURVEY)
-        found = self._bisect()
+            self.source.prefetch(self.key(level), first, SURVEY)
+        meets = self.evaluate(self.high).meets(self.targets)
         self.survey()
-        return found
+        return self._bisect() if meets else None
+
+    def guess(self, low: int, high: int) -> int:
+        """The next level to try in [low, high - 1]: where straight lines through the mean shares
+        seen so far cross each target (the highest of those levels), or the middle when the
+        shares seen do not place a crossing."""
+        guesses = []
+        for kind, target in self.targets.items():
+            points = sorted((level, result.share(kind).mean) for level, result in self.levels.items()
+                            if level <= high and not math.isnan(result.share(kind).mean))
+            below = [(level, mean) for level, mean in points if mean < target and level < high]
+            if not below:
+                continue
+            a, share_a = below[-1]
+            above = [(level, mean) for level, mean in points if level > a and mean >= target]
+            if not above:
+                return (low + high) // 2
+            b, share_b = above[0]
+            guesses.append(math.ceil(a + (target - share_a) * (b - a) / (share_b - share_a) - 1e-9))
+        if not guesses:
+            return (low + high) // 2
+        return min(max(max(guesses), low), high - 1)
+
+    def _ahead(self, low: int, high: int, probe: int) -> None:
+        """Submit the first replications of the next probe on both sides of this one."""
+        for a, b in ((low, probe), (probe + 1, high)):
+            if a < b:
+                self.source.prefetch(self.key(self.guess(a, b)), self.first_seeds())
 
     def _wanted(self, inside: range) -> Callable[[Levels], bool]:
         survey = set(self.survey_levels())
@@ -351,17 +404,34 @@ class StaffingSearch:
             return staffing != self.fixed or level in inside or level in survey
         return wanted
 
+    def _survey_top(self) -> int | None:
+        """The lowest surveyed level whose mean shares meet every target: raced first, it usually
+        settles at once (its first replications are already run) and closes the bracket from above."""
+        meeting = [level for level in self.survey_levels() if level in self.levels
+                   and all(self.levels[level].share(kind).mean >= target for kind, target in self.targets.items())]
+        return meeting[0] if meeting else None
+
     def _bisect(self) -> int | None:
-        if not self.evaluate(self.high).meets(self.targets):
-            return None
+        """Between a level that fails (or the bottom of the range) and one that meets: first the
+        surveyed level just above the crossing, then guesses, and a plain halving after three
+        guesses in a row moved the same end of the bracket (the guesses are not closing in)."""
         low, high = self.low, self.high
+        probe, run = self._survey_top(), []       # run: the sides the latest guesses fell on
         while low < high:
-            middle = (low + high) // 2
-            self._ahead(low, high)
-            if self.evaluate(middle).meets(self.targets):
-                high = middle
+            guessing = probe is None or not low <= probe < high
+            if guessing:
+                stuck = len(run) >= 3 and len(set(run[-3:])) == 1
+                probe = (low + high) // 2 if stuck else self.guess(low, high)
+                run = [] if stuck else run
+            self._ahead(low, high, probe)
+            meets = self.evaluate(probe).meets(self.targets)
+            if meets:
+                high = probe
             else:
-                low = middle + 1
+                low = probe + 1
+            if guessing:
+                run.append(meets)
+            probe = None
             self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
 
