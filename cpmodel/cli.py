@@ -553,6 +553,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
         if key in main:
             answer[key] = main[key]
     answer["analytic_estimate"] = ceil_or_none(main["analytic_estimate"])
+    answer["confidence_intervals"] = searches[pools[0]].rule.describe()   # how the 95% stays true while racing
     answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
     quoted = _sensitivity_for(folder, sensitivity_run, digest)
     if quoted is not None:
