@@ -143,12 +143,14 @@ class SavedReplications:
         self.write(self.path(levels_key(result["levels"]), result["seed"]), json.dumps(result, sort_keys=True))
 
 
-def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> tuple[dict, float, int]:
-    """A replication, the seconds of work it took and the process that did it (how busy each
-    worker was; not part of the replication)."""
-    started = time.perf_counter()
+def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels,
+                      seed: int) -> tuple[dict, float, int, float]:
+    """A replication, the seconds of work it took, the process that did it and the CPU seconds it
+    had (how busy each worker was, and how much a shared machine slowed it; not part of the
+    replication)."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = replication_at(procedure, scenario, levels, seed)
-    return result, time.perf_counter() - started, os.getpid()
+    return result, time.perf_counter() - started, os.getpid(), time.process_time() - cpu
 
 
 # How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
@@ -178,6 +180,7 @@ class Replications:
     submitted: int = 0
     reported: set = field(default_factory=set)       # replications the progress bar has counted
     busy_seconds: float = 0.0                        # worker time spent on replications run here
+    cpu_seconds: float = 0.0                         # of which the workers had a core (a shared machine)
     busy_by_worker: dict = field(default_factory=dict)   # process -> seconds, in order of first work
     started: float = field(default_factory=time.perf_counter)
     _heap: list = field(default_factory=list)
@@ -223,8 +226,8 @@ class Replications:
             future = self.pending.pop(key)
             if future.cancelled():
                 continue
-            result, seconds, worker = future.result()
-            self._busy(seconds, worker)
+            result, seconds, worker, *cpu = future.result()
+            self._busy(seconds, worker, *cpu)
             self.done[key] = result
             self.saved.save(result)
         self._hand_out()
@@ -235,8 +238,8 @@ class Replications:
         for number, seed in enumerate(seeds, 1):
             key = (levels, seed)
             if self.executor is None and not self._known(levels, seed):
-                result, seconds, worker = timed_replication(self.procedure, self.scenario, levels, seed)
-                self._busy(seconds, worker)
+                result, seconds, worker, *cpu = timed_replication(self.procedure, self.scenario, levels, seed)
+                self._busy(seconds, worker, *cpu)
                 self.submitted += 1
                 self.done[key] = result
                 self.saved.save(result)
@@ -271,8 +274,9 @@ class Replications:
         while self.pending:
             self._collect()
 
-    def _busy(self, seconds: float, worker: int) -> None:
+    def _busy(self, seconds: float, worker: int, cpu: float = 0.0) -> None:
         self.busy_seconds += seconds
+        self.cpu_seconds += cpu
         self.busy_by_worker[worker] = self.busy_by_worker.get(worker, 0.0) + seconds
 
     def usage(self) -> dict:
@@ -282,6 +286,7 @@ class Replications:
         workers = self.slots if self.executor is not None else 1
         share = lambda seconds, count: round(seconds / (count * wall), 3) if wall > 0 else None
         return {"workers": workers, "wall_seconds": round(wall, 2), "busy_seconds": round(self.busy_seconds, 2),
+                "cpu_seconds": round(self.cpu_seconds, 2),
                 "utilisation": share(self.busy_seconds, workers), "replications_run": self.submitted,
                 "utilisation_by_worker": {f"worker {number}": share(seconds, 1)
                                           for number, seconds in enumerate(self.busy_by_worker.values(), 1)}}
@@ -434,6 +439,20 @@ class StaffingSearch:
             probe = None
             self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
+
+    def spending(self) -> list[dict]:
+        """Where this search's replications went: each level, how many, why it was run, and its
+        verdict (a surveyed level that was never raced has none)."""
+        survey = set(self.survey_levels())
+        rows = []
+        for level in sorted(self.levels):
+            raced = level in self.decided
+            why = ("top of the range" if level == self.high else "survey, then raced" if level in survey and raced
+                   else "survey (for the plot)" if level in survey else "probe")
+            verdict = ("meets" if self.levels[level].meets(self.targets) else "fails") if raced else None
+            rows.append({"level": level, "replications": len(self.levels[level].replications), "why": why,
+                         "verdict": verdict})
+        return rows
 
     def best_seen(self) -> tuple[int, dict[str, float | None]]:
         """For a miss: the level closest to the targets, and each target's lower bound there
