@@ -183,3 +183,28 @@ def test_the_first_guess_is_where_the_surveyed_shares_cross_the_target(monkeypat
     assert found.guess(10, 50) == 33        # 30 + (0.95 - 0.9408) / (0.9808 - 0.9408) * 10 = 32.3, up to a level
     assert found.guess(34, 50) == 34        # kept inside the bracket
     assert found.guess(10, 31) == 20        # no share seen at or above the target below 31: the middle
+
+
+def test_the_run_folder_says_where_the_replications_went_and_how_the_intervals_were_made(tmp_path):
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cpmodel.cli import app
+    fast = Path(__file__).resolve().parent / "data" / "fast-unitary.yaml"
+    result = CliRunner().invoke(app, ["staff", str(fast), "--target", "visits=0.9", "--range", "8:12", "-n", "3",
+                                      "--max-replications", "6", "--survey", "1", "--out", str(tmp_path / "run"), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    answer = json.loads((tmp_path / "run" / "staffing.json").read_text())
+    spent = json.loads((tmp_path / "run" / "search.json").read_text())
+    rows = {row["level"]: row for row in spent["levels"]["social_worker"]}
+    assert {level["level"]: level["replications"] for level in answer["levels"]} == \
+        {level: row["replications"] for level, row in rows.items()}
+    assert spent["replications_at_levels_reported"] == sum(row["replications"] for row in rows.values())
+    assert rows[12]["why"] == "top of the range" and rows[10]["why"].startswith("survey")
+    level = answer["level"]
+    assert level is not None and rows[level]["verdict"] == "meets"
+    assert level == 8 or rows[level - 1]["verdict"] == "fails"
+    assert "group-sequential" in answer["confidence_intervals"]["method"]
+    assert answer["confidence_intervals"]["first_look"] == 3 and answer["confidence_intervals"]["last_look"] == 6
