@@ -7,8 +7,8 @@ depend on how many workers ran them, and levels are compared on the same simulat
 
 The search first runs what it needs whatever it finds: the top of the range (does any level
 meet?) and the survey levels (the curve for the plot). Their mean shares place the next probe
-where the curve crosses the target (a guarded interpolation; a plain halving whenever a guess
-fails to halve the bracket), so few levels are visited. Each level is raced: looked at after
+where the curve crosses the target (a guarded interpolation: a plain halving after three guesses
+in a row land on the same side), so few levels are visited. Each level is raced: looked at after
 every replication and stopped as soon as its interval is clear of the target, with the
 sequential correction of `cpmodel.sim.racing` so its 95% stays true.
 
@@ -374,25 +374,36 @@ class StaffingSearch:
         return self._bisect() if meets else None
 
     def guess(self, low: int, high: int) -> int:
-        """The next level to try in [low, high - 1]: where straight lines through the mean shares
-        seen so far cross each target (the highest of those levels), or the middle when the
-        shares seen do not place a crossing."""
-        guesses = []
+        """The next level to try in [low, high - 1]: the level nearest where straight lines through
+        the mean shares seen so far cross each target (the highest of those levels); below every
+        level seen, the line through the two lowest is carried down. The middle when the shares
+        seen cannot place a crossing (one level only, or shares not rising with the staff).
+
+        A level can fail with its mean above the target, for want of confidence: then the mean
+        a level needs is the target plus that level's half-interval, and the line is aimed there
+        (else the guesses would creep up one level at a time)."""
+        middle, guesses = (low + high) // 2, []
+        failed = self.levels.get(low - 1) if low - 1 in self.decided else None
         for kind, target in self.targets.items():
+            if failed is not None and failed.share(kind).mean >= target:
+                target = target + failed.share(kind).mean - failed.share(kind).low
             points = sorted((level, result.share(kind).mean) for level, result in self.levels.items()
                             if level <= high and not math.isnan(result.share(kind).mean))
-            below = [(level, mean) for level, mean in points if mean < target and level < high]
-            if not below:
+            below = [point for point in points if point[1] < target and point[0] < high]
+            if below:
+                a = below[-1]
+                above = [point for point in points if point[0] > a[0] and point[1] >= target]
+                if not above:
+                    return middle
+                b = above[0]
+            elif len(points) >= 2:
+                a, b = points[0], points[1]
+            else:
                 continue
-            a, share_a = below[-1]
-            above = [(level, mean) for level, mean in points if level > a and mean >= target]
-            if not above:
-                return (low + high) // 2
-            b, share_b = above[0]
-            guesses.append(math.ceil(a + (target - share_a) * (b - a) / (share_b - share_a) - 1e-9))
-        if not guesses:
-            return (low + high) // 2
-        return min(max(max(guesses), low), high - 1)
+            if b[1] <= a[1]:
+                return middle
+            guesses.append(math.floor(a[0] + (target - a[1]) * (b[0] - a[0]) / (b[1] - a[1]) + 0.5))
+        return min(max(max(guesses), low), high - 1) if guesses else middle
 
     def _ahead(self, low: int, high: int, probe: int) -> None:
         """Submit the first replications of the next probe on both sides of this one."""
@@ -409,34 +420,23 @@ class StaffingSearch:
             return staffing != self.fixed or level in inside or level in survey
         return wanted
 
-    def _survey_top(self) -> int | None:
-        """The lowest surveyed level whose mean shares meet every target: raced first, it usually
-        settles at once (its first replications are already run) and closes the bracket from above."""
-        meeting = [level for level in self.survey_levels() if level in self.levels
-                   and all(self.levels[level].share(kind).mean >= target for kind, target in self.targets.items())]
-        return meeting[0] if meeting else None
-
     def _bisect(self) -> int | None:
-        """Between a level that fails (or the bottom of the range) and one that meets: first the
-        surveyed level just above the crossing, then guesses, and a plain halving after three
-        guesses in a row moved the same end of the bracket (the guesses are not closing in)."""
+        """Between a level that fails (or the bottom of the range) and one that meets: guesses,
+        and a plain halving after three guesses in a row moved the same end of the bracket (the
+        guesses are not closing in)."""
         low, high = self.low, self.high
-        probe, run = self._survey_top(), []       # run: the sides the latest guesses fell on
+        run = []                                  # the sides the latest guesses fell on
         while low < high:
-            guessing = probe is None or not low <= probe < high
-            if guessing:
-                stuck = len(run) >= 3 and len(set(run[-3:])) == 1
-                probe = (low + high) // 2 if stuck else self.guess(low, high)
-                run = [] if stuck else run
+            stuck = len(run) >= 3 and len(set(run[-3:])) == 1
+            probe = (low + high) // 2 if stuck else self.guess(low, high)
+            run = [] if stuck else run
             self._ahead(low, high, probe)
             meets = self.evaluate(probe).meets(self.targets)
             if meets:
                 high = probe
             else:
                 low = probe + 1
-            if guessing:
-                run.append(meets)
-            probe = None
+            run.append(meets)
             self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
 

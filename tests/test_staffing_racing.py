@@ -136,23 +136,38 @@ def test_the_verdict_needs_every_target_clear_and_fails_on_any_target_wholly_bel
 
 
 def scan(replications, low, high, target):
-    """The answer by brute force: every level raced, the smallest that meets."""
-    meeting = [level for level in range(low, high + 1)
-               if search(replications, level, level, target).evaluate(level).meets({"visits": target})]
-    return meeting[0] if meeting else None
+    """Every level raced: which meet."""
+    return {level: search(replications, level, level, target).evaluate(level).meets({"visits": target})
+            for level in range(low, high + 1)}
 
 
-@pytest.mark.parametrize("target", [0.93, 0.95, 0.97])
-def test_the_search_finds_the_level_a_scan_of_every_level_finds_and_visits_few(monkeypatch, target):
+def halving(meets, low, high):
+    """The levels plain halving races (the top, then each middle), and its answer."""
+    visited = [high]
+    while low < high:
+        middle = (low + high) // 2
+        visited.append(middle)
+        low, high = (low, middle) if meets[middle] else (middle + 1, high)
+    return visited, low
+
+
+@pytest.mark.parametrize("target", [0.93, 0.95, 0.97, 0.985])
+def test_the_search_finds_the_level_a_scan_of_every_level_finds_and_races_fewer_levels_than_halving(
+        monkeypatch, target):
     noise = np.random.default_rng(21).standard_normal(200)
     curve = lambda level: 0.99 - 0.5 * math.exp(-level / 9)             # a concave, rising curve
     world = World(lambda level, index: curve(level) + 0.004 * noise[index])
     replications = source(world, monkeypatch)
-    found = search(replications, 15, 80, target, survey=4)
+    found = search(replications, 15, 80, target, survey=4)             # survey levels 28, 41, 54, 67
     answer = found.run()
-    assert answer == scan(replications, 15, 80, target) and answer is not None
-    raced = found.decided - set(found.survey_levels())
-    assert len(raced) <= 5            # plain halving of 15-80 would race 7 or 8 levels
+    meets = scan(replications, 15, 80, target)
+    assert answer == min(level for level, met in meets.items() if met)
+    halved, halving_answer = halving(meets, 15, 80)
+    assert halving_answer == answer
+    if target < 0.985:
+        assert len(found.decided) < len(halved)
+    else:   # the curve is flat near 0.985: levels whose mean is above it still fail, and the search halves
+        assert len(found.decided) <= len(halved) + 2
 
 
 def test_the_search_says_none_when_the_top_of_the_range_falls_short(monkeypatch):
@@ -180,8 +195,8 @@ def test_the_first_guess_is_where_the_surveyed_shares_cross_the_target(monkeypat
     found = search(source(world, monkeypatch), 10, 50, 0.95, survey=3)     # survey levels 20, 30, 40
     assert found.survey_levels() == [20, 30, 40]
     found.survey()
-    assert found.guess(10, 50) == 33        # 30 + (0.95 - 0.9408) / (0.9808 - 0.9408) * 10 = 32.3, up to a level
-    assert found.guess(34, 50) == 34        # kept inside the bracket
+    assert found.guess(10, 50) == 32        # 30 + (0.95 - 0.9408) / (0.9808 - 0.9408) * 10 = 32.3: the nearest level
+    assert found.guess(33, 50) == 33        # kept inside the bracket
     assert found.guess(10, 31) == 20        # no share seen at or above the target below 31: the middle
 
 
