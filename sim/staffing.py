@@ -339,8 +339,9 @@ class StaffingSearch:
         rule, seeds = self.rule, self.seeds()
         count = rule.first
         while True:
-            # the next replications go ahead in case this look leaves the level undecided
-            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
+            # the next replications go ahead (one per other worker) in case this look leaves the
+            # level undecided: at most that many are run for nothing when it stops
+            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots - 1], RACE)
             result = LevelResult(level, self.source.get(self.key(level), seeds[:count]), rule)
             if rule.verdict({kind: result.share(kind) for kind in self.targets}, self.targets, count) != MORE:
                 self.levels[level] = result
