@@ -359,10 +359,15 @@ class StaffingSearch:
 
     def survey(self) -> None:
         """A few levels spread over the range (first replications only), so the plot shows the
-        whole curve and not just where the search went, and the first probe is well placed."""
-        for level in self.survey_levels():
-            if level not in self.decided and len(self.levels.get(level, LevelResult(level)).replications) < self.rule.first:
-                self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.first_seeds()), self.rule)
+        whole curve and not just where the search went, and the first probe is well placed.
+        (While the last of them runs, a worker that falls free starts on the first probe as the
+        levels already seen place it.)"""
+        wanted = [level for level in self.survey_levels() if level not in self.decided
+                  and len(self.levels.get(level, LevelResult(level)).replications) < self.rule.first]
+        for number, level in enumerate(wanted, 1):
+            if number == len(wanted) and self.levels:
+                self.source.prefetch(self.key(self.guess(self.low, self.high)), self.first_seeds(), AHEAD)
+            self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.first_seeds()), self.rule)
 
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
@@ -372,7 +377,16 @@ class StaffingSearch:
             self.source.prefetch(self.key(level), first, SURVEY)
         meets = self.evaluate(self.high).meets(self.targets)
         self.survey()
+        first_probe = self.guess(self.low, self.high)      # a guess made before the survey ended may differ
+        self.source.cancel_unless(lambda levels: not self._mine(levels)
+                                  or dict(levels)[self.pool] in self.levels or dict(levels)[self.pool] == first_probe)
         return self._bisect() if meets else None
+
+    def _mine(self, levels: Levels) -> bool:
+        """A staffing this search runs (its pool at some level, the other pools as fixed)."""
+        staffing = dict(levels)
+        staffing.pop(self.pool, None)
+        return staffing == self.fixed
 
     def guess(self, low: int, high: int) -> int:
         """The next level to try in [low, high - 1]: the level nearest where straight lines through
