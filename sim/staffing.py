@@ -219,8 +219,9 @@ class Replications:
             self.pending[key] = self.executor.submit(timed_replication, self.procedure, self.scenario, *key)
             self.submitted += 1
 
-    def _collect(self) -> None:
-        """Wait for at least one handed-out replication; keep (and save) every finished one."""
+    def _collect(self, hand_out: bool = True) -> None:
+        """Wait for at least one handed-out replication; keep (and save) every finished one; give
+        the freed workers new work (unless the search is about to say what it wants next)."""
         wait(list(self.pending.values()), return_when=FIRST_COMPLETED)
         for key in [k for k, future in self.pending.items() if future.done()]:
             future = self.pending.pop(key)
@@ -230,7 +231,8 @@ class Replications:
             self._busy(seconds, worker, *cpu)
             self.done[key] = result
             self.saved.save(result)
-        self._hand_out()
+        if hand_out:
+            self._hand_out()
 
     def get(self, levels: Levels, seeds: list[int]) -> list[dict]:
         self.prefetch(levels, seeds, NEEDED)
@@ -244,7 +246,11 @@ class Replications:
                 self.done[key] = result
                 self.saved.save(result)
             while key not in self.done:
-                self._collect()
+                # when what is waited for has come, the search looks at it and queues what it needs
+                # next before a freed worker is given the most urgent queued work
+                self._collect(hand_out=False)
+                if key not in self.done:
+                    self._hand_out()
             if key not in self.reported:       # a raced level asks again for the ones it has
                 self.reported.add(key)
                 self.progress(f"{_describe(levels)}: replication {number}")
@@ -341,7 +347,7 @@ class StaffingSearch:
         while True:
             # the next replications go ahead (one per other worker) in case this look leaves the
             # level undecided: at most that many are run for nothing when it stops
-            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots - 1], RACE)
+            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
             result = LevelResult(level, self.source.get(self.key(level), seeds[:count]), rule)
             if rule.verdict({kind: result.share(kind) for kind in self.targets}, self.targets, count) != MORE:
                 self.levels[level] = result
@@ -375,6 +381,7 @@ class StaffingSearch:
         self.source.prefetch(self.key(self.high), first, NEEDED)
         for level in self.survey_levels():
             self.source.prefetch(self.key(level), first, SURVEY)
+        self.rule.constant()            # fitted (once, under a second) while the workers start on the above
         meets = self.evaluate(self.high).meets(self.targets)
         self.survey()
         first_probe = self.guess(self.low, self.high)      # a guess made before the survey ended may differ
@@ -421,10 +428,11 @@ class StaffingSearch:
         return min(max(max(guesses), low), high - 1) if guesses else middle
 
     def _ahead(self, low: int, high: int, probe: int) -> None:
-        """Submit the first replications of the next probe on both sides of this one."""
-        for a, b in ((low, probe), (probe + 1, high)):
-            if a < b:
-                self.source.prefetch(self.key(self.guess(a, b)), self.first_seeds())
+        """Submit the first replications of the likely next probe on both sides of this one: its
+        neighbours (guesses that land well are followed by a level next to them)."""
+        for neighbour in (probe - 1, probe + 1):
+            if low <= neighbour < high and neighbour not in self.decided:
+                self.source.prefetch(self.key(neighbour), self.first_seeds())
 
     def _wanted(self, inside: range) -> Callable[[Levels], bool]:
         survey = set(self.survey_levels())
