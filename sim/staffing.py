@@ -345,8 +345,8 @@ class StaffingSearch:
         rule, seeds = self.rule, self.seeds()
         count = rule.first
         while True:
-            # the next replications go ahead (one per other worker) in case this look leaves the
-            # level undecided: at most that many are run for nothing when it stops
+            # the next replications go ahead (one per worker) in case this look leaves the level
+            # undecided, so a worker that falls free races on; at most that many run for nothing
             self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
             result = LevelResult(level, self.source.get(self.key(level), seeds[:count]), rule)
             if rule.verdict({kind: result.share(kind) for kind in self.targets}, self.targets, count) != MORE:
