@@ -246,11 +246,11 @@ class Replications:
                 self.done[key] = result
                 self.saved.save(result)
             while key not in self.done:
-                # when what is waited for has come, the search looks at it and queues what it needs
-                # next before a freed worker is given the most urgent queued work
+                # free workers take the most urgent queued work before the wait; when what is
+                # waited for has come, the search looks at it and queues what it needs next
+                # before the worker it freed is given anything
+                self._hand_out()
                 self._collect(hand_out=False)
-                if key not in self.done:
-                    self._hand_out()
             if key not in self.reported:       # a raced level asks again for the ones it has
                 self.reported.add(key)
                 self.progress(f"{_describe(levels)}: replication {number}")
