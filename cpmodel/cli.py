@@ -527,6 +527,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
             others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, unmet, targets, current,
                                        replications, max_replications) if unmet else {}
             usage = source.usage()    # the search's own time; running leftovers are ended, not waited for
+            usage["levels"] = {POOL_ROLE[p]: found["searches"][p].spending() for p in pools}   # where they went
+            usage["replications_at_levels_reported"] = sum(row["replications"] for rows in usage["levels"].values() for row in rows)
     except Stopped as error:
         _stopped(error, folder)
     except BaseException as error:
@@ -557,6 +559,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
         if key in main:
             answer[key] = main[key]
     answer["analytic_estimate"] = ceil_or_none(main["analytic_estimate"])
+    answer["confidence_intervals"] = searches[pools[0]].rule.describe()   # how the 95% stays true while racing
     answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
     quoted = _sensitivity_for(folder, sensitivity_run, digest)
     if quoted is not None:

@@ -1,14 +1,22 @@
-"""How many staff meet the targets: a bisection over staffing levels that spends replications
+"""How many staff meet the targets: a search over staffing levels that spends replications
 where the answer is uncertain, runs replications on any executor, and resumes from saved work;
 several pools at once, with the pool that limits each target named.
 
 Every replication at every level uses the same seeds (common random numbers), so results do not
 depend on how many workers ran them, and levels are compared on the same simulated demand.
 
-With several workers the search never waits with idle cores: the survey levels, the top of the
-range and the next bisection points on both sides are submitted ahead (speculatively); work that
-turns out not to be needed is cancelled before it starts. A level's verdict depends only on its
-own replications, so speculation changes how fast the answer comes, never what it is.
+The search first runs what it needs whatever it finds: the top of the range (does any level
+meet?) and the survey levels (the curve for the plot). Their mean shares place the next probe
+where the curve crosses the target (a guarded interpolation: a plain halving after three guesses
+in a row land on the same side), so few levels are visited. Each level is raced: looked at after
+every replication and stopped as soon as its interval is clear of the target, with the
+sequential correction of `cpmodel.sim.racing` so its 95% stays true.
+
+With several workers the search never waits with idle cores: the next replications of the level
+being raced and the first ones of the next probe on both sides are submitted ahead
+(speculatively); work that turns out not to be needed is cancelled before it starts. A level's
+verdict depends only on its own replications in seed order, so speculation changes how fast the
+answer comes, never what it is.
 """
 from __future__ import annotations
 
@@ -27,6 +35,7 @@ import numpy as np
 
 from cpmodel.model.procedure import Procedure
 from cpmodel.sim.engine import run_replication
+from cpmodel.sim.racing import MEETS, MORE, SequentialRule
 from cpmodel.sim.runner import replication_seeds
 from cpmodel.sim.scenario import Scenario
 from cpmodel.sim.stats import confidence_interval
@@ -77,12 +86,17 @@ def compact_replication(procedure: Procedure, scenario: Scenario, pool: str, lev
 
 @dataclass
 class LevelResult:
+    """A level's replications (the first ones in seed order) and the interval rule they are read by
+    (none: an ordinary 95% t interval)."""
+
     level: int
     replications: list[dict] = field(default_factory=list)
+    rule: SequentialRule | None = None
 
     def share(self, kind: str):
-        return confidence_interval([r["deadlines"][kind]["met"] / r["deadlines"][kind]["due"]
-                                    for r in self.replications if kind in r["deadlines"]], bounds=(0, 1))
+        shares = [r["deadlines"][kind]["met"] / r["deadlines"][kind]["due"]
+                  for r in self.replications if kind in r["deadlines"]]
+        return self.rule.interval(shares) if self.rule else confidence_interval(shares, bounds=(0, 1))
 
     def kinds(self) -> list[str]:
         return sorted({k for r in self.replications for k in r["deadlines"]})
@@ -92,9 +106,6 @@ class LevelResult:
 
     def failing(self, targets: dict[str, float]) -> list[str]:
         return [kind for kind, target in targets.items() if not self.share(kind).low >= target]
-
-    def uncertain(self, targets: dict[str, float]) -> bool:
-        return any(self.share(kind).low < target <= self.share(kind).high for kind, target in targets.items())
 
     def to_json(self, pool: str) -> dict:
         utilisation = confidence_interval([r["hours"][pool] / r["available"][pool] for r in self.replications
@@ -132,18 +143,21 @@ class SavedReplications:
         self.write(self.path(levels_key(result["levels"]), result["seed"]), json.dumps(result, sort_keys=True))
 
 
-def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels, seed: int) -> tuple[dict, float, int]:
-    """A replication, the seconds of work it took and the process that did it (how busy each
-    worker was; not part of the replication)."""
-    started = time.perf_counter()
+def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels,
+                      seed: int) -> tuple[dict, float, int, float]:
+    """A replication, the seconds of work it took, the process that did it and the CPU seconds it
+    had (how busy each worker was, and how much a shared machine slowed it; not part of the
+    replication)."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = replication_at(procedure, scenario, levels, seed)
-    return result, time.perf_counter() - started, os.getpid()
+    return result, time.perf_counter() - started, os.getpid(), time.process_time() - cpu
 
 
 # How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
-# whatever the search finds, so it fills any free worker first; AHEAD is speculation (the next
-# bisection points, a level's next batch), some of which turns out not to be needed.
-NEEDED, SURVEY, AHEAD = 0, 1, 2
+# whatever the search finds, so it fills any free worker first; RACE is the next replications of
+# the level being raced (needed unless the level stops first); AHEAD is speculation (the first
+# replications of the next probes), some of which turns out not to be needed.
+NEEDED, SURVEY, RACE, AHEAD = 0, 1, 2, 3
 
 
 @dataclass
@@ -164,7 +178,9 @@ class Replications:
     pending: dict = field(default_factory=dict)      # handed to the executor
     queued: dict = field(default_factory=dict)       # waiting: key -> urgency
     submitted: int = 0
+    reported: set = field(default_factory=set)       # replications the progress bar has counted
     busy_seconds: float = 0.0                        # worker time spent on replications run here
+    cpu_seconds: float = 0.0                         # of which the workers had a core (a shared machine)
     busy_by_worker: dict = field(default_factory=dict)   # process -> seconds, in order of first work
     started: float = field(default_factory=time.perf_counter)
     _heap: list = field(default_factory=list)
@@ -203,18 +219,20 @@ class Replications:
             self.pending[key] = self.executor.submit(timed_replication, self.procedure, self.scenario, *key)
             self.submitted += 1
 
-    def _collect(self) -> None:
-        """Wait for at least one handed-out replication; keep (and save) every finished one."""
+    def _collect(self, hand_out: bool = True) -> None:
+        """Wait for at least one handed-out replication; keep (and save) every finished one; give
+        the freed workers new work (unless the search is about to say what it wants next)."""
         wait(list(self.pending.values()), return_when=FIRST_COMPLETED)
         for key in [k for k, future in self.pending.items() if future.done()]:
             future = self.pending.pop(key)
             if future.cancelled():
                 continue
-            result, seconds, worker = future.result()
-            self._busy(seconds, worker)
+            result, seconds, worker, *cpu = future.result()
+            self._busy(seconds, worker, *cpu)
             self.done[key] = result
             self.saved.save(result)
-        self._hand_out()
+        if hand_out:
+            self._hand_out()
 
     def get(self, levels: Levels, seeds: list[int]) -> list[dict]:
         self.prefetch(levels, seeds, NEEDED)
@@ -222,16 +240,28 @@ class Replications:
         for number, seed in enumerate(seeds, 1):
             key = (levels, seed)
             if self.executor is None and not self._known(levels, seed):
-                result, seconds, worker = timed_replication(self.procedure, self.scenario, levels, seed)
-                self._busy(seconds, worker)
+                result, seconds, worker, *cpu = timed_replication(self.procedure, self.scenario, levels, seed)
+                self._busy(seconds, worker, *cpu)
                 self.submitted += 1
                 self.done[key] = result
                 self.saved.save(result)
             while key not in self.done:
-                self._collect()
-            self.progress(f"{_describe(levels)}: replication {number} of {len(seeds)}")
+                # free workers take the most urgent queued work before the wait; when what is
+                # waited for has come, the search looks at it and queues what it needs next
+                # before the worker it freed is given anything
+                self._hand_out()
+                self._collect(hand_out=False)
+            if key not in self.reported:       # a raced level asks again for the ones it has
+                self.reported.add(key)
+                self.progress(f"{_describe(levels)}: replication {number}")
             results.append(self.done[key])
         return results
+
+    def drop(self, levels: Levels, seeds: list[int]) -> None:
+        """Forget queued work for these replications (what already runs finishes and is kept)."""
+        for seed in seeds:
+            self.queued.pop((levels, seed), None)
+        self._hand_out()
 
     def cancel_unless(self, wanted: Callable[[Levels], bool]) -> None:
         """Drop queued work for staffings no longer wanted (work already running finishes and is kept)."""
@@ -250,8 +280,9 @@ class Replications:
         while self.pending:
             self._collect()
 
-    def _busy(self, seconds: float, worker: int) -> None:
+    def _busy(self, seconds: float, worker: int, cpu: float = 0.0) -> None:
         self.busy_seconds += seconds
+        self.cpu_seconds += cpu
         self.busy_by_worker[worker] = self.busy_by_worker.get(worker, 0.0) + seconds
 
     def usage(self) -> dict:
@@ -261,6 +292,7 @@ class Replications:
         workers = self.slots if self.executor is not None else 1
         share = lambda seconds, count: round(seconds / (count * wall), 3) if wall > 0 else None
         return {"workers": workers, "wall_seconds": round(wall, 2), "busy_seconds": round(self.busy_seconds, 2),
+                "cpu_seconds": round(self.cpu_seconds, 2),
                 "utilisation": share(self.busy_seconds, workers), "replications_run": self.submitted,
                 "utilisation_by_worker": {f"worker {number}": share(seconds, 1)
                                           for number, seconds in enumerate(self.busy_by_worker.values(), 1)}}
@@ -284,10 +316,15 @@ class StaffingSearch:
     fixed: dict[str, int] = field(default_factory=dict)
     survey_points: int = 0
     levels: dict[int, LevelResult] = field(default_factory=dict)
+    decided: set = field(default_factory=set)        # levels raced to a verdict (not only surveyed)
 
     @property
     def source(self) -> Replications:
         return self.replications_source
+
+    @property
+    def rule(self) -> SequentialRule:
+        return SequentialRule(self.replications, self.max_replications)
 
     def seeds(self) -> list[int]:
         return replication_seeds(self.source.scenario.seed, self.max_replications)
@@ -295,20 +332,29 @@ class StaffingSearch:
     def key(self, level: int) -> Levels:
         return levels_key(self.fixed | {self.pool: level})
 
+    def first_seeds(self) -> list[int]:
+        return self.seeds()[:self.rule.first]
+
     def evaluate(self, level: int) -> LevelResult:
-        """Replications at a level: the initial batch, more while a target sits inside the interval.
-        (The level is recorded only once it has its replications: an interrupted evaluation never
-        leaves an empty level behind.)"""
-        count = self.replications
-        seeds = self.seeds()
+        """A level raced: its first replications, then one more at a time until the interval of
+        every target is clear of it (or some target's lies wholly below it), or the most
+        replications are run. (The level is recorded only once it has its verdict: an interrupted
+        evaluation never leaves a half-raced level behind.)"""
+        if level in self.decided:
+            return self.levels[level]
+        rule, seeds = self.rule, self.seeds()
+        count = rule.first
         while True:
-            # the next batch goes ahead in case this one leaves the level uncertain
-            self.source.prefetch(self.key(level), seeds[count:min(count * 2, self.max_replications)], AHEAD)
-            result = LevelResult(level, self.source.get(self.key(level), seeds[:count]))
-            if count >= self.max_replications or not result.uncertain(self.targets):
+            # the next replications go ahead (one per worker) in case this look leaves the level
+            # undecided, so a worker that falls free races on; at most that many run for nothing
+            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
+            result = LevelResult(level, self.source.get(self.key(level), seeds[:count]), rule)
+            if rule.verdict({kind: result.share(kind) for kind in self.targets}, self.targets, count) != MORE:
                 self.levels[level] = result
+                self.decided.add(level)
+                self.source.drop(self.key(level), seeds[count:])     # the race ahead is not needed now
                 return result
-            count = min(count * 2, self.max_replications)
+            count += 1
 
     def survey_levels(self) -> list[int]:
         points = self.survey_points
@@ -318,29 +364,75 @@ class StaffingSearch:
         return sorted({int(round(self.low + index * step)) for index in range(1, points + 1)})
 
     def survey(self) -> None:
-        """A few levels spread over the range (initial replications only), so the plot shows the
-        whole curve and not just where the bisection went."""
-        for level in self.survey_levels():
-            if len(self.levels.get(level, LevelResult(level)).replications) < self.replications:
-                self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.seeds()[:self.replications]))
-
-    def _ahead(self, low: int, high: int) -> None:
-        """Submit the first batch of the next bisection points on both sides of the middle."""
-        middle = (low + high) // 2
-        for a, b in ((low, middle), (middle + 1, high)):
-            if a < b:
-                self.source.prefetch(self.key((a + b) // 2), self.seeds()[:self.replications])
+        """A few levels spread over the range (first replications only), so the plot shows the
+        whole curve and not just where the search went, and the first probe is well placed.
+        (While the last of them runs, a worker that falls free starts on the first probe as the
+        levels already seen place it.)"""
+        wanted = [level for level in self.survey_levels() if level not in self.decided
+                  and len(self.levels.get(level, LevelResult(level)).replications) < self.rule.first]
+        for number, level in enumerate(wanted, 1):
+            if number == len(wanted) and self.levels:
+                self.source.prefetch(self.key(self.guess(self.low, self.high)), self.first_seeds(), AHEAD)
+            self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.first_seeds()), self.rule)
 
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
-        initial = self.seeds()[:self.replications]
-        self.source.prefetch(self.key(self.high), initial, NEEDED)
-        self.source.prefetch(self.key((self.low + self.high) // 2), initial)
+        first = self.first_seeds()
+        self.source.prefetch(self.key(self.high), first, NEEDED)
         for level in self.survey_levels():
-            self.source.prefetch(self.key(level), initial, SURVEY)
-        found = self._bisect()
+            self.source.prefetch(self.key(level), first, SURVEY)
+        self.rule.constant()            # fitted (once, under a second) while the workers start on the above
+        meets = self.evaluate(self.high).meets(self.targets)
         self.survey()
-        return found
+        first_probe = self.guess(self.low, self.high)      # a guess made before the survey ended may differ
+        self.source.cancel_unless(lambda levels: not self._mine(levels)
+                                  or dict(levels)[self.pool] in self.levels or dict(levels)[self.pool] == first_probe)
+        return self._bisect() if meets else None
+
+    def _mine(self, levels: Levels) -> bool:
+        """A staffing this search runs (its pool at some level, the other pools as fixed)."""
+        staffing = dict(levels)
+        staffing.pop(self.pool, None)
+        return staffing == self.fixed
+
+    def guess(self, low: int, high: int) -> int:
+        """The next level to try in [low, high - 1]: the level nearest where straight lines through
+        the mean shares seen so far cross each target (the highest of those levels); below every
+        level seen, the line through the two lowest is carried down. The middle when the shares
+        seen cannot place a crossing (one level only, or shares not rising with the staff).
+
+        A level can fail with its mean above the target, for want of confidence: then the mean
+        a level needs is the target plus that level's half-interval, and the line is aimed there
+        (else the guesses would creep up one level at a time)."""
+        middle, guesses = (low + high) // 2, []
+        failed = self.levels.get(low - 1) if low - 1 in self.decided else None
+        for kind, target in self.targets.items():
+            if failed is not None and failed.share(kind).mean >= target:
+                target = target + failed.share(kind).mean - failed.share(kind).low
+            points = sorted((level, result.share(kind).mean) for level, result in self.levels.items()
+                            if level <= high and not math.isnan(result.share(kind).mean))
+            below = [point for point in points if point[1] < target and point[0] < high]
+            if below:
+                a = below[-1]
+                above = [point for point in points if point[0] > a[0] and point[1] >= target]
+                if not above:
+                    return middle
+                b = above[0]
+            elif len(points) >= 2:
+                a, b = points[0], points[1]
+            else:
+                continue
+            if b[1] <= a[1]:
+                return middle
+            guesses.append(math.floor(a[0] + (target - a[1]) * (b[0] - a[0]) / (b[1] - a[1]) + 0.5))
+        return min(max(max(guesses), low), high - 1) if guesses else middle
+
+    def _ahead(self, low: int, high: int, probe: int) -> None:
+        """Submit the first replications of the likely next probe on both sides of this one: its
+        neighbours (guesses that land well are followed by a level next to them)."""
+        for neighbour in (probe - 1, probe + 1):
+            if low <= neighbour < high and neighbour not in self.decided:
+                self.source.prefetch(self.key(neighbour), self.first_seeds())
 
     def _wanted(self, inside: range) -> Callable[[Levels], bool]:
         survey = set(self.survey_levels())
@@ -352,18 +444,38 @@ class StaffingSearch:
         return wanted
 
     def _bisect(self) -> int | None:
-        if not self.evaluate(self.high).meets(self.targets):
-            return None
+        """Between a level that fails (or the bottom of the range) and one that meets: guesses,
+        and a plain halving after three guesses in a row moved the same end of the bracket (the
+        guesses are not closing in)."""
         low, high = self.low, self.high
+        run = []                                  # the sides the latest guesses fell on
         while low < high:
-            middle = (low + high) // 2
-            self._ahead(low, high)
-            if self.evaluate(middle).meets(self.targets):
-                high = middle
+            stuck = len(run) >= 3 and len(set(run[-3:])) == 1
+            probe = (low + high) // 2 if stuck else self.guess(low, high)
+            run = [] if stuck else run
+            self._ahead(low, high, probe)
+            meets = self.evaluate(probe).meets(self.targets)
+            if meets:
+                high = probe
             else:
-                low = middle + 1
+                low = probe + 1
+            run.append(meets)
             self.source.cancel_unless(self._wanted(range(low, high + 1)))
         return low
+
+    def spending(self) -> list[dict]:
+        """Where this search's replications went: each level, how many, why it was run, and its
+        verdict (a surveyed level that was never raced has none)."""
+        survey = set(self.survey_levels())
+        rows = []
+        for level in sorted(self.levels):
+            raced = level in self.decided
+            why = ("top of the range" if level == self.high else "survey, then raced" if level in survey and raced
+                   else "survey (for the plot)" if level in survey else "probe")
+            verdict = ("meets" if self.levels[level].meets(self.targets) else "fails") if raced else None
+            rows.append({"level": level, "replications": len(self.levels[level].replications), "why": why,
+                         "verdict": verdict})
+        return rows
 
     def best_seen(self) -> tuple[int, dict[str, float | None]]:
         """For a miss: the level closest to the targets, and each target's lower bound there
