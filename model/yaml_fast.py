@@ -70,7 +70,7 @@ class _Builder:
         if name not in CONSTRUCTED:       # a merge key '<<' or any other special value
             raise _Decline
         value = self.constructor.construct_object(self.scalar_node(tag, event.value, None, None, style=event.style))
-        return _plain_scalar(value)
+        return plain_scalar(value)
 
     def build(self, parser) -> tuple[Any, dict]:
         lines: dict[tuple, int] = {(): 1}
@@ -146,8 +146,9 @@ class _Builder:
             top[0].append(value)
 
 
-def _plain_scalar(value: Any) -> Any:
-    """ruamel's scalar types as plain Python ones (as the reference loader's _plain does)."""
+def plain_scalar(value: Any) -> Any:
+    """ruamel's scalar types (str, bool, int and float subclasses) as plain Python ones; both
+    loaders end every scalar with this."""
     if isinstance(value, str):
         return str(value)
     if isinstance(value, bool):

@@ -21,6 +21,7 @@ from ruamel.yaml.events import AliasEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
 from cpmodel.model.errors import InputError, display_path
+from cpmodel.model.yaml_fast import plain_scalar
 
 Path_ = tuple  # a location in the document: ("transitions", 14, "to")
 
@@ -245,12 +246,4 @@ def _plain(node: Any, path: Path_, lines: dict, shown: str) -> Any:
                 lines[path + (index,)] = position[0] + 1
             result.append(_plain(value, path + (index,), lines, shown))
         return result
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
+    return plain_scalar(node)
