@@ -340,7 +340,7 @@ class Replication:
                 continue
             if other.due >= self.warm_up and other.kind in self.lateness:
                 self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
-            for part in [t for t in list(household.open_tasks) if t is other or t.kind.startswith(other.kind + ":")]:
+            for part in [t for t in household.open_tasks if t is other or t.kind.startswith(other.kind + ":")]:
                 household.open_tasks.pop(part, None)
                 self.open_tasks.pop(part, None)
                 self.workforce.cancel(part)

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from cpmodel.sim.stats import Interval
+from cpmodel.sim.stats import Interval, interval_of_mean, replicated_values
 
 MEETS, FAILS, MORE = "meets", "fails", "more"
 _DRAWS, _CHUNK, _SEED = 100_000, 20_000, 20261202
@@ -67,14 +67,12 @@ class SequentialRule:
     def interval(self, values) -> Interval:
         """The repeated confidence interval of the mean share, clipped to [0, 1]. Fewer than two
         values say nothing about the spread: the interval is all of [0, 1]."""
-        data = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+        data = replicated_values(values)
         if data.size == 0:
             return Interval(float("nan"), float("nan"), float("nan"), 0)
-        mean = float(data.mean())
         if data.size < 2:
-            return Interval(mean, 0.0, 1.0, 1)
-        half = self.critical(int(data.size)) * float(data.std(ddof=1)) / math.sqrt(data.size)
-        return Interval(mean, max(0.0, mean - half), min(1.0, mean + half), int(data.size))
+            return Interval(float(data.mean()), 0.0, 1.0, 1)
+        return interval_of_mean(data, self.critical(int(data.size)), (0.0, 1.0))
 
     def verdict(self, intervals: dict[str, Interval], targets: dict[str, float], count: int) -> str:
         """MEETS when every target's interval lies at or above it; FAILS when some target's lies

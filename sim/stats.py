@@ -31,13 +31,24 @@ class Interval:
 def confidence_interval(values, level: float = 0.95, bounds: tuple[float, float] | None = None) -> Interval:
     """Student-t interval of the mean over replications (zero width with one replication);
     a share's interval is clipped to [0, 1]."""
-    data = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    data = replicated_values(values)
     if data.size == 0:
         return Interval(float("nan"), float("nan"), float("nan"), 0)
-    mean = float(data.mean())
     if data.size < 2:
+        mean = float(data.mean())
         return Interval(mean, mean, mean, 1)
-    half = float(stats.t.ppf((1 + level) / 2, data.size - 1) * data.std(ddof=1) / math.sqrt(data.size))
+    return interval_of_mean(data, stats.t.ppf((1 + level) / 2, data.size - 1), bounds)
+
+
+def replicated_values(values) -> np.ndarray:
+    """The replications' values that say something (None and NaN left out)."""
+    return np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+
+
+def interval_of_mean(data: np.ndarray, critical: float, bounds: tuple[float, float] | None = None) -> Interval:
+    """The mean of two values or more, critical standard errors either side (clipped to bounds)."""
+    mean = float(data.mean())
+    half = float(critical * data.std(ddof=1) / math.sqrt(data.size))
     low, high = mean - half, mean + half
     if bounds:
         low, high = max(low, bounds[0]), min(high, bounds[1])
