@@ -123,6 +123,11 @@ def county_in_own_process(factor: int, quick: bool) -> dict:
               "t, c = time.perf_counter(), time.process_time(); result = r.run()\n"
               "print(json.dumps({'seconds': time.perf_counter() - t, 'cpu_seconds': time.process_time() - c,"
               " 'tasks': result.tasks_done}))\n")
+    return json_printed_by(script)
+
+
+def json_printed_by(script: str) -> dict:
+    """Run a script in a fresh interpreter and read the JSON its last line prints."""
     finished = subprocess.run([PYTHON, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(finished.stdout.strip().splitlines()[-1])
 
@@ -248,8 +253,7 @@ def england_row(quick: bool) -> dict:
               "t, c = time.perf_counter() - t, time.process_time() - c\n"
               "print(json.dumps({'seconds': t, 'cpu_seconds': c, 'tasks': r.tasks_done,"
               " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
-    finished = subprocess.run([PYTHON, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    data = json.loads(finished.stdout.strip().splitlines()[-1])
+    data = json_printed_by(script)
     return row(f"England scenario, {years:g} simulated year(s), 1 worker; peak memory",
                f"{data['seconds']:.1f} s ({data['cpu_seconds']:.1f} s CPU, {data['tasks']:,} tasks), "
                f"peak RSS {data['peak_rss_mb']:,.0f} MB",
