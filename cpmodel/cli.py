@@ -466,6 +466,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
           replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
           max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
           survey: int = typer.Option(4, "--survey", min=0, help="Extra levels spread over the range, for the plot."),
+          survey_replications: int = typer.Option(3, "--survey-replications", min=2,
+                                                  help="Replications at each survey level (at most --replications)."),
           settings: list[str] = SetOption,
           workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
@@ -508,6 +510,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
                "roles": pools, "ranges": {p: list(r) for p, r in ranges.items()}, "replications": replications,
                "max_replications": max_replications, "survey": survey, "seed": plan.seed, "settings": changed}
+    if survey_replications != 3:        # recorded when not the default, so older run folders still resume
+        request["survey_replications"] = survey_replications
     if resume is not None and out is not None:
         raise InputError("--out", None, "--out", "give either --out (a new run) or --resume (an old one), not both")
     existed = out is not None and out.is_dir()
@@ -515,12 +519,13 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     current = {pool: getattr(plan.staff, pool).count for pool in POOLS}
     try:
         from cpmodel.staff_progress import estimated_replications, staffing_progress
-        estimate = estimated_replications(ranges, replications, survey)
+        estimate = estimated_replications(ranges, replications, survey, survey_replications)
         with replication_executor(workers, scheduler) as executor, \
                 staffing_progress(errors, estimate, disable=as_json) as advance:
             source = Replications(loaded, plan, SavedReplications(folder, write_text), executor, progress=advance,
                                   slots=executor_slots(executor, workers))
-            found = search_pools(source, pools, targets, ranges, replications, max_replications, survey)
+            found = search_pools(source, pools, targets, ranges, replications, max_replications, survey,
+                                 survey_replications=survey_replications)
             needed = found["needed"]
             unmet = sorted({kind for p in pools if needed[p] is None
                             for kind in found["searches"][p].levels[ranges[p][1]].failing(targets)})

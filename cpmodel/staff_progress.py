@@ -15,12 +15,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 
-def estimated_replications(ranges: dict[str, tuple[int, int]], replications: int, survey: int) -> int:
-    """First batches at the levels a bisection visits in each pool's range, plus the survey levels."""
+def estimated_replications(ranges: dict[str, tuple[int, int]], replications: int, survey: int,
+                           survey_replications: int | None = None) -> int:
+    """First batches at the levels a bisection visits in each pool's range, plus the survey levels'."""
+    per_survey_level = replications if survey_replications is None else max(2, min(survey_replications, replications))
     total = 0
     for low, high in ranges.values():
         steps = math.ceil(math.log2(high - low + 1)) + 1 if high > low else 1
-        total += (steps + min(survey, max(high - low - 1, 0))) * replications
+        total += steps * replications + min(survey, max(high - low - 1, 0)) * per_survey_level
     return max(total, 1)
 
 

@@ -6,7 +6,9 @@ Every replication at every level uses the same seeds (common random numbers), so
 depend on how many workers ran them, and levels are compared on the same simulated demand.
 
 The search first runs what it needs whatever it finds: the top of the range (does any level
-meet?) and the survey levels (the curve for the plot). Their mean shares place the next probe
+meet?) and the survey levels (the curve for the plot, from fewer replications than a race starts
+with: a survey level decides nothing, and its first three replications place a probe as well as
+five did on the shipped scenarios, at two fifths less work). Their mean shares place the next probe
 where the curve crosses the target (a guarded interpolation: a plain halving after three guesses
 in a row land on the same side), so few levels are visited. Each level is raced: looked at after
 every replication and stopped as soon as its interval is clear of the target, with the
@@ -315,6 +317,7 @@ class StaffingSearch:
     max_replications: int
     fixed: dict[str, int] = field(default_factory=dict)
     survey_points: int = 0
+    survey_replications: int = 3     # a survey level's replications (for the plot; never a verdict)
     levels: dict[int, LevelResult] = field(default_factory=dict)
     decided: set = field(default_factory=set)        # levels raced to a verdict (not only surveyed)
 
@@ -334,6 +337,11 @@ class StaffingSearch:
 
     def first_seeds(self) -> list[int]:
         return self.seeds()[:self.rule.first]
+
+    def survey_seeds(self) -> list[int]:
+        """A survey level's seeds: the first of the race's own, so a surveyed level raced later
+        goes on from them."""
+        return self.seeds()[:max(2, min(self.survey_replications, self.rule.first))]
 
     def evaluate(self, level: int) -> LevelResult:
         """A level raced: its first replications, then one more at a time until the interval of
@@ -369,18 +377,18 @@ class StaffingSearch:
         (While the last of them runs, a worker that falls free starts on the first probe as the
         levels already seen place it.)"""
         wanted = [level for level in self.survey_levels() if level not in self.decided
-                  and len(self.levels.get(level, LevelResult(level)).replications) < self.rule.first]
+                  and len(self.levels.get(level, LevelResult(level)).replications) < len(self.survey_seeds())]
         for number, level in enumerate(wanted, 1):
             if number == len(wanted) and self.levels:
                 self.source.prefetch(self.key(self.guess(self.low, self.high)), self.first_seeds(), AHEAD)
-            self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.first_seeds()), self.rule)
+            self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.survey_seeds()), self.rule)
 
     def run(self) -> int | None:
         """The smallest level in [low, high] meeting every target, or None."""
         first = self.first_seeds()
         self.source.prefetch(self.key(self.high), first, NEEDED)
         for level in self.survey_levels():
-            self.source.prefetch(self.key(level), first, SURVEY)
+            self.source.prefetch(self.key(level), self.survey_seeds(), SURVEY)
         self.rule.constant()            # fitted (once, under a second) while the workers start on the above
         meets = self.evaluate(self.high).meets(self.targets)
         self.survey()
@@ -504,7 +512,7 @@ class StaffingSearch:
 
 def search_pools(source: Replications, pools: list[str], targets: dict[str, float], ranges: dict[str, tuple[int, int]],
                  replications: int, max_replications: int, survey: int = 0,
-                 rounds: int = 3) -> dict:
+                 rounds: int = 3, survey_replications: int = 3) -> dict:
     """Each pool's smallest level with the other searched pools ample (the top of their ranges),
     then the combination checked and, if it falls short, each pool searched again with the others
     at their found levels. Returns the searches, the levels found, and which pool limits which target."""
@@ -513,7 +521,8 @@ def search_pools(source: Replications, pools: list[str], targets: dict[str, floa
     ample = {pool: ranges[pool][1] for pool in pools}
     for pool in pools:
         search = StaffingSearch(source, pool, targets, *ranges[pool], replications, max_replications,
-                                fixed={p: ample[p] for p in pools if p != pool}, survey_points=survey)
+                                fixed={p: ample[p] for p in pools if p != pool}, survey_points=survey,
+                                survey_replications=survey_replications)
         needed[pool] = search.run()
         search.run_answer = needed[pool]
         searches[pool] = search

@@ -12,6 +12,8 @@ def test_the_estimate_counts_the_bisection_steps_and_survey_levels_of_each_pool(
     assert estimated_replications({"social_workers": (4, 16)}, 3, 4) == (5 + 4) * 3
     assert estimated_replications({"social_workers": (4, 16), "conference_chairs": (1, 2)}, 3, 0) == 5 * 3 + 2 * 3
     assert estimated_replications({"social_workers": (5, 5)}, 3, 4) == 3
+    assert estimated_replications({"social_workers": (4, 16)}, 5, 4, 3) == 5 * 5 + 4 * 3   # survey levels: 3 each
+    assert estimated_replications({"social_workers": (4, 16)}, 2, 4, 3) == (5 + 4) * 2     # never more than a race's first
 
 
 def test_the_bar_shows_progress_and_time_left_and_grows_past_its_estimate():

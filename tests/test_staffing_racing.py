@@ -50,8 +50,9 @@ def source(world, monkeypatch, executor=None, slots=1):
     return staffing.Replications(None, SimpleNamespace(seed=SEED), Unsaved(), executor, slots=slots)
 
 
-def search(replications, low, high, target=0.95, first=5, most=20, survey=0):
-    return staffing.StaffingSearch(replications, POOL, {"visits": target}, low, high, first, most, survey_points=survey)
+def search(replications, low, high, target=0.95, first=5, most=20, survey=0, survey_replications=3):
+    return staffing.StaffingSearch(replications, POOL, {"visits": target}, low, high, first, most, survey_points=survey,
+                                   survey_replications=survey_replications)
 
 
 def first_clear_look(shares, target, rule):
@@ -195,7 +196,7 @@ def test_the_first_guess_is_where_the_surveyed_shares_cross_the_target(monkeypat
     found = search(source(world, monkeypatch), 10, 50, 0.95, survey=3)     # survey levels 20, 30, 40
     assert found.survey_levels() == [20, 30, 40]
     found.survey()
-    assert found.guess(10, 50) == 32        # 30 + (0.95 - 0.9408) / (0.9808 - 0.9408) * 10 = 32.3: the nearest level
+    assert found.guess(10, 50) == 32        # 30 + (0.95 - 0.941) / (0.981 - 0.941) * 10 = 32.25: the nearest level
     assert found.guess(33, 50) == 33        # kept inside the bracket
     assert found.guess(10, 31) == 20        # no share seen at or above the target below 31: the middle
 
@@ -223,3 +224,30 @@ def test_the_run_folder_says_where_the_replications_went_and_how_the_intervals_w
     assert level == 8 or rows[level - 1]["verdict"] == "fails"
     assert "group-sequential" in answer["confidence_intervals"]["method"]
     assert answer["confidence_intervals"]["first_look"] == 3 and answer["confidence_intervals"]["last_look"] == 6
+
+
+@pytest.mark.parametrize("target", [0.93, 0.95, 0.97])
+def test_a_survey_of_three_replications_a_level_gives_the_same_verdicts_and_answer_for_less_work(monkeypatch, target):
+    # The survey decides nothing: a raced level's verdict rests on its own replications in seed
+    # order under the same rule, so surveying with 3 replications instead of the race's first 5
+    # changes what the plot shows at the survey levels and where probes go, never a verdict.
+    noise = np.random.default_rng(21).standard_normal(200)
+    world = World(lambda level, index: 0.99 - 0.5 * math.exp(-level / 9) + 0.004 * noise[index])
+    lean = search(source(world, monkeypatch), 15, 80, target, survey=4, survey_replications=3)
+    full_world = World(world.share)
+    full = search(source(full_world, monkeypatch), 15, 80, target, survey=4, survey_replications=5)
+    assert lean.run() == full.run()
+    for level in lean.survey_levels():
+        if level not in lean.decided:
+            assert len(lean.levels[level].replications) == 3
+    for level in lean.decided & full.decided:
+        assert lean.levels[level].meets({"visits": target}) == full.levels[level].meets({"visits": target})
+        assert len(lean.levels[level].replications) == len(full.levels[level].replications)
+    assert len(world.runs) < len(full_world.runs)
+
+
+def test_survey_replications_are_never_more_than_a_race_starts_with(monkeypatch):
+    world = World(lambda level, index: 0.9 + 0.001 * level)
+    found = search(source(world, monkeypatch), 10, 50, 0.95, first=3, survey=3, survey_replications=8)
+    assert found.survey_seeds() == found.first_seeds()
+    assert search(source(world, monkeypatch), 10, 50, first=5, survey_replications=1).survey_seeds() == found.seeds()[:2]
