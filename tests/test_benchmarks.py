@@ -23,6 +23,10 @@ def test_run_all_quick_mode_measures_every_row_and_writes_json(tmp_path):
     assert record["machine"]["cores"] >= 1
     startup = next(r for r in record["rows"] if r["measure"].startswith("instant start"))
     assert startup["imported"] == {"--help": [], "check": [], "export": [], "pathway two-failed-visits": []}
+    check = next(r for r in record["rows"] if r["measure"].startswith("`cpmodel check`"))
+    if record["baseline"]["run"]:        # a clone with history: the baseline's check ran beside ours
+        assert check["baseline_seconds"] > 0 and check["speedup_over_baseline"] > 0
+        assert check["speedup_needed"] == record["baseline"]["issue_now_seconds"]["check"] / 1
     # a second run never overwrites the first
     again = subprocess.run([sys.executable, "benchmarks/run_all.py", "--quick", "--out", str(out)],
                            cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -38,3 +42,14 @@ def test_run_all_only_runs_the_groups_asked_for(tmp_path):
     measures = [r["measure"] for r in record["rows"]]
     assert record["groups"] == ["engine"] and record["only"] == ["simulation", "england", "queue"] and len(measures) == 5
     assert not any("staff" in m or "check" in m or "audit" in m or "instant start" in m for m in measures)
+
+
+def test_a_goal_in_seconds_is_met_by_the_speed_up_over_the_baseline_beside_it():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run_all import against_baseline, row
+    fast_host = against_baseline(row("m", "0.5 s", "under 1 s", True, seconds=0.5), 0.5, 1.0, 3.1, 1)
+    assert fast_host["met"] is False and fast_host["met_in_seconds_here"] is True    # 2x; the issue needs 3.1x
+    slow_host = against_baseline(row("m", "1.2 s", "under 1 s", False, seconds=1.2), 1.2, 4.0, 3.1, 1)
+    assert slow_host["met"] is True and slow_host["speedup_over_baseline"] == 4.0 / 1.2
+    alone = against_baseline(row("m", "0.5 s", "under 1 s", True, seconds=0.5), 0.5, None, 3.1, 1)
+    assert alone["met"] is True and "judged on these seconds alone" in alone["figure"]
