@@ -59,12 +59,15 @@ def _visits_met(margin: int, social_workers: int) -> float:
     return summarise(results)["deadlines"]["visits"]["met_share"]["mean"]
 
 
-def test_booking_margin_across_its_plausible_range_moves_visits_met_by_under_two_points():
-    # 15 social workers: visits met about 96% at the default margin, just above the 95% target
-    # (README, "How work is planned"; 13 before each recurring deadline stopped being counted
-    # twice, and there the margin moves visits met by 3.6 points: a short-staffed team needs the
-    # days in hand). The margin's plausible range is one to three working days in hand (with
-    # none, a visit that finds nobody home is always late). Same seeds at every margin.
-    default = _visits_met(1, 15)
-    for margin in (2, 3):
-        assert abs(_visits_met(margin, 15) - default) < 0.02, margin
+def test_booking_margin_across_its_plausible_range_moves_visits_met_by_under_three_points_and_only_up():
+    # 18 social workers, the level `staff` finds for a 95% visits target on the small unitary:
+    # visits met about 96% at the default margin of one working day in hand (README, "How work is
+    # planned"). The margin's plausible range is one to three days (with none, a visit that finds
+    # nobody home is always late). More days in hand never lower visits met, and across the range
+    # they raise it by under 3 points (2.6 seen): enough to move the answer by a worker or two, so
+    # the README names the margin as the scheduling assumption a manager should set. (Under 2
+    # points at 15 workers while the arrivals lost a fifth of the stated demand.) Same seeds at
+    # every margin.
+    met = [_visits_met(margin, 18) for margin in (1, 2, 3)]
+    assert met == sorted(met)
+    assert met[-1] - met[0] < 0.03

@@ -58,7 +58,8 @@ def test_core_groups_every_four_weeks_in_a_revised_procedure_raise_core_group_ho
     for label, procedure in (("six", PROCEDURE), ("four", revised)):
         results = run_replications(procedure, plan, replication_seeds(plan.seed, 3))
         hours[label] = [r.hours_by_event["core_group"] for r in results]
-    assert min(hours["four"]) > max(hours["six"]) * 1.15
+    # the same seeds on both procedures (common random numbers): compared seed by seed
+    assert all(four > six * 1.15 for four, six in zip(hours["four"], hours["six"]))
 
 
 def test_adding_a_bank_holiday_moves_a_working_day_deadline():

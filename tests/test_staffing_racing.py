@@ -209,7 +209,7 @@ def test_the_run_folder_says_where_the_replications_went_and_how_the_intervals_w
 
     from cpmodel.cli import app
     fast = Path(__file__).resolve().parent / "data" / "fast-unitary.yaml"
-    result = CliRunner().invoke(app, ["staff", str(fast), "--target", "visits=0.9", "--range", "8:12", "-n", "3",
+    result = CliRunner().invoke(app, ["staff", str(fast), "--target", "visits=0.9", "--range", "10:16", "-n", "3",
                                       "--max-replications", "6", "--survey", "1", "--out", str(tmp_path / "run"), "--json"])
     assert result.exit_code in (0, 1), result.output
     answer = json.loads((tmp_path / "run" / "staffing.json").read_text())
@@ -218,10 +218,10 @@ def test_the_run_folder_says_where_the_replications_went_and_how_the_intervals_w
     assert {level["level"]: level["replications"] for level in answer["levels"]} == \
         {level: row["replications"] for level, row in rows.items()}
     assert spent["replications_at_levels_reported"] == sum(row["replications"] for row in rows.values())
-    assert rows[12]["why"] == "top of the range" and rows[10]["why"].startswith("survey")
+    assert rows[16]["why"] == "top of the range" and rows[13]["why"].startswith("survey")
     level = answer["level"]
     assert level is not None and rows[level]["verdict"] == "meets"
-    assert level == 8 or rows[level - 1]["verdict"] == "fails"
+    assert level == 10 or rows[level - 1]["verdict"] == "fails"
     assert "group-sequential" in answer["confidence_intervals"]["method"]
     assert answer["confidence_intervals"]["first_look"] == 3 and answer["confidence_intervals"]["last_look"] == 6
 
