@@ -488,7 +488,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     from cpmodel.sim.duties import duty_rules
     from cpmodel.sim.overrides import apply_settings
     from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
-    from cpmodel.sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, Replications, SavedReplications, ceil_or_none,
+    from cpmodel.sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, SURVEY_REPLICATIONS, Replications, SavedReplications, ceil_or_none,
                               other_pools_limit, search_pools, staffing_cost)
     from cpmodel.sim.sensitivity import most_sensitive
 
@@ -510,7 +510,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,
                "roles": pools, "ranges": {p: list(r) for p, r in ranges.items()}, "replications": replications,
                "max_replications": max_replications, "survey": survey, "seed": plan.seed, "settings": changed}
-    if survey_replications != 3:        # recorded when not the default, so older run folders still resume
+    if survey_replications != SURVEY_REPLICATIONS:   # recorded when not the default: older run folders still resume
         request["survey_replications"] = survey_replications
     if resume is not None and out is not None:
         raise InputError("--out", None, "--out", "give either --out (a new run) or --resume (an old one), not both")

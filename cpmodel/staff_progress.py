@@ -18,7 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 def estimated_replications(ranges: dict[str, tuple[int, int]], replications: int, survey: int,
                            survey_replications: int | None = None) -> int:
     """First batches at the levels a bisection visits in each pool's range, plus the survey levels'."""
-    per_survey_level = replications if survey_replications is None else max(2, min(survey_replications, replications))
+    from cpmodel.sim.staffing import survey_count
+    per_survey_level = replications if survey_replications is None else survey_count(survey_replications, replications)
     total = 0
     for low, high in ranges.values():
         steps = math.ceil(math.log2(high - low + 1)) + 1 if high > low else 1

@@ -49,6 +49,12 @@ POOLS = ("social_workers", "conference_chairs", "team_managers")
 POOL_ROLE = {"social_workers": "social_worker", "conference_chairs": "conference_chair", "team_managers": "team_manager"}
 
 Levels = tuple  # ((pool, count), ...) sorted: one staffing of every searched or changed pool
+SURVEY_REPLICATIONS = 3
+
+
+def survey_count(survey_replications: int, first: int) -> int:
+    """Replications at a survey level: as asked, never more than a race's first look, at least 2."""
+    return max(2, min(survey_replications, first))
 
 
 def levels_key(levels: dict[str, int]) -> Levels:
@@ -317,7 +323,7 @@ class StaffingSearch:
     max_replications: int
     fixed: dict[str, int] = field(default_factory=dict)
     survey_points: int = 0
-    survey_replications: int = 3     # a survey level's replications (for the plot; never a verdict)
+    survey_replications: int = SURVEY_REPLICATIONS   # a survey level's (for the plot; never a verdict)
     levels: dict[int, LevelResult] = field(default_factory=dict)
     decided: set = field(default_factory=set)        # levels raced to a verdict (not only surveyed)
 
@@ -341,7 +347,7 @@ class StaffingSearch:
     def survey_seeds(self) -> list[int]:
         """A survey level's seeds: the first of the race's own, so a surveyed level raced later
         goes on from them."""
-        return self.seeds()[:max(2, min(self.survey_replications, self.rule.first))]
+        return self.seeds()[:survey_count(self.survey_replications, self.rule.first)]
 
     def evaluate(self, level: int) -> LevelResult:
         """A level raced: its first replications, then one more at a time until the interval of
@@ -512,7 +518,7 @@ class StaffingSearch:
 
 def search_pools(source: Replications, pools: list[str], targets: dict[str, float], ranges: dict[str, tuple[int, int]],
                  replications: int, max_replications: int, survey: int = 0,
-                 rounds: int = 3, survey_replications: int = 3) -> dict:
+                 rounds: int = 3, survey_replications: int = SURVEY_REPLICATIONS) -> dict:
     """Each pool's smallest level with the other searched pools ample (the top of their ranges),
     then the combination checked and, if it falls short, each pool searched again with the others
     at their found levels. Returns the searches, the levels found, and which pool limits which target."""
