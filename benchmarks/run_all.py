@@ -78,11 +78,14 @@ def timed(command: list[str], repeat: int = 1, tree: Path | None = None) -> tupl
     return best, best_cpu
 
 
-def code_of(tree: Path | None) -> dict | None:
-    """The environment that runs the baseline's code: its top-level packages first on the path."""
-    if tree is None:
-        return None
-    return {**os.environ, "PYTHONPATH": str(tree)}
+def code_of(tree: Path | None) -> dict:
+    """The environment of a measured process: as a normal install runs, with compiled modules
+    cached (some hosts set PYTHONDONTWRITEBYTECODE, and then every process compiles the code it
+    imports again: about 0.1 s of `check`); for the baseline, its top-level packages first on the path."""
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    if tree is not None:
+        environment["PYTHONPATH"] = str(tree)
+    return environment
 
 
 def baseline_tree(folder: Path) -> Path | None:
@@ -313,8 +316,8 @@ def check_row(repeat: int, tree: Path | None = None) -> dict:
     return against_baseline(measured, seconds, min(theirs) if theirs else None, ISSUE_NOW["check"], 1)
 
 
-def england_row(quick: bool, tree: Path | None = None) -> dict:
-    years = 0.02 if quick else 1.0
+def england_row(quick: bool, tree: Path | None = None, years: float | None = None) -> dict:
+    years = years or (0.02 if quick else 1.0)
     script = ("import resource, sys, time, json\n"
               "{imports}"
               "p = load_procedure(); e, _ = load_scenario({folder} / 'england.yaml', p)\n"
@@ -322,7 +325,7 @@ def england_row(quick: bool, tree: Path | None = None) -> dict:
               "t, c = time.perf_counter(), time.process_time(); r = Replication(p, e, 1).run()\n"
               "t, c = time.perf_counter() - t, time.process_time() - c\n"
               "print(json.dumps({{'seconds': t, 'cpu_seconds': c, 'tasks': getattr(r, 'tasks_done', None),"
-              " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))\n")
+              " 'households': r.households_started, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))\n")
     data = json_printed_by(script.format(imports="from cpmodel.model import load_procedure\nfrom cpmodel.sim.engine import Replication\n"
                                                   "from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario\n",
                                          folder="SCENARIO_FOLDER"))
@@ -334,9 +337,17 @@ def england_row(quick: bool, tree: Path | None = None) -> dict:
         return measured
     theirs = None
     if tree is not None:   # the baseline's engine, its own England scenario, the same year
-        theirs = json_printed_by(script.format(imports="from pathlib import Path\nfrom model.loader import load_procedure\n"
-                                                       "from sim.engine import Replication\nfrom sim.scenario import load_scenario\n",
-                                               folder="Path('scenarios')"), tree)["seconds"]
+        baseline = json_printed_by(script.format(imports="from pathlib import Path\nfrom model.loader import load_procedure\n"
+                                                         "from sim.engine import Replication\nfrom sim.scenario import load_scenario\n",
+                                                 folder="Path('scenarios')"), tree)
+        # The baseline lost the arrivals that fell between working days (fixed in stop 17): it
+        # simulated about 71% of England's stated demand. Its seconds are scaled to the households
+        # ours simulated, so the speed-up is for the same work, as the issue asks ("3x faster for
+        # the same work"); its own seconds are kept beside.
+        theirs = baseline["seconds"] * data["households"] / baseline["households"]
+        measured.update(baseline_seconds_as_run=baseline["seconds"], baseline_households=baseline["households"])
+        measured["figure"] += (f"; {data['households']:,} households against the baseline's {baseline['households']:,} "
+                               f"in {baseline['seconds']:.1f} s, scaled to the same households")
     against_baseline(measured, data["seconds"], theirs, ISSUE_NOW["england"], 20)
     if measured["met"] is not None:
         measured["met"] = measured["met"] and data["peak_rss_mb"] < 2048
