@@ -7,8 +7,9 @@ depend on how many workers ran them, and levels are compared on the same simulat
 
 The search first runs what it needs whatever it finds: the top of the range (does any level
 meet?) and the survey levels (the curve for the plot, from fewer replications than a race starts
-with: a survey level decides nothing, and its first three replications place a probe as well as
-five did on the shipped scenarios, at two fifths less work). Their mean shares place the next probe
+with: a survey level decides nothing, and three replications place the probes as well as five:
+the same answers and verdicts on the county, 55 from 47 replications against 62, and the small
+unitary, 18 from 41 against 47, measured on 2026-12-02). Their mean shares place the next probe
 where the curve crosses the target (a guarded interpolation: a plain halving after three guesses
 in a row land on the same side), so few levels are visited. Each level is raced: looked at after
 every replication and stopped as soon as its interval is clear of the target, with the
