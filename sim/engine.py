@@ -413,6 +413,8 @@ class Replication:
         window = self._period_of(event)
         if window is not None:
             yield self.env.timeout(self.days.add(int(self.env.now), window) - self.env.now + 0.5)
+        if household.phase != "plan":
+            return   # the plan ended some other way meanwhile (a chair's removal): nothing awaits it
         self.occur(household, event)
 
     def _cancel_open_work(self, household: Household) -> None:
@@ -453,6 +455,9 @@ class Replication:
         if conference is not None:   # the case starts at the conference: the chair's time that day
             self.workforce.plan_on(conference, int(env.now))
         self.occur(household, "initial_conference")
+        # On a plan from the conference's decision: not before it (the conference is convened for
+        # a child not yet on a plan, and the case history says so), but before the plan's duties.
+        household.facts["on_plan"] = True
         self.occur(household, "plan_made")
         total = sum(self.happening_rates) / 30.44
         birthday = None
@@ -463,6 +468,7 @@ class Replication:
             if birthday is not None and env.now + wait >= birthday:
                 yield env.timeout(max(birthday - env.now, 0))
                 if household.phase == "plan":
+                    household.facts["age"] = 18      # the fact the review and the plan's end rest on
                     self.occur(household, "birthday_review")
                     self._end_plan(household, "plan_ended_at_18")
                 break
@@ -562,7 +568,7 @@ class Replication:
             if start >= horizon:
                 continue                 # its conference would be after the simulated time
             household = Household(number, children, age, start, facts=dict(self.quiet_facts))
-            household.facts.update(on_plan=True, significant_harm_continuing=True, unborn=unborn,
+            household.facts.update(on_plan=False, significant_harm_continuing=True, unborn=unborn,
                                    age=min(int(age or 0), 18))
             if start > now:
                 env.timeout(start - now).callbacks.append(lambda _event, household=household: self._start(household))

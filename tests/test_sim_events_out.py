@@ -46,6 +46,12 @@ def test_audit_of_the_simulated_histories_agrees_with_the_simulation(tmp_path):
         assert found[kind] == simulated[kind], (kind, found[kind], simulated[kind])
     # Whatever else the audit reports is a deadline the simulation does not staff (its own alone).
     assert set(found) - both <= set(results[0].not_simulated)
+    # And every step the simulation takes is one the procedure allows, with its condition holding
+    # in the facts the history records (it once recorded every child on a plan at the conference
+    # that makes the plan, and a child turning 18 at their last recorded age).
+    steps = [(case, b.kind, b.item) for cases in (audited.breaches, audited.advice) for case, found in cases.items()
+             for b in found if b.kind not in ("deadline_late", "deadline_missed")]
+    assert not steps, steps[:5]
 
 
 def test_simulate_events_writes_the_audit_contract_and_never_overwrites(tmp_path):
@@ -76,3 +82,21 @@ def test_audit_flags_a_late_second_review_counted_from_the_first(tmp_path):
                     "c1,2027-11-15,review_conference\n")
     items = {(b.kind, b.item) for found in audit_log(path, PROCEDURE).breaches.values() for b in found}
     assert ("deadline_late", "later_review_conferences") in items
+
+
+def _steps_not_allowed(results, plan, tmp_path) -> list:
+    path = tmp_path / "events.csv"
+    path.write_text(event_log_csv(results, plan.calendar.start_date))
+    audited = audit_log(path, PROCEDURE)
+    return [(case, b.kind, b.item) for cases in (audited.breaches, audited.advice) for case, found in cases.items()
+            for b in found if b.kind not in ("deadline_late", "deadline_missed")]
+
+
+def test_absent_agencies_views_do_not_arrive_for_a_plan_a_chair_has_already_ended(tmp_path):
+    # This seed has a review that ends a plan and asks absent agencies for their views, then a
+    # section 20 removal after which the chair ends the plan a week later: the views used to
+    # arrive afterwards, as a step from a plan that no longer existed.
+    plan = scenario("small-unitary", horizon_years=2)
+    result = run_replication(PROCEDURE, plan, 3391993868, record_history=True)
+    assert any(event == "plan_ended_by_chair" for _, _, event, _ in result.history)
+    assert _steps_not_allowed([result], plan, tmp_path) == []
