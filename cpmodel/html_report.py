@@ -88,7 +88,7 @@ def simulation_context(summary: dict, workload: list[dict], scenario_file: Path 
     caseload = summary["caseload_per_worker"]
     lengths = [{"length": name, "simulated": percent(v["simulated"]["mean"]),
                 "interval": interval_text(v["simulated"]), "published": percent(v["published_d7_2025"])}
-               for name, v in summary["plan_durations"].items()]
+               for name, v in sorted(summary["plan_durations"].items(), key=lambda item: _band_order(item[0]))]
     plots = [("Late deadlines as a share of those due", plot_lateness(summary, "svg")),
              ("Deadlines met on time", plot_compliance(summary, "svg"))]
     if workload:
@@ -96,6 +96,7 @@ def simulation_context(summary: dict, workload: list[dict], scenario_file: Path 
     figures = scenario_figures(scenario_file) if scenario_file and Path(scenario_file).exists() else []
     return {"scenario": summary["scenario"], "replications": summary["replications"], "seed": summary["seed"],
             "horizon_years": summary["horizon_years"], "warm_up_months": summary["warm_up_months"],
+            "measured_months": f"{max(summary['horizon_years'] * 12 - summary['warm_up_months'], 0):g}",
             "rows": rows, "work": work, "lengths": lengths,
             "caseload": (f"Each social worker holds {caseload['mean']['mean']:.1f} children on plans on average "
                          f"({caseload['max']['mean']:.0f} at most); {summary['open_households']['mean']:.0f} households "
@@ -152,3 +153,9 @@ def build_report(procedure, check_report, book, graphs: dict[str, bytes], pathwa
                   check=check_context(check_report), book_summary=summary_sentences(book), headline=headline,
                   graphs={k: _svg(v) for k, v in graphs.items()}, pathways=pathways, simulation=simulation,
                   staffing=staffing)
+
+
+def _band_order(band: str) -> int:
+    """D7's bands shortest first (summary.json may hold them in any order; an unknown band last)."""
+    from cpmodel.sim.stats import BANDS
+    return BANDS.index(band) if band in BANDS else len(BANDS)

@@ -14,9 +14,11 @@ def _days(value) -> str:
 
 def print_summary(console: Console, summary: dict, folder) -> None:
     replications = summary["replications"]
+    years, warm_up = summary["horizon_years"], summary["warm_up_months"]
+    measured = max(years * 12 - warm_up, 0)
     console.print(f"[bold]{summary['scenario']}[/]: {replications} replication{'s' if replications != 1 else ''} of "
-                  f"{summary['horizon_years']} years, after {summary['warm_up_months']} months' warm-up "
-                  f"(seed {summary['seed']})")
+                  f"{years:g} years simulated, measured over the last {measured:g} months after "
+                  f"{warm_up:g} months' warm-up (seed {summary['seed']})")
     rows = deadline_rows(summary)
     worst = rows[0] if rows else None
     if worst:

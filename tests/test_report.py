@@ -110,3 +110,18 @@ def test_report_never_overwrites_a_file(tmp_path):
     existing.write_text("mine")
     result = runner.invoke(app, ["report", "--no-simulation", "--out", str(existing)])
     assert result.exit_code == 2 and existing.read_text() == "mine"
+
+
+def test_report_lists_plan_lengths_shortest_first_and_says_what_was_measured(runs, tmp_path):
+    simulated, _, summary, _ = runs
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--scenario", str(FAST), "--run", str(simulated), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    table = html[html.index("Plan lengths against DfE table D7"):]
+    positions = [table.index(f"<td>{band}</td>") for band in ("3 months or less", "over 3 to 6 months",
+                                                              "over 6 months to under 1 year", "1 to under 2 years",
+                                                              "2 years or more")]
+    assert positions == sorted(positions)
+    measured = summary["horizon_years"] * 12 - summary["warm_up_months"]
+    assert f"measured over the last {measured:g} months after {summary['warm_up_months']} months" in html
