@@ -37,6 +37,20 @@ def _day(date) -> str:
     return f"{date:%a %d %b %Y}"
 
 
+def _closed(due: dt.date) -> str:
+    """A period counted in calendar time can end on a weekend or a bank holiday: say so, and name
+    the last working day before it, when the meeting can in practice be held at the latest."""
+    from cpmodel.model.calendar import WorkingCalendar
+    calendar = WorkingCalendar()
+    if calendar.is_working_day(due):
+        return ""
+    why = calendar.holiday_name(due) or ("a Saturday" if due.weekday() == 5 else "a Sunday")
+    last = due - dt.timedelta(days=1)
+    while not calendar.is_working_day(last):
+        last -= dt.timedelta(days=1)
+    return f" ({why}: the last working day before it is {_day(last)})"
+
+
 _STRENGTH_WORD = {"must": "required", "should": "expected (should)", "consider": "to consider", "may": "may"}
 _DEADLINE_WORD = {"should": "expected", "consider": "to consider", "may": "possible"}
 
@@ -87,7 +101,7 @@ def narrate(procedure, pathway, reports, end, windows=(), end_advice=()) -> list
             due = dt.date.fromisoformat(deadline["due"])
             word = _DEADLINE_WORD.get(deadline.get("strength"), "deadline")
             standard = f"; local standard: {deadline['standard_source']}" if deadline.get("standard_source") else ""
-            body.append(Line("deadline", f"{word}: {deadline['event'].replace('_', ' ')} by {_day(due)} "
+            body.append(Line("deadline", f"{word}: {deadline['event'].replace('_', ' ')} by {_day(due)}{_closed(due)} "
                                          f"({deadline['period']}{holidays}) ({deadline['deadline']}, {deadline['citation']}{standard})"))
             news = True
         met = [m.replace('_', ' ') for m in report.deadlines_met]
@@ -99,7 +113,7 @@ def narrate(procedure, pathway, reports, end, windows=(), end_advice=()) -> list
                 deadline = procedure.deadlines.get(window.deadline)
                 event = deadline.event.split("#")[0].replace("_", " ") if deadline else window.deadline
                 next_due.append(f"next {event} due by {_day(window.due)}")
-                body.append(Line("renewed", f"next {event} due by {_day(window.due)} ({window.deadline}, recurring)"))
+                body.append(Line("renewed", f"next {event} due by {_day(window.due)}{_closed(window.due)} ({window.deadline}, recurring)"))
         for breach in report.breaches:
             label = "BREACH of a local standard" if getattr(breach, "basis", "") == "local_standard" else "BREACH"
             body.append(Line("breach", f"{label}, {breach.kind.replace('_', ' ')}: {breach.message} ({', '.join(breach.citations)})"))

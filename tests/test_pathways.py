@@ -84,3 +84,11 @@ def test_unknown_pathway_and_bad_pathway_file_exit_2(tmp_path):
     bad.write_text("name: x\ndescription: y\nsteps:\n  - {date: 2027-02-30, event: visit}\n")
     result = CliRunner().invoke(app, ["pathway", str(bad)])
     assert result.exit_code == 2 and "bad.yaml:4" in result.output and "not a real date" in result.output
+
+
+def test_a_deadline_that_ends_on_a_weekend_names_the_last_working_day_before_it():
+    # Three months from the initial conference can end on a Sunday: a trainer needs the day the
+    # review can in practice be held by, and the date the documents' period gives.
+    result = CliRunner().invoke(app, ["pathway", "two-failed-visits"])
+    text = " ".join(result.output.split())
+    assert "review conference by Sun 04 Apr 2027 (a Sunday: the last working day before it is Fri 02 Apr 2027)" in text
