@@ -92,3 +92,19 @@ def test_a_deadline_that_ends_on_a_weekend_names_the_last_working_day_before_it(
     result = CliRunner().invoke(app, ["pathway", "two-failed-visits"])
     text = " ".join(result.output.split())
     assert "review conference by Sun 04 Apr 2027 (a Sunday: the last working day before it is Fri 02 Apr 2027)" in text
+
+
+def test_what_staff_do_in_a_training_pathway_falls_on_a_working_day():
+    # A chair ending a plan on Good Friday taught the wrong thing; a family may move, or a parent
+    # remove a child, on any day.
+    from cpmodel.model.calendar import WorkingCalendar
+    procedure, calendar = load_procedure(), WorkingCalendar()
+    family = {"parents", "None", "child", "family"}
+    staff_events = {t.event for t in procedure.spec.transitions if str(t.by) not in family}
+    staff_events -= {t.event for t in procedure.spec.transitions if str(t.by) in family}
+    on_days_off = []
+    for name in pathway_names():
+        for step in load_pathway(name, procedure)[1]:
+            if step.event in staff_events and not calendar.is_working_day(step.date):
+                on_days_off.append((name, str(step.date), step.event))
+    assert on_days_off == []
