@@ -529,8 +529,15 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
             needed = found["needed"]
             unmet = sorted({kind for p in pools if needed[p] is None
                             for kind in found["searches"][p].levels[ranges[p][1]].failing(targets)})
-            others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, unmet, targets, current,
-                                       replications, max_replications) if unmet else {}
+            # A target whose interval at the top of the range still takes in the target is not
+            # shown to be missed there: the range or the replications are too small to tell, and
+            # another pool doubled proves nothing (with a few replications, noise can clear it).
+            undecided = sorted(kind for kind in unmet if any(
+                needed[p] is None and found["searches"][p].levels[ranges[p][1]].share(kind).high >= targets[kind]
+                for p in pools))
+            short = [kind for kind in unmet if kind not in undecided]
+            others = other_pools_limit(source, {p: ranges[p][1] for p in pools}, short, targets, current,
+                                       replications, max_replications) if short else {}
             usage = source.usage()    # the search's own time; running leftovers are ended, not waited for
             usage["levels"] = {POOL_ROLE[p]: found["searches"][p].spending() for p in pools}   # where they went
             usage["replications_at_levels_reported"] = sum(row["replications"] for rows in usage["levels"].values() for row in rows)
@@ -559,7 +566,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     answer = {"scenario": plan.name, "role": first_role, "targets": targets, "range": main["range"],
               "level": main["level"], "levels": main["levels"], "roles": roles,
               "binding": {kind: [POOL_ROLE[p] for p in pools_] for kind, pools_ in binding.items()},
-              "not_met_by_searched_roles": unmet, "staff": staffing_cost(plan, current | needed), "settings": changed}
+              "not_met_by_searched_roles": unmet, "undecided_at_top_of_range": undecided, "staff": staffing_cost(plan, current | needed), "settings": changed}
     for key in ("at_level", "best_level_seen", "lower_bounds_at_best"):
         if key in main:
             answer[key] = main[key]
@@ -647,6 +654,9 @@ def _print_staffing(answer: dict, folder) -> None:
     for kind, limiting in answer["binding"].items():
         if limiting:
             say(f"{kind}: limited by {' and '.join(r.replace('_', ' ') + 's' for r in limiting)}")
+        elif kind in answer.get("undecided_at_top_of_range", ()):
+            say(f"{kind}: not shown to be met at the top of the range, nor shown to be missed there (its 95% "
+                f"interval takes in the target): widen --range, or allow more replications (--max-replications)")
         elif kind in answer["not_met_by_searched_roles"]:
             say(f"{kind}: not met by any level searched, and no other pool at twice today's staff meets it either")
         else:
@@ -654,12 +664,16 @@ def _print_staffing(answer: dict, folder) -> None:
     for pool, row in answer["staff"].items():
         if row["needed"] is None and pool not in answer["roles"]:
             continue
-        needed = row["needed"] if row["needed"] is not None else row["current"]
+        if row["needed"] is None:   # a searched pool no level of which met every target
+            low, high = answer["roles"][pool]["range"]
+            say(f"{pool.replace('_', ' ')}: {row['current']} now ({row['current_fte']:g} FTE) -> "
+                f"not found in {low}-{high} (see above)")
+            continue
         cost = ""
         if "cost_per_fte" in row and row.get("needed_cost") is not None:
             cost = f"; cost {row['current_cost']:,.0f} -> {row['needed_cost']:,.0f} a year"
-        say(f"{pool.replace('_', ' ')}: {row['current']} now ({row['current_fte']:g} FTE) -> {needed} "
-            f"({row['needed_fte'] if row['needed_fte'] is not None else row['current_fte']:g} FTE){cost}")
+        say(f"{pool.replace('_', ' ')}: {row['current']} now ({row['current_fte']:g} FTE) -> {row['needed']} "
+            f"({row['needed_fte']:g} FTE){cost}")
     if "most_sensitive_to" in answer:
         say("This answer is most sensitive to: " + "; ".join(
             f"{e['parameter']} (base {'a distribution' if isinstance(e['base'], dict) else e['base']}: "

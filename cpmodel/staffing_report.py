@@ -33,7 +33,9 @@ def staffing_sheets(answer: dict) -> dict[str, tuple[list[str], list[list]]]:
         staff_rows.append([POOL_WORDS.get(pool, pool), row["current"], row["needed"], row["current_fte"],
                            row["needed_fte"], row.get("cost_per_fte"), row.get("current_cost"), row.get("needed_cost")])
     binding_rows = [[kind, f"{100 * answer['targets'][kind]:.0f}",
-                     ", ".join(limiting) or ("not met by any level searched" if kind in answer["not_met_by_searched_roles"]
+                     ", ".join(limiting) or ("undecided at the top of the range: widen it or allow more replications"
+                                             if kind in answer.get("undecided_at_top_of_range", ())
+                                             else "not met by any level searched" if kind in answer["not_met_by_searched_roles"]
                                              else "none of the roles searched")]
                     for kind, limiting in answer["binding"].items()]
     level_rows = []

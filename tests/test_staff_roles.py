@@ -66,3 +66,17 @@ def test_staff_quotes_the_assumptions_its_answer_is_most_sensitive_to(tmp_path):
     swings = {p["parameter"]: max(abs(p["effects"]["visits met"][s]["mean"]) for s in ("low", "high"))
               for p in quoted["parameters"]}
     assert answer["most_sensitive_to"][0]["swing_points"] == round(100 * max(swings.values()), 2)
+
+
+def test_a_target_left_undecided_at_the_top_of_the_range_is_blamed_on_no_pool(tmp_path):
+    # Visits at 14 social workers: 96% met, 95% interval 87.5% to 100%, so neither met nor missed.
+    # With three replications, noise let twice the team managers (who do no visits) clear the
+    # target, and the answer said "visits: limited by team managers".
+    result = CliRunner().invoke(app, ["staff", "small-unitary", "--target", "visits=0.95", "--set", "horizon_years=1",
+                                      "--set", "warm_up_months=6", "-n", "2", "--max-replications", "3", "--survey", "1",
+                                      "--survey-replications", "2", "--range", "8:14", "--out", str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 1, result.output
+    answer = json.loads(result.output)
+    top = next(level for level in answer["levels"] if level["level"] == 14)["compliance"]["visits"]
+    assert top["low"] < 0.95 <= top["high"]
+    assert answer["undecided_at_top_of_range"] == ["visits"] and answer["binding"]["visits"] == []
