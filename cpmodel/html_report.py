@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from cpmodel.html_templates import data_uri, render
-from cpmodel.words import interval_text, percent
+from cpmodel.words import interval_text, not_simulated, percent
 from cpmodel.model.errors import InputError
 from cpmodel.model.sources import heading_of
 
@@ -102,7 +102,7 @@ def simulation_context(summary: dict, workload: list[dict], scenario_file: Path 
                          f"({caseload['max']['mean']:.0f} at most); {summary['open_households']['mean']:.0f} households "
                          f"are open on average, and {summary['backlog_overdue_tasks']['mean']:.1f} overdue tasks "
                          "are waiting at any time."),
-            "not_simulated": [{"kind": k.replace("_", " "), "why": v} for k, v in summary.get("not_simulated", {}).items()],
+            "not_simulated": [{"kind": k.replace("_", " "), "why": v} for k, v in not_simulated(summary).items()],
             "plots": [{"title": title, "uri": _svg(svg)} for title, svg in plots],
             "figures": figures, "assumptions": sum(1 for f in figures if f.assumption),
             "scenario_file": str(scenario_file) if scenario_file else "", "run_folder": str(run_folder or "")}

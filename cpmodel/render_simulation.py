@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cpmodel.simulation_report import POOL_NAMES, deadline_rows
-from cpmodel.words import interval_text, percent
+from cpmodel.words import interval_text, not_simulated, percent
 
 
 def _days(value) -> str:
@@ -45,7 +45,8 @@ def print_summary(console: Console, summary: dict, folder) -> None:
     console.print(f"Caseload per social worker: {caseload['mean']['mean']:.1f} children on average, "
                   f"{caseload['max']['mean']:.0f} at most; {summary['open_households']['mean']:.0f} households open "
                   f"on average; {summary['backlog_overdue_tasks']['mean']:.1f} overdue tasks waiting at any time.")
-    if summary["not_simulated"]:
-        console.print("[dim]Not simulated (nobody in the scenario does this work): "
-                      + "; ".join(f"{k.replace('_', ' ')} ({v})" for k, v in summary["not_simulated"].items()) + "[/]")
+    skipped = not_simulated(summary)
+    if skipped:
+        console.print("[dim]Not simulated (nobody in the scenario does this work, or the simulation does not draw it): "
+                      + "; ".join(f"{k.replace('_', ' ')} ({v})" for k, v in skipped.items()) + "[/]")
     console.print(f"Run folder: {folder}")

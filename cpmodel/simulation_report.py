@@ -190,7 +190,8 @@ def simulation_sheets(summary: dict) -> dict:
                 ["Children per social worker, largest", round(caseload["max"]["mean"], 1)],
                 ["Open households, average", round(summary["open_households"]["mean"], 1)],
                 ["Overdue tasks waiting, average", round(summary["backlog_overdue_tasks"]["mean"], 1)]]
-    not_simulated = [[kind.replace("_", " "), reason, kind] for kind, reason in summary.get("not_simulated", {}).items()]
+    from cpmodel.words import not_simulated as skipped_by
+    not_simulated = [[kind.replace("_", " "), reason, kind] for kind, reason in skipped_by(summary).items()]
     return {
         "Summary": (["Item", "Value"], overview),
         "Deadlines": (["Deadline kind", "Due per replication (count)", "Met on time (%)",

@@ -44,3 +44,10 @@ def join_words(parts: list[str], last: str = "and") -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + f" {last} " + parts[-1]
+
+
+def not_simulated(summary: dict) -> dict[str, str]:
+    """The deadlines a run neither does nor measures, with why: a deadline measured without a task
+    of its own (seen alone, from each visit's outcome) is in the deadline table, not here."""
+    measured = summary.get("deadlines", {})
+    return {kind: why for kind, why in summary.get("not_simulated", {}).items() if kind not in measured}

@@ -43,6 +43,11 @@ class DutyRules:
     never_late: set[str]          # 'may' and 'consider' duties: simulated as work, never counted late
 
 
+# Deadlines counted in visits whose outcome the engine draws for every visit and measures (seen
+# alone); the others (the bedroom seen) are not drawn, so not measured.
+MEASURED_FROM_VISITS = frozenset({"seen_alone_alternate_visits"})
+
+
 def duty_of(deadline: Deadline, procedure: Procedure, scenario) -> Duty | str:
     """The duty a deadline puts on this scenario's staff, or why it is not simulated.
 
@@ -55,7 +60,9 @@ def duty_of(deadline: Deadline, procedure: Procedure, scenario) -> Duty | str:
     if roles[0] not in scenario.roles:
         return f"role {roles[0]!r} is not staffed in this scenario"
     if deadline.every is not None and deadline.every.unit == "visits":
-        return "counted in visits: measured from visit outcomes"
+        if deadline.id in MEASURED_FROM_VISITS:
+            return "no task of its own: measured from the outcome of each visit"
+        return "an outcome of a visit (counted in visits) that the simulation does not draw"
     if deadline.parameter and deadline.parameter_period and getattr(deadline, deadline.parameter_period) is None:
         standard = scenario.local_standards.get(deadline.id) or scenario.local_standards.get(deadline.parameter)
         if standard is None:
