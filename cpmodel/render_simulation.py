@@ -12,6 +12,15 @@ def _days(value) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
 
+def _print_table(console: Console, table: Table) -> None:
+    """A table whole: written to a file or a pipe (no terminal to fit), Rich's 80 columns would cut
+    off the last column and the title; a terminal gets the table fitted to its width."""
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(file=console.file, width=max(console.width, 132), highlight=False, emoji=False).print(table)
+
+
 def print_summary(console: Console, summary: dict, folder) -> None:
     replications = summary["replications"]
     years, warm_up = summary["horizon_years"], summary["warm_up_months"]
@@ -32,7 +41,7 @@ def print_summary(console: Console, summary: dict, folder) -> None:
     for row in rows:
         table.add_row(row["name"], f"{row['due']:.0f}", f"{percent(row['met'])} ({interval_text(row['interval'])})",
                       percent(row["late_share"]), _days(row["p90"]), _days(row["max"]))
-    console.print(table)
+    _print_table(console, table)
     work = Table(title="Workload: hours worked a week, and utilisation (share of available hours worked)")
     for column in ("role", "hours a week", "utilisation"):
         work.add_column(column, justify="left" if column == "role" else "right", overflow="fold")
@@ -40,7 +49,7 @@ def print_summary(console: Console, summary: dict, folder) -> None:
         use = summary["utilisation"][pool]
         work.add_row(POOL_NAMES.get(pool, pool), f"{hours['mean']:.0f} ({interval_text(hours, 0, 1, '')})",
                      f"{percent(use['mean'], 0)} ({interval_text(use, 0)})")
-    console.print(work)
+    _print_table(console, work)
     caseload = summary["caseload_per_worker"]
     console.print(f"Caseload per social worker: {caseload['mean']['mean']:.1f} children on average, "
                   f"{caseload['max']['mean']:.0f} at most; {summary['open_households']['mean']:.0f} households open "

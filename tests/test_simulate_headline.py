@@ -17,6 +17,8 @@ def test_simulate_says_the_warm_up_is_part_of_the_horizon(tmp_path):
     first = " ".join(result.output.split())
     assert "2 replications of 2 years simulated, measured over the last 6 months after 18 months' warm-up" in first
     assert json.loads((tmp_path / "run" / "summary.json").read_text())["horizon_years"] == 2
+    # Written to a pipe, not a terminal: the tables come whole (80 columns cut off the last column).
+    assert "95% confidence interval in brackets)" in first and "longest delay" in result.output
 
 
 def test_a_deadline_measured_from_visit_outcomes_is_not_listed_as_not_simulated(tmp_path):
