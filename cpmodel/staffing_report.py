@@ -90,9 +90,15 @@ def staffing_plot(levels: list[dict], targets: dict[str, float], chosen: int | N
         axes.text(chosen, 1.055 if chosen == current else 1.01, f"needed: {chosen}", fontsize=10, va="bottom",
                   ha="center" if current is None or chosen == current else "left" if chosen > current else "right",
                   fontweight="bold", transform=axes.get_xaxis_transform())
+    if chosen is None and xs:   # say so on the picture, not only in the terminal
+        axes.text(0.5, 0.03, f"none of the levels tried ({min(xs)} to {max(xs)}) is shown to meet every target",
+                  transform=axes.transAxes, ha="center", va="bottom", fontsize=11, fontweight="bold",
+                  color="#b00020", bbox={"facecolor": "white", "edgecolor": "#b00020", "alpha": 0.9})
     if xs:
         axes.set_xlim(min(xs + [current or min(xs)]) - 0.5, max(xs + [current or max(xs)]) + 0.5)
     axes.set_ylim(bottom, 100.5)
+    from matplotlib.ticker import MaxNLocator
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))   # people come whole: no 7.5 social workers
     axes.set_xlabel(f"number of {role.replace('_', ' ')}s")
     axes.set_ylabel("deadlines met on time (%), 95% confidence band")
     axes.set_title(f"{scenario}: deadlines met against {role.replace('_', ' ')}s" if scenario

@@ -80,3 +80,26 @@ def test_a_target_left_undecided_at_the_top_of_the_range_is_blamed_on_no_pool(tm
     top = next(level for level in answer["levels"] if level["level"] == 14)["compliance"]["visits"]
     assert top["low"] < 0.95 <= top["high"]
     assert answer["undecided_at_top_of_range"] == ["visits"] and answer["binding"]["visits"] == []
+
+
+def test_the_staffing_plot_draws_whole_people_and_says_when_no_level_met():
+    from cpmodel.staffing_report import staffing_plot
+    import matplotlib.pyplot as plt
+    share = lambda mean: {"mean": mean, "low": mean - 0.05, "high": min(mean + 0.05, 1.0)}
+    levels = [{"level": n, "compliance": {"visits": share(0.80 + 0.01 * n)}} for n in (7, 9, 12)]
+    shown = []
+    original = plt.Figure.savefig
+
+    def keep(figure, *args, **kwargs):
+        axes = figure.axes[0]
+        shown.append(([t for t in axes.get_xticks() if axes.get_xlim()[0] <= t <= axes.get_xlim()[1]],
+                      [text.get_text() for text in axes.texts]))
+        return original(figure, *args, **kwargs)
+    plt.Figure.savefig = keep
+    try:
+        staffing_plot(levels, {"visits": 0.99}, None, "social_worker", "Test", 10)
+    finally:
+        plt.Figure.savefig = original
+    ticks, texts = shown[0]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert "none of the levels tried (7 to 12) is shown to meet every target" in texts
