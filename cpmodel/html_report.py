@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from cpmodel.html_templates import data_uri, render
+from cpmodel.render_findings import witness_text
 from cpmodel.words import interval_text, not_simulated, percent
 from cpmodel.model.errors import InputError
 from cpmodel.model.sources import heading_of
@@ -32,7 +33,7 @@ def check_context(report) -> dict:
         findings.append({"severity": finding.severity, "kind": finding.kind.replace("_", " "), "message": finding.message,
                          "id": finding.id, "status": status,
                          "reason": " ".join(finding.acknowledgement["reason"].split()) if finding.acknowledged else "",
-                         "witness": ", ".join(f"{k} = {v}" for k, v in finding.witness.items()),
+                         "witness": witness_text(finding.witness) if finding.witness else "",
                          "cites": _cites(finding.citations)})
     counts = report.counts()
     verdict = ("The procedure is not consistent: the checker found errors nobody has acknowledged."

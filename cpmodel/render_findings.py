@@ -11,8 +11,24 @@ from cpmodel.proofs.report import CheckReport
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _witness(witness: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in witness.items()) if witness else "(every fact at its default)"
+def witness_text(witness: dict) -> str:
+    """The smallest case as a reader writes it: 'owed by: nobody; events: core_group, review_conference'
+    (names as the YAML spells them; true / false as YAML does), not as Python prints a dict."""
+    if not witness:
+        return "(every fact at its default)"
+    return "; ".join(f"{name.replace('_', ' ')}: {_value(value)}" for name, value in witness.items())
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(_value(item) for item in value) if value else "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(v)}" for k, v in value.items()) if value else "none"
+    return str(value)
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -25,7 +41,7 @@ def _finding_lines(finding) -> list[str]:
     lines = [f"  [{style}]{finding.severity}[/] {escape(finding.kind)}  [dim]{escape(finding.id)}[/]",
              f"    {escape(finding.message)}"]
     if finding.witness:
-        lines.append(f"    [dim]witness:[/] {escape(_witness(finding.witness))}")
+        lines.append(f"    [dim]witness:[/] {escape(witness_text(finding.witness))}")
     for citation in data["citations"]:
         lines.append(f"    [dim]cites {escape(citation['ref'])}: \u201c{escape(citation['heading'] or '')}\u201d[/]")
     return lines

@@ -1,6 +1,10 @@
 """The terminal output of `check`: new problems first, known ones briefly, one plain sentence."""
 import io
 
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+
 from rich.console import Console
 
 from cpmodel.render_findings import closing_sentence, print_report
@@ -58,3 +62,12 @@ def test_the_report_in_one_print_is_the_report_printed_line_by_line(tmp_path):
                 text = at_once.export_text(styles=True)
                 assert text == by_line.export_text(styles=True)
                 assert "\x1b[" in text and "checked in" in text
+
+def test_check_shows_its_smallest_cases_in_words_not_python():
+    # 'events=['core_group'], owed_by=[], model_period=None' is how Python prints a dict.
+    result = CliRunner().invoke(app, ["check"])
+    witnesses = [line for line in result.output.splitlines() if "witness:" in line]
+    assert witnesses
+    text = " ".join(result.output.split())
+    assert "owed by: none" in text and "owed_by=" not in text
+    assert not any(mark in text for mark in ("=[", "=None", "['", "']"))

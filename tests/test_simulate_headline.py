@@ -32,3 +32,4 @@ def test_a_deadline_measured_from_visit_outcomes_is_not_listed_as_not_simulated(
     assert "seen alone" not in skipped
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert "seen_alone_alternate_visits" in summary["deadlines"]
+
