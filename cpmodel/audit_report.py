@@ -20,10 +20,11 @@ def _item_words(procedure, item: str) -> str:
     return item.replace("_", " ")
 
 
-def total_rows(data: dict, procedure) -> list[list]:
-    """[what happened, to which item, how many, kind id, item id], most frequent first."""
+def total_rows(data: dict, procedure, key_of: str = "totals") -> list[list]:
+    """[what happened, to which item, how many, kind id, item id], most frequent first (key_of
+    "advice_totals": the advice not followed, where the documents say should)."""
     rows = []
-    for key, count in sorted(data["totals"].items(), key=lambda entry: (-entry[1], entry[0])):
+    for key, count in sorted(data.get(key_of, {}).items(), key=lambda entry: (-entry[1], entry[0])):
         kind, _, item = key.partition(":")
         rows.append([breach_words(kind), _item_words(procedure, item), count, kind, item])
     return rows
@@ -42,6 +43,8 @@ def audit_sheets(data: dict, procedure) -> dict:
                              total_rows(data, procedure)),
         "Breaches per case": (["Case id", "Date", "What happened", "Deadline, rule or step", "Explanation",
                                "Paragraphs cited", "Kind id", "Item id"], per_case),
+        "Advice not followed": (["What happened", "Deadline, rule or step (the documents say should)",
+                                 "Times not followed (count)", "Kind id", "Item id"], total_rows(data, procedure, "advice_totals")),
     }
 
 
@@ -50,6 +53,12 @@ def print_audit(console: Console, data: dict, procedure, limit: int = 50) -> Non
                   f"{data['cases_with_breaches']} cases have at least one breach.")
     for what, item, count, kind, item_id in total_rows(data, procedure):
         console.print(f"  {count:6}  {what}: {item} [dim]({kind}:{item_id})[/]", highlight=False)
+    advice = total_rows(data, procedure, "advice_totals")
+    if advice:
+        console.print(f"Advice not followed (where the documents say should, not must): "
+                      f"{data.get('cases_with_advice_not_followed', 0)} cases.")
+        for what, item, count, kind, item_id in advice:
+            console.print(f"  {count:6}  {what}: {item} [dim]({kind}:{item_id}; should)[/]", highlight=False)
     for case, found in list(data["breaches"].items())[:limit]:
         console.print(f"[bold]{escape(case)}[/]")
         for breach in found:

@@ -89,3 +89,18 @@ def test_a_large_generated_log_is_audited(tmp_path):
     advised = {case for case, found in result.advice.items() if found}
     assert flagged == {case for case, plant in plants.items() if plant not in ADVICE}
     assert advised == {case for case, plant in plants.items() if plant in ADVICE}
+
+
+def test_audit_text_and_workbook_show_advice_not_followed(tmp_path):
+    # The text used to list breaches only: advice the documents give with 'should' was in --json alone.
+    path = tmp_path / "planted.csv"
+    plants = write_log(path, 20, planted_every=5, seed=5)
+    advised = len([p for p in plants.values() if p in ADVICE])
+    assert advised
+    text = " ".join(CliRunner().invoke(app, ["audit", str(path)]).output.split())
+    assert f"Advice not followed (where the documents say should, not must): {advised} cases." in text
+    from cpmodel.audit_report import audit_sheets
+    from cpmodel.model import load_procedure
+    data = json.loads(CliRunner().invoke(app, ["audit", str(path), "--json"]).output)
+    rows = audit_sheets(data, load_procedure())["Advice not followed"][1]
+    assert sum(row[2] for row in rows) == sum(data["advice_totals"].values()) > 0
