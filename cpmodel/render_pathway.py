@@ -293,12 +293,15 @@ def timeline_figure(pathway, reports, end, windows):
     figure.autofmt_xdate()
     figure.tight_layout()
     _no_overlap(axes, labels + overflow, figure)
-    top = max([t.get_window_extent(figure.canvas.get_renderer()).y1 for t in labels] + [0])
-    axes_top = axes.get_window_extent(figure.canvas.get_renderer()).y1
-    if top > axes_top:   # labels pushed above the plot: make room for them
-        data_per_pixel = (y_events + 2.3) / axes.get_window_extent(figure.canvas.get_renderer()).height
-        axes.set_ylim(-0.7, y_events + 1.6 + (top - axes_top) * data_per_pixel * 1.1)
-        _no_overlap(axes, labels + overflow, figure)
+    renderer = figure.canvas.get_renderer()
+    for _ in range(8):   # labels pushed above the plot (over the title): make room, until they fit
+        top = max([t.get_window_extent(renderer).y1 for t in labels] + [0])
+        frame = axes.get_window_extent(renderer)
+        if top <= frame.y1 - 2:
+            break
+        low_y, high_y = axes.get_ylim()
+        # Raising the top squeezes the rows: the labels' anchors come down by only part of it.
+        axes.set_ylim(low_y, high_y + (top - frame.y1 + 4) * (high_y - low_y) / frame.height * 1.6)
     return figure, labels + overflow
 
 

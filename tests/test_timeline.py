@@ -98,3 +98,17 @@ def test_pathway_png_and_svg(tmp_path):
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
     assert runner.invoke(app, ["pathway", "late-first-core-group", "--png", str(tmp_path / "t.svg")]).exit_code == 0
     assert b"<svg" in (tmp_path / "t.svg").read_bytes()
+
+
+@pytest.mark.parametrize("name", pathway_names())
+def test_the_labels_stay_inside_the_plot_below_the_title(name):
+    # With the example authority's visits, six stacked labels rose over the subtitle.
+    from cpmodel.model.standards import load_standards
+    standards = load_standards(Path(__file__).resolve().parents[1] / "standards" / "example-authority.yaml", PROCEDURE)
+    pathway, _, (reports, end, windows) = walked(name, standards)
+    figure, labels = timeline_figure(pathway, reports, end, windows)
+    renderer = figure.canvas.get_renderer()
+    top = figure.axes[0].get_window_extent(renderer).y1
+    above = [label.get_text() for label in labels if label.get_window_extent(renderer).y1 > top + 0.5]
+    plt.close(figure)
+    assert above == []
