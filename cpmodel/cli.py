@@ -182,7 +182,7 @@ def diff(old: Path = typer.Argument(..., help="The procedure before the revision
 @user_errors
 def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario name (county, small-unitary, ...) or a YAML file (default: county)."),
              procedure: Optional[Path] = ProcedureOption,
-             replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
+             replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, max=10_000, help="Override the scenario."),
              seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Override the scenario's seed."),
              out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default: a new one under runs/)."),
              events: Optional[Path] = typer.Option(None, "--events", help="Also write every simulated case history to this new CSV (the audit's contract)."),
@@ -287,6 +287,10 @@ def _parse_range(text: Optional[str], current: int) -> tuple[int, int]:
         raise InputError("--range", None, text, "write the range as LOW:HIGH, e.g. 20:80") from None
     if not sep or low_level < 1 or high_level <= low_level:
         raise InputError("--range", None, text, "the range must be LOW:HIGH with 1 <= LOW < HIGH")
+    from cpmodel.sim.scenario import MOST_STAFF
+    if high_level > MOST_STAFF:
+        raise InputError("--range", None, text, f"at most {MOST_STAFF:,} staff in a pool (a scenario allows no more; "
+                         "England has about 33,000 social workers)")
     return low_level, high_level
 
 
@@ -318,7 +322,7 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
                 param: list[str] = typer.Option([], "--param", help="A parameter path to vary (repeatable; default: "
                                                 "every figure the scenario marks ASSUMPTION)."),
                 span: float = typer.Option(0.2, "--span", min=0.01, max=0.9, help="Low and high are the value x (1 -/+ span)."),
-                replications: Optional[int] = typer.Option(None, "--replications", "-n", min=2, help="Replications per value (default: the scenario's)."),
+                replications: Optional[int] = typer.Option(None, "--replications", "-n", min=2, max=10_000, help="Replications per value (default: the scenario's)."),
                 target: list[str] = typer.Option([], "--target", help="Deadline kinds to draw (default: the four most frequent)."),
                 settings: list[str] = SetOption,
                 workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
@@ -463,8 +467,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                                          "(repeatable; default social_worker)."),
           all_roles: bool = typer.Option(False, "--all-roles", help="Search every staffed pool at once."),
           level_range: list[str] = typer.Option([], "--range", help="LOW:HIGH, or ROLE=LOW:HIGH with several roles."),
-          replications: int = typer.Option(5, "--replications", "-n", min=2, help="Replications per level to start with."),
-          max_replications: int = typer.Option(20, "--max-replications", min=2, help="Most replications at an uncertain level."),
+          replications: int = typer.Option(5, "--replications", "-n", min=2, max=10_000, help="Replications per level to start with."),
+          max_replications: int = typer.Option(20, "--max-replications", min=2, max=10_000, help="Most replications at an uncertain level."),
           survey: int = typer.Option(4, "--survey", min=0, help="Extra levels spread over the range, for the plot."),
           survey_replications: int = typer.Option(3, "--survey-replications", min=2,
                                                   help="Replications at each survey level (at most --replications)."),
@@ -785,7 +789,7 @@ def calibrate(events: Optional[Path] = typer.Argument(None, help="CSV event log 
               out: Path = typer.Option(..., "--out", help="The calibrated scenario to write (a new file)."),
               d7: bool = typer.Option(False, "--d7", help="Fit the review outcomes to England's plan lengths (DfE D7 "
                                       "2025) by simulation, after any estimates from EVENTS."),
-              replications: int = typer.Option(4, "--replications", "-n", min=1, help="Replications per step of the --d7 fit."),
+              replications: int = typer.Option(4, "--replications", "-n", min=1, max=10_000, help="Replications per step of the --d7 fit."),
               workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes for the --d7 fit."),
               procedure: Optional[Path] = ProcedureOption,
               as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON.")):
@@ -976,7 +980,7 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
 @user_errors
 def report(procedure: Optional[Path] = ProcedureOption,
            scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to simulate: a name or a file (default: county)."),
-           replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, help="Override the scenario."),
+           replications: Optional[int] = typer.Option(None, "--replications", "-n", min=1, max=10_000, help="Override the scenario."),
            run: Optional[Path] = typer.Option(None, "--run", help="Use this finished `simulate` run folder instead of simulating again."),
            staff_run: Optional[Path] = typer.Option(None, "--staff", help="Include the answer of this `staff` run folder."),
            no_simulation: bool = typer.Option(False, "--no-simulation", help="Leave the simulation out."),

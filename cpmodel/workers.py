@@ -6,6 +6,7 @@ and the Dask futures are released, so no orphan keeps a core busy after the comm
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -33,6 +34,11 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def most_local_workers() -> int:
+    """Four worker processes a core: replications are all CPU, so more than the cores only queue."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def _make(workers: int, scheduler: Optional[str]):
     if scheduler:
         from distributed import Client
@@ -42,6 +48,12 @@ def _make(workers: int, scheduler: Optional[str]):
             raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({error})") from None
         return client.get_executor(), client
     if workers > 1:
+        most = most_local_workers()
+        if workers > most:
+            raise InputError("--workers", None, str(workers),
+                             f"at most {most} local worker processes on this machine ({os.cpu_count() or 1} cores, "
+                             "four each): more only wait for a core, and thousands can freeze it; "
+                             "for more, run on a cluster with --scheduler")
         from concurrent.futures import ProcessPoolExecutor
         return ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals), None
     return None, None

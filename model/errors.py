@@ -55,3 +55,15 @@ def display_path(path: Path | str) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def refuse_pipes(path, shown: str) -> None:
+    """A named pipe or a socket would wait for a writer for ever: refuse it, as a file the
+    command cannot read (a missing path is left to the caller's own message)."""
+    import stat
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise InputError(shown, None, "", "is a pipe or a socket, not a file; save the input to a file first")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from cpmodel.model.calendar import check_input_date
-from cpmodel.model.errors import InputError, display_path, shorten
+from cpmodel.model.errors import InputError, display_path, refuse_pipes, shorten
 from cpmodel.model.loader import suggestion
 from cpmodel.model.procedure import Procedure
 
@@ -195,11 +195,21 @@ def _parse_date(text: str) -> dt.date | str:
 
 
 
+# An event log of two million events is about 100 MB; a file larger than this is not one (and
+# reading a device such as /dev/zero would never end).
+MAX_LOG_BYTES = 400_000_000
+
+
 def _read_text(path: Path, shown: str) -> str:
     try:
         if path.is_dir():
             raise InputError(shown, None, "", "is a folder, not a CSV file")
-        data = path.read_bytes()
+        refuse_pipes(path, shown)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_LOG_BYTES + 1)
+        if len(data) > MAX_LOG_BYTES:
+            raise InputError(shown, None, "", f"the file is larger than {MAX_LOG_BYTES // 1_000_000} MB; "
+                             "split the log by year or by team")
     except FileNotFoundError:
         raise InputError(shown, None, "", "file not found") from None
     except OSError as error:

@@ -20,7 +20,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
-from cpmodel.model.errors import InputError, display_path
+from cpmodel.model.errors import InputError, display_path, refuse_pipes
 from cpmodel.model.yaml_fast import plain_scalar
 
 Path_ = tuple  # a location in the document: ("transitions", 14, "to")
@@ -115,6 +115,7 @@ def _read_text(path: Path, shown: str) -> str:
     try:
         if path.is_dir():
             raise InputError(shown, None, "", "is a folder, not a YAML file")
+        refuse_pipes(path, shown)
         with path.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
