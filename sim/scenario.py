@@ -93,6 +93,19 @@ class Demand(Strict):
     @field_validator("age_at_start")
     @classmethod
     def _distribution(cls, value):
+        bands = []
+        for band in value:
+            low, dash, high = band.partition("-")
+            try:
+                low_age, high_age = int(low), int(high)
+            except ValueError:
+                raise ValueError(f"age band {band!r} is not LOW-HIGH in whole years, e.g. '0-4'") from None
+            if not dash or not 0 <= low_age <= high_age <= 17:
+                raise ValueError(f"age band {band!r}: ages at the start of a plan run from 0 to 17, low to high")
+            bands.append((low_age, high_age, band))
+        for (_, first_high, first), (second_low, _, second) in zip(sorted(bands), sorted(bands)[1:]):
+            if second_low <= first_high:
+                raise ValueError(f"age bands {first!r} and {second!r} overlap")
         return _check_distribution(value)
 
 
@@ -166,6 +179,9 @@ class Scenario(Strict):
     @classmethod
     def _positive_standards(cls, value):
         for name, period in value.items():
+            if period.unit == "visits":
+                raise ValueError(f"{name} is {period.number} visits: a local standard is a length of time "
+                                 "(days, working_days, weeks or months)")
             if period.number == 0:
                 raise ValueError(f"{name} is 0 {period.unit}: a duty repeated every 0 days would never "
                                  "end; give a positive period")

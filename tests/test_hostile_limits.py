@@ -41,3 +41,20 @@ def test_a_named_pipe_is_refused_instead_of_waited_on(tmp_path, command, name):
     pipe = tmp_path / name
     os.mkfifo(pipe)
     _refused([command, str(pipe)], name, "is a pipe or a socket")
+
+
+@pytest.mark.parametrize("band,said", [("abc", "is not LOW-HIGH in whole years"), ("4-0", "run from 0 to 17, low to high"),
+                                       ("0-99", "run from 0 to 17"), ("3-9", "overlap")])
+def test_an_age_band_that_is_not_one_is_refused_with_its_line(tmp_path, band, said):
+    # 'abc' and '4-0' crashed once the run had started; '0-99' gave ages the audit refuses.
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "scenarios" / "small-unitary.yaml").read_text(encoding="utf-8")
+    old = '"5-9": 0.28' if band == "3-9" else '"0-4": 0.36'
+    scenario = tmp_path / "bands.yaml"
+    scenario.write_text(text.replace(old, f'"{band}": ' + old.split(": ")[1]), encoding="utf-8")
+    _refused(["simulate", str(scenario), "-n", "1", "--out", str(tmp_path / "r")], "bands.yaml:", "demand.age_at_start", said)
+
+
+def test_a_local_standard_in_visits_is_refused_before_the_run(tmp_path):
+    _refused(["simulate", "small-unitary", "-n", "1", "--set", "local_standards.visits=2 visits", "--out", str(tmp_path / "r")],
+             "local_standards", "a local standard is a length of time")
