@@ -443,12 +443,21 @@ def clash_window(bounds: list[Bound], core: list[str], tables: CalendarTables, e
         low, high, failed = narrow([b for b in bounds if b.deadline != deadline], tables, entry)
         if failed:
             continue
-        for bound in (b for b in bounds if b.deadline == deadline):
+        # An event the other deadlines do not name is free: any day (the entry event: day 0).
+        earliest = lambda name: low.get(name, 0)
+        latest = lambda name: high.get(name, 0 if name == entry else tables.horizon)
+        own = [b for b in bounds if b.deadline == deadline]
+        for bound in own:
             x, y = bound.earlier, bound.later
-            if bound.kind == "within" and low[y] > tables.shift(high[x], bound.period):
-                return y, low[y], tables.shift(high[x], bound.period)
-            if bound.kind == "after" and tables.shift(low[x], bound.period) > high[y]:
-                return y, tables.shift(low[x], bound.period), high[y]
+            if bound.kind == "within" and earliest(y) > tables.shift(latest(x), bound.period):
+                return y, earliest(y), tables.shift(latest(x), bound.period)
+            if bound.kind == "after" and tables.shift(earliest(x), bound.period) > latest(y):
+                return y, tables.shift(earliest(x), bound.period), latest(y)
+        for after in (b for b in own if b.kind == "after"):   # one deadline's own 'not before' past its 'within'
+            for within in (b for b in own if b.kind == "within" and (b.earlier, b.later) == (after.earlier, after.later)):
+                start = earliest(after.earlier)
+                if tables.shift(start, after.period) > tables.shift(start, within.period):
+                    return after.later, tables.shift(start, after.period), tables.shift(start, within.period)
     low, high, failed = narrow(bounds, tables, entry)
     return failed, low[failed], high[failed]
 

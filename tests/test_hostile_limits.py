@@ -58,3 +58,19 @@ def test_an_age_band_that_is_not_one_is_refused_with_its_line(tmp_path, band, sa
 def test_a_local_standard_in_visits_is_refused_before_the_run(tmp_path):
     _refused(["simulate", "small-unitary", "-n", "1", "--set", "local_standards.visits=2 visits", "--out", str(tmp_path / "r")],
              "local_standards", "a local standard is a length of time")
+
+
+def test_a_deadline_whose_own_not_before_passes_its_within_is_a_finding_not_a_crash(tmp_path):
+    # 'within 10 working days, not before 20' of the same conference: check, diff and book failed
+    # with an internal error (exit 3) while showing the clash.
+    import json
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "model" / "procedure.yaml").read_text(encoding="utf-8")
+    old = '  - {id: first_core_group, event: "core_group#1", anchor: plan_made, within: 10 working_days,'
+    assert old in text
+    revised = tmp_path / "revised.yaml"
+    revised.write_text(text.replace(old, old + " not_before: 20 working_days,"), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(revised), "--json"])
+    assert result.exit_code == 1, result.output
+    clash = [f for f in json.loads(result.output)["findings"] if f["id"].endswith("first_core_group") and "cannot all be met" in f["message"]]
+    assert clash and clash[0]["witness"]["earliest_date"] > clash[0]["witness"]["latest_date"]
