@@ -37,7 +37,33 @@ def read_run(folder: Path) -> tuple[dict, list[dict]]:
     except (OSError, ValueError):
         raise InputError(str(folder), None, MEASURES, "missing or unreadable (the run was made before runs kept "
                          "per-replication measures); run cpmodel simulate again") from None
+    problem = _measures_problem(measures)
+    if problem:
+        raise InputError(str(folder / MEASURES), None, "", f"is not what cpmodel simulate writes ({problem}); "
+                         "run cpmodel simulate again")
+    if not isinstance(manifest, dict):
+        raise InputError(str(folder / "manifest.json"), None, "", "is not what cpmodel simulate writes (not a mapping)")
     return manifest, measures
+
+
+def _measures_problem(measures) -> str | None:
+    """What is wrong with a measures.json, in words; None when it has the shape `measure` writes."""
+    if not isinstance(measures, list) or not measures:
+        return "a list of replications was expected"
+    for number, entry in enumerate(measures, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("seed"), int):
+            return f"replication {number} has no whole-number seed"
+        for name in ("deadlines", "hours_per_week"):
+            if not isinstance(entry.get(name), dict):
+                return f"replication {number} has no {name}"
+        for kind, counts in entry["deadlines"].items():
+            due, met = (counts.get("due"), counts.get("met")) if isinstance(counts, dict) else (None, None)
+            if not (isinstance(due, int) and isinstance(met, int) and 0 <= met <= due):
+                return f"replication {number}, {kind}: 'due' and 'met' must be whole numbers with 0 <= met <= due"
+        if not all(isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours >= 0
+                   for hours in entry["hours_per_week"].values()):
+            return f"replication {number}: hours_per_week must be numbers of hours"
+    return None
 
 
 def _scale(row: dict) -> float:

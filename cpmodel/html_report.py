@@ -65,7 +65,7 @@ def read_run(folder: Path) -> tuple[dict, dict, list[dict]]:
     if not summary_file.exists():
         raise InputError(str(folder), None, "--run", "not a simulation run folder (no summary.json); "
                          "give a folder written by `cpmodel simulate`")
-    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    summary = _json_of(summary_file, "cpmodel simulate")
     manifest_file = Path(folder) / "manifest.json"
     manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
     workload_file = Path(folder) / "workload_weekly.csv"
@@ -74,6 +74,15 @@ def read_run(folder: Path) -> tuple[dict, dict, list[dict]]:
 
 
 def simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder) -> dict:
+    try:
+        return _simulation_context(summary, workload, scenario_file, run_folder)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        where = Path(run_folder) / "summary.json" if run_folder else "the simulation's summary"
+        raise InputError(str(where), None, "", f"is not what cpmodel simulate writes (its {error} is missing or "
+                         "of the wrong kind); run cpmodel simulate again") from None
+
+
+def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder) -> dict:
     from cpmodel.scenario_assumptions import scenario_figures
     from cpmodel.simulation_report import POOL_NAMES, deadline_rows, plot_compliance, plot_lateness, plot_workload
 
@@ -114,7 +123,26 @@ def read_staffing(folder: Path) -> dict:
     if not answer_file.exists():
         raise InputError(str(folder), None, "--staff", "not a staffing run folder (no staffing.json); "
                          "give a folder written by `cpmodel staff`")
-    answer = json.loads(answer_file.read_text(encoding="utf-8"))
+    answer = _json_of(answer_file, "cpmodel staff")
+    try:
+        return _staffing_context(folder, answer)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise InputError(str(answer_file), None, "", f"is not what cpmodel staff writes (its {error} is missing "
+                         "or of the wrong kind); run cpmodel staff again") from None
+
+
+def _json_of(path: Path, writer: str) -> dict:
+    """A run's JSON file as a mapping, or a located error (damaged, or not written by cpmodel)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InputError(str(path), None, "", f"cannot be read as JSON ({error}); run {writer} again") from None
+    if not isinstance(data, dict):
+        raise InputError(str(path), None, "", f"is not what {writer} writes (not a mapping); run {writer} again")
+    return data
+
+
+def _staffing_context(folder: Path, answer: dict) -> dict:
     role = answer["role"].replace("_", " ")
     targets = ", ".join(f"{k.replace('_', ' ')} {100 * v:.0f}%" for k, v in answer["targets"].items())
     if answer.get("level") is not None:

@@ -74,3 +74,26 @@ def test_a_deadline_whose_own_not_before_passes_its_within_is_a_finding_not_a_cr
     assert result.exit_code == 1, result.output
     clash = [f for f in json.loads(result.output)["findings"] if f["id"].endswith("first_core_group") and "cannot all be met" in f["message"]]
     assert clash and clash[0]["witness"]["earliest_date"] > clash[0]["witness"]["latest_date"]
+
+
+@pytest.mark.parametrize("text,said", [("{", "cannot be read as JSON"), ('{"a": 1}', "is not what cpmodel simulate writes"),
+                                       ("[]", "not a mapping")])
+def test_a_damaged_run_summary_is_named_not_a_crash(tmp_path, text, said):
+    from pathlib import Path
+    run = tmp_path / "run"
+    assert runner.invoke(app, ["simulate", str(Path(__file__).parent / "data" / "fast-unitary.yaml"), "-n", "2",
+                               "--out", str(run), "--json"]).exit_code == 0
+    (run / "summary.json").write_text(text)
+    _refused(["report", "--run", str(run), "--out", str(tmp_path / "r.html")], "summary.json", said)
+    (tmp_path / "other").mkdir()
+    for name in ("manifest.json", "measures.json"):
+        (tmp_path / "other" / name).write_text((run / name).read_text())
+    (tmp_path / "other" / "measures.json").write_text('[{"x": 1}]')
+    _refused(["compare", str(run), str(tmp_path / "other")], "measures.json", "is not what cpmodel simulate writes")
+
+
+def test_a_damaged_staffing_answer_is_named_not_a_crash(tmp_path):
+    (tmp_path / "staff").mkdir()
+    (tmp_path / "staff" / "staffing.json").write_text('{"a": 1}')
+    _refused(["report", "--no-simulation", "--staff", str(tmp_path / "staff"), "--out", str(tmp_path / "r.html")],
+             "staffing.json", "is not what cpmodel staff writes")
