@@ -212,7 +212,7 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
     updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     plan = plan.model_copy(update=updates)
     from cpmodel.sim.overrides import apply_settings
-    plan, changed = apply_settings(plan, settings)
+    plan, changed = apply_settings(plan, settings, loaded)
     _check_new_file(xlsx)
     if versus is not None:
         _simulate_versus(loaded, load_procedure(versus), plan, digest, out, as_json, xlsx)
@@ -350,7 +350,7 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
     loaded = load_procedure(procedure)
     source = scenario or BUNDLED_SCENARIO
     plan, digest = load_scenario(source, loaded)
-    plan, changed = apply_settings(plan, settings)
+    plan, changed = apply_settings(plan, settings, loaded)
     paths = [parse_path(p) for p in param] if param else assumption_paths(source)
     if not paths:
         raise InputError(str(source), None, "--param", "the scenario marks no figure ASSUMPTION; name parameters with --param")
@@ -503,7 +503,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     _check_new_file(xlsx)
     loaded = load_procedure(procedure)
     plan, digest = load_scenario(scenario, loaded)
-    plan, changed = apply_settings(plan, settings)
+    plan, changed = apply_settings(plan, settings, loaded)
     staffed = [pool for pool in POOLS if getattr(plan.staff, pool).count > 0 and pool in plan.roles.values()]
     pools = staffed if all_roles else list(dict.fromkeys(ROLE_POOLS[name] for name in role or ["social_worker"]))
     rules = duty_rules(loaded, plan)

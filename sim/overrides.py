@@ -84,11 +84,23 @@ def with_values(scenario: Scenario, changes: dict[Path_, Any]) -> Scenario:
         raise InputError("--set", None, where, message) from None
 
 
-def apply_settings(scenario: Scenario, texts: list[str]) -> tuple[Scenario, dict[str, Any]]:
-    """The scenario with every `--set` applied, and the settings as {path: value} for the manifest."""
+class _SetOption:
+    """Where a problem found after `--set` lies: the option and the path it names."""
+
+    def error(self, path, message: str) -> InputError:
+        return InputError("--set", None, ".".join(str(part) for part in path), message)
+
+
+def apply_settings(scenario: Scenario, texts: list[str], procedure=None) -> tuple[Scenario, dict[str, Any]]:
+    """The scenario with every `--set` applied, and the settings as {path: value} for the manifest;
+    with the procedure, checked against it as the file is (a role it does not know, say)."""
     if not texts:
         return scenario, {}
     changes = dict(parse_assignment(text) for text in texts)
     for path in changes:
         get_value(scenario, path)          # refuse unknown paths before validating anything
-    return with_values(scenario, changes), {".".join(path): value for path, value in changes.items()}
+    changed = with_values(scenario, changes)
+    if procedure is not None:
+        from cpmodel.sim.scenario import check_against_procedure
+        check_against_procedure(changed, procedure, _SetOption())
+    return changed, {".".join(path): value for path, value in changes.items()}

@@ -196,6 +196,23 @@ class Scenario(Strict):
         return int(round(self.warm_up_months * 365.25 / 12))
 
 
+def check_against_procedure(scenario: Scenario, procedure: Procedure, document) -> None:
+    """What only the procedure can tell: the names the scenario uses, and hours for every duty it
+    simulates. document.error(path, message) locates a problem (a file's line, or a --set)."""
+    problems = _cross_check(scenario, procedure, document)
+    if problems:
+        raise InputErrors(problems)
+    from cpmodel.sim.duties import duty_rules
+    from cpmodel.sim.engine import task_hours
+    rules = duty_rules(procedure, scenario)
+    for duties in list(rules.by_anchor.values()) + list(rules.by_before.values()):
+        for duty in duties:
+            if task_hours(scenario, duty.event, duty.role) is None:
+                raise document.error(("task_hours",), f"deadline kind {duty.kind!r} is simulated (its role "
+                                     f"{duty.role!r} is staffed) but task_hours has no hours for event "
+                                     f"{duty.event!r} by {duty.role!r} or the same staff")
+
+
 def _cross_check(scenario: Scenario, procedure: Procedure, document) -> list:
     """Names the scenario uses that the procedure does not know, each blamed on its own field."""
     problems = []
@@ -247,17 +264,6 @@ def load_scenario(path: Path | str | None, procedure: Procedure) -> tuple[Scenar
     if not isinstance(document.data, dict):
         raise document.error((), "a scenario must be a mapping with keys such as 'staff' and 'demand'")
     scenario = validate_model(Scenario, document)
-    problems = _cross_check(scenario, procedure, document)
-    if problems:
-        raise InputErrors(problems)
-    from cpmodel.sim.duties import duty_rules
-    from cpmodel.sim.engine import task_hours
-    rules = duty_rules(procedure, scenario)
-    for duties in list(rules.by_anchor.values()) + list(rules.by_before.values()):
-        for duty in duties:
-            if task_hours(scenario, duty.event, duty.role) is None:
-                raise document.error(("task_hours",), f"deadline kind {duty.kind!r} is simulated (its role "
-                                     f"{duty.role!r} is staffed) but task_hours has no hours for event "
-                                     f"{duty.event!r} by {duty.role!r} or the same staff")
+    check_against_procedure(scenario, procedure, document)
     digest = hashlib.sha256(Path(path or BUNDLED_SCENARIO).read_bytes()).hexdigest()
     return scenario, digest

@@ -97,3 +97,10 @@ def test_a_damaged_staffing_answer_is_named_not_a_crash(tmp_path):
     (tmp_path / "staff" / "staffing.json").write_text('{"a": 1}')
     _refused(["report", "--no-simulation", "--staff", str(tmp_path / "staff"), "--out", str(tmp_path / "r.html")],
              "staffing.json", "is not what cpmodel staff writes")
+
+
+def test_set_is_checked_against_the_procedure_as_the_file_is(tmp_path):
+    # The same value in the file is refused ('unknown role'); through --set it ran.
+    _refused(["simulate", "small-unitary", "-n", "1", "--set", "assign_unaccountable.first_core_group=nobody",
+              "--out", str(tmp_path / "r")], "--set", "assign_unaccountable.first_core_group", "unknown role 'nobody'")
+    assert not (tmp_path / "r").exists()
