@@ -215,6 +215,9 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
     plan, changed = apply_settings(plan, settings, loaded)
     _check_new_file(xlsx)
     if versus is not None:
+        if plan.replications < 2:
+            raise InputError("--replications", None, str(plan.replications), "--versus pairs the two procedures "
+                             "seed by seed: a 95% interval needs at least 2 replications")
         _simulate_versus(loaded, load_procedure(versus), plan, digest, out, as_json, xlsx)
         return
     seeds = replication_seeds(plan.seed, plan.replications)
@@ -271,6 +274,9 @@ def _parse_targets(texts: list[str], known: set[str]) -> dict[str, float]:
                              f"kinds simulated here: {', '.join(sorted(known))}")
         if not 0 < share <= 1:
             raise InputError("--target", None, text, f"a target is a share in (0, 1], not {share:g}")
+        if kind in targets and targets[kind] != share:
+            raise InputError("--target", None, text, f"{kind} is given two targets ({targets[kind]:g} and {share:g}); "
+                             "give one")
         targets[kind] = share
     if not targets:
         raise InputError("--target", None, "", "give at least one target, e.g. --target visits=0.95")
@@ -415,7 +421,7 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
 
 def _check_new_file(path: Optional[Path]) -> None:
     """Refuse an output file that exists, before any work (nothing is overwritten)."""
-    if path is not None and path.exists():
+    if path is not None and (path.exists() or path.is_symlink()):   # a dangling link too: it points somewhere
         raise InputError(str(path), None, "--xlsx", "already exists; choose a new file name (nothing is overwritten)")
     if path is not None and not path.parent.exists():
         raise InputError(str(path), None, "--xlsx", f"folder {path.parent} does not exist")
@@ -509,6 +515,10 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     rules = duty_rules(loaded, plan)
     known = (set(rules.simulated) - rules.never_late) | {"seen_alone_alternate_visits"}   # a 'consider' is never late
     targets = _parse_targets(target, known)
+    if max_replications < replications:
+        raise InputError("--max-replications", None, str(max_replications),
+                         f"fewer than --replications ({replications}): a level starts with {replications}; "
+                         f"give --max-replications {replications} or more")
     ranges = _parse_ranges(level_range, pools, plan)
     first_role = POOL_ROLE[pools[0]] if all_roles or not role else role[0]
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,

@@ -83,7 +83,7 @@ def check_new_file(path: Path | str, suffix: str, option: str) -> Path:
     path = Path(path)
     if path.suffix.lower() != suffix:
         raise InputError(str(path), None, option, f"the file name must end in {suffix}")
-    if path.exists():
+    if path.exists() or path.is_symlink():   # a dangling link too: writing would replace it
         raise InputError(str(path), None, option, "already exists; choose a new file name (nothing is overwritten)")
     return path
 

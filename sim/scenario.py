@@ -46,7 +46,7 @@ class StaffGroup(Strict):
     sickness_days_per_year: float = Field(default=8, ge=0, le=120)
     turnover_per_year: float = Field(default=0.0, ge=0, le=2)
     vacancy_weeks: float = Field(default=12, ge=0, le=520)
-    cost_per_fte: Optional[float] = Field(default=None, ge=0)   # a year, in the authority's currency
+    cost_per_fte: Optional[float] = Field(default=None, ge=0, le=10_000_000)   # a year, in the authority's currency
 
     @field_validator("count", mode="before")
     @classmethod

@@ -104,3 +104,25 @@ def test_set_is_checked_against_the_procedure_as_the_file_is(tmp_path):
     _refused(["simulate", "small-unitary", "-n", "1", "--set", "assign_unaccountable.first_core_group=nobody",
               "--out", str(tmp_path / "r")], "--set", "assign_unaccountable.first_core_group", "unknown role 'nobody'")
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("arguments,said", [
+    (["staff", "small-unitary", "--target", "visits=0.9", "-n", "5", "--max-replications", "3"], "fewer than --replications (5)"),
+    (["staff", "small-unitary", "--target", "visits=0.9", "--target", "visits=0.95"], "given two targets"),
+    (["staff", "small-unitary", "--target", "visits=0.9", "--set", "staff.social_workers.cost_per_fte=1e308"], "cost_per_fte"),
+    (["simulate", "small-unitary", "-n", "1", "--versus", "model/procedure.yaml"], "at least 2 replications"),
+])
+def test_contradictory_or_meaningless_options_are_refused(tmp_path, arguments, said):
+    # Each ran before: the last --target silently won, cost 1e308 printed Infinity (not JSON),
+    # and one pair of replications gave a '95% interval' with low equal to high.
+    _refused(arguments + ["--out", str(tmp_path / "r")], said)
+
+
+def test_an_output_that_is_a_dangling_link_is_not_replaced(tmp_path):
+    from pathlib import Path
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,date,event\nC1,2027-01-04,initial_conference\n")
+    link = tmp_path / "out.xlsx"
+    link.symlink_to(tmp_path / "nowhere.xlsx")
+    _refused(["audit", str(log), "--xlsx", str(link)], "already exists")
+    assert link.is_symlink()
