@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cpmodel.html_templates import data_uri, render
 from cpmodel.render_findings import witness_text
-from cpmodel.words import interval_text, not_simulated, percent
+from cpmodel.words import interval_text, measured_months, not_simulated, percent
 from cpmodel.model.errors import InputError
 from cpmodel.model.sources import heading_of
 
@@ -106,7 +106,7 @@ def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path
     figures = scenario_figures(scenario_file) if scenario_file and Path(scenario_file).exists() else []
     return {"scenario": summary["scenario"], "replications": summary["replications"], "seed": summary["seed"],
             "horizon_years": summary["horizon_years"], "warm_up_months": summary["warm_up_months"],
-            "measured_months": f"{max(summary['horizon_years'] * 12 - summary['warm_up_months'], 0):g}",
+            "measured_months": f"{measured_months(summary):g}",
             "rows": rows, "work": work, "lengths": lengths,
             "caseload": (f"Each social worker holds {caseload['mean']['mean']:.1f} children on plans on average "
                          f"({caseload['max']['mean']:.0f} at most); {summary['open_households']['mean']:.0f} households "

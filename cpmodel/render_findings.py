@@ -12,7 +12,7 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def witness_text(witness: dict) -> str:
-    """The smallest case as a reader writes it: 'owed by: nobody; events: core_group, review_conference'
+    """The smallest case as a reader writes it: 'owed by: none; events: core_group, review_conference'
     (names as the YAML spells them; true / false as YAML does), not as Python prints a dict."""
     if not witness:
         return "(every fact at its default)"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -37,11 +38,17 @@ def _day(date) -> str:
     return f"{date:%a %d %b %Y}"
 
 
+@functools.cache
+def _calendar():
+    """One working calendar for every line and picture (it builds each year's holidays once)."""
+    from cpmodel.model.calendar import WorkingCalendar
+    return WorkingCalendar()
+
+
 def _closed(due: dt.date) -> str:
     """A period counted in calendar time can end on a weekend or a bank holiday: say so, and name
     the last working day before it, when the meeting can in practice be held at the latest."""
-    from cpmodel.model.calendar import WorkingCalendar
-    calendar = WorkingCalendar()
+    calendar = _calendar()
     if calendar.is_working_day(due):
         return ""
     why = calendar.holiday_name(due) or ("a Saturday" if due.weekday() == 5 else "a Sunday")
@@ -233,8 +240,6 @@ def _no_overlap(axes, texts, figure) -> None:
 
 def timeline_figure(pathway, reports, end, windows):
     """The figure and its label texts (the tests check that no two labels intersect)."""
-    from cpmodel.model.calendar import WorkingCalendar
-
     plt, mdates = _pyplot()
     rows = list(dict.fromkeys(w.deadline for w in windows))
     low, high = _case_span(reports, windows)
@@ -275,7 +280,7 @@ def timeline_figure(pathway, reports, end, windows):
         labels.append(axes.annotate(report.event.replace("_", " "), (report.date, y_events), xytext=(0, 9),
                                     textcoords="offset points", ha="center", va="bottom", fontsize=8.5,
                                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#cccccc", "lw": 0.5}))
-    calendar = WorkingCalendar()
+    calendar = _calendar()
     day = low
     while day <= high:   # bank holidays shaded, so a trainer sees why a working-day deadline moved
         if calendar.holiday_name(day):

@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cpmodel.simulation_report import POOL_NAMES, deadline_rows
-from cpmodel.words import interval_text, not_simulated, percent
+from cpmodel.words import interval_text, measured_months, not_simulated, percent
 
 
 def _days(value) -> str:
@@ -24,7 +24,7 @@ def _print_table(console: Console, table: Table) -> None:
 def print_summary(console: Console, summary: dict, folder) -> None:
     replications = summary["replications"]
     years, warm_up = summary["horizon_years"], summary["warm_up_months"]
-    measured = max(years * 12 - warm_up, 0)
+    measured = measured_months(summary)
     console.print(f"[bold]{summary['scenario']}[/]: {replications} replication{'s' if replications != 1 else ''} of "
                   f"{years:g} years simulated, measured over the last {measured:g} months after "
                   f"{warm_up:g} months' warm-up (seed {summary['seed']})")

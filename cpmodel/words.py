@@ -51,3 +51,8 @@ def not_simulated(summary: dict) -> dict[str, str]:
     of its own (seen alone, from each visit's outcome) is in the deadline table, not here."""
     measured = summary.get("deadlines", {})
     return {kind: why for kind, why in summary.get("not_simulated", {}).items() if kind not in measured}
+
+
+def measured_months(summary: dict) -> float:
+    """Months a run measured: its horizon includes the warm-up."""
+    return max(summary["horizon_years"] * 12 - summary["warm_up_months"], 0)
