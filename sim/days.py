@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
@@ -11,7 +12,8 @@ from cpmodel.model.schema import Period
 
 
 class SimulationDays:
-    """Day n is start_date + n. Working-day arithmetic by precomputed index, so it is O(log n)."""
+    """Day n is start_date + n. Working-day arithmetic by precomputed tables, so it is O(1): it
+    runs several times for every task (due days, lateness, the next working day)."""
 
     def __init__(self, start: dt.date, horizon_days: int, closures=(), always_open: bool = False):
         self.start = start
@@ -22,6 +24,16 @@ class SimulationDays:
         span = horizon_days + 800
         self.is_working = [always_open or calendar.is_working_day(start + dt.timedelta(days=d)) for d in range(span)]
         self.working_days = [d for d in range(span) if self.is_working[d]]
+        # _after[d]: how many working days are on or before day d (bisect_right of working_days);
+        # _next[d]: the first working day on or after d (bisect_left), for d in the span.
+        self._after = list(itertools.accumulate(self.is_working, initial=0))[1:]
+        self._next = [0] * span
+        following = -1                       # none left: next_working_day falls back to bisect
+        for day in range(span - 1, -1, -1):
+            if self.is_working[day]:
+                following = day
+            self._next[day] = following
+        self._span = span
         self._months: dict[tuple[int, int], int] = {}
 
     def date(self, day: int) -> dt.date:
@@ -33,7 +45,9 @@ class SimulationDays:
         if unit == "working_days":
             if number == 0:
                 return day
-            return self.working_days[bisect.bisect_right(self.working_days, day) + number - 1]
+            if 0 <= day < self._span:          # _working_up_to, inlined: it runs for most tasks
+                return self.working_days[self._after[day] + number - 1]
+            return self.working_days[self._working_up_to(day) + number - 1]
         if unit == "days":
             return day + number
         if unit == "weeks":
@@ -49,11 +63,19 @@ class SimulationDays:
         """Working days after the due day up to and including the day it was done (0 if on time)."""
         if done <= due:
             return 0
-        return bisect.bisect_right(self.working_days, done) - bisect.bisect_right(self.working_days, due)
+        return self._working_up_to(done) - self._working_up_to(due)
 
     def next_working_day(self, day: int) -> int:
         """The first working day on or after day."""
+        if 0 <= day < self._span and self._next[day] >= day:
+            return self._next[day]
         return self.working_days[bisect.bisect_left(self.working_days, day)]
+
+    def _working_up_to(self, day: int) -> int:
+        """How many working days fall on or before day (bisect_right of the working days)."""
+        if 0 <= day < self._span:
+            return self._after[day]
+        return bisect.bisect_right(self.working_days, day)
 
     def minus_working_days(self, day: int, count: int) -> int:
         index = bisect.bisect_left(self.working_days, day) - count

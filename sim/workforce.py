@@ -1,10 +1,10 @@
-"""Staff as SimPy processes: each works its shifts on working days, most urgent task first.
+"""Staff on SimPy's clock: each works its shifts on working days, most urgent task first.
 
 A task is a duty with a due day. Workers in a pool share one queue and diary ('pooled'), or each
 lead social worker has their own queue and diary of their cases' tasks ('caseload'). Work is
 booked in the diary when its window opens (sim/diaries.py) and comes into the queue on its booked
 day; an appointment is done in one sitting within a shift, or moves to the next day with room. An
-idle worker sleeps on an event that the arrival of work triggers, so idle time costs nothing.
+idle worker waits on an event that the arrival of work triggers, so idle time costs nothing.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import simpy
+from simpy.events import URGENT
 
 from cpmodel.sim.diaries import Diary
 
@@ -145,7 +146,7 @@ class Workforce:
         for group in sharing.values():
             group[0].queue.diary = Diary(self.days.working_days, self._hours_on(group))
         for worker in workers:
-            self.env.process(self._work(worker))
+            self._start(worker)
             hours = 24.0 if self.days.always_open else worker.daily_hours
             for day in (range(self.days.horizon) if self.days.always_open else self.days.working_days):
                 if day >= self.days.horizon:
@@ -190,12 +191,23 @@ class Workforce:
             day += 1
         return float(self.days.horizon)
 
-    def _work(self, worker: Worker):
+    def _start(self, worker: Worker) -> None:
+        """Start the worker's day loop (_work) the way env.process would: an urgent event now."""
+        begin = simpy.Event(self.env)
+        begin._ok, begin._value = True, None     # triggered as it is made, as SimPy's Initialize is
+        begin.callbacks.append(self._work(worker))
+        self.env.schedule(begin, URGENT)
+
+    def _work(self, worker: Worker) -> Callable:
         """The worker's day: the most urgent task in spells until the shift ends.
 
-        Written for speed (it runs once per spell of work): the day's shift is worked out once per
-        day, with the very arithmetic of _shift; the queue is popped inline (Queue.pop); and
-        everything looked up per spell is a local name.
+        A callback, not a SimPy process: each SimPy event it waits on (a spell's end, the next
+        shift, work arriving) calls `go` again, which goes on where it left off. The events, and
+        their order, are the very ones a process yielding them would make; what is saved is the
+        generator resumed through SimPy's Process for every one of them. Written for speed (it
+        runs once per spell of work): the day's shift is worked out once per day, with the very
+        arithmetic of _shift; the queue is popped inline (Queue.pop); and everything looked up
+        per spell is a local name.
         """
         env, worked = self.env, self.hours_worked[worker.pool]
         timeout, event, heappop = env.timeout, env.event, heapq.heappop
@@ -207,77 +219,86 @@ class Workforce:
         measured_from = self.measured_from
         idle = queue.idle
         shift_day, start, end = -1, None, 0.0
-        while True:
-            if not worker.active:
-                worker.returned = event()
-                yield worker.returned
-                continue
-            now = env.now
-            day = int(now)
-            if day >= horizon:
-                return
-            if day != shift_day:
-                shift_day = day
-                if always_open:
-                    start, end = float(day), float(day + 1)
-                elif not is_working[day] or day in absent:
-                    start = None
-                else:
-                    start = day + day_start
-                    end = start + length
-            if start is None or now >= end - 1e-12:   # the next shift's start (_next_shift_start)
-                later = day + 1
-                while later < horizon:
-                    if always_open:
-                        following = float(later)
-                        break
-                    if is_working[later] and later not in absent:
-                        following = later + day_start
-                        break
-                    later += 1
-                else:
-                    following = float(horizon)
-                yield timeout(following - now)
-                continue
-            if now < start:
-                yield timeout(start - now)
-                continue
-            heap = queue.heap          # (a reallocation may give the queue a new heap)
-            task = None
-            while heap:
-                task = heappop(heap)[3]
+        spell_of = None          # (task, hours, day) of the spell being worked, until it ends
+
+        def go(_event) -> None:
+            nonlocal shift_day, start, end, spell_of
+            if spell_of is not None:      # a spell has ended: its hours, and the task done or queued
+                task, spell, day = spell_of
+                spell_of = None
+                worked[day // 7] += spell
+                days_worked.add(day)
+                if day >= measured_from:
+                    event_name = task.event
+                    hours_by_event[event_name] = hours_by_event.get(event_name, 0.0) + spell
+                task.remaining = remaining = task.remaining - spell
                 if not task.cancelled:
-                    break
+                    if remaining > 1e-9:
+                        (pool_queues.get(task.pool) or task.case.worker.queue).push(task)
+                    else:
+                        if task.booked is not None and task.booked > day:   # done early: its booking is free
+                            task.diary.unbook(task.booked, task.hours)
+                        self.completed += 1
+                        on_complete(task, env.now)
+            while True:
+                if not worker.active:
+                    worker.returned = returned = event()
+                    returned.callbacks.append(go)
+                    return
+                now = env.now
+                day = int(now)
+                if day >= horizon:
+                    return
+                if day != shift_day:
+                    shift_day = day
+                    if always_open:
+                        start, end = float(day), float(day + 1)
+                    elif not is_working[day] or day in absent:
+                        start = None
+                    else:
+                        start = day + day_start
+                        end = start + length
+                if start is None or now >= end - 1e-12:   # the next shift's start (_next_shift_start)
+                    later = day + 1
+                    while later < horizon:
+                        if always_open:
+                            following = float(later)
+                            break
+                        if is_working[later] and later not in absent:
+                            following = later + day_start
+                            break
+                        later += 1
+                    else:
+                        following = float(horizon)
+                    timeout(following - now).callbacks.append(go)
+                    return
+                if now < start:
+                    timeout(start - now).callbacks.append(go)
+                    return
+                heap = queue.heap          # (a reallocation may give the queue a new heap)
                 task = None
-            if task is None:
-                worker.wake = wake = event()
-                idle.append(worker)
-                yield wake
-                continue
-            left = (end - now) * HOURS
-            remaining = task.remaining
-            if task.appointment and remaining > left + 1e-9 and remaining <= daily_hours + 1e-9:
-                self.move_to_next_day(task, day)   # no slot left today: the next day with room
-                continue
-            if task.started is None:
-                task.started = now
-            spell = remaining if remaining < left else left
-            yield timeout(spell / HOURS)
-            worked[day // 7] += spell
-            days_worked.add(day)
-            if day >= measured_from:
-                event_name = task.event
-                hours_by_event[event_name] = hours_by_event.get(event_name, 0.0) + spell
-            task.remaining = remaining = task.remaining - spell
-            if task.cancelled:
-                continue
-            if remaining > 1e-9:
-                (pool_queues.get(task.pool) or task.case.worker.queue).push(task)
-            else:
-                if task.booked is not None and task.booked > day:   # done early: its booking is free
-                    task.diary.unbook(task.booked, task.hours)
-                self.completed += 1
-                on_complete(task, env.now)
+                while heap:
+                    task = heappop(heap)[3]
+                    if not task.cancelled:
+                        break
+                    task = None
+                if task is None:
+                    worker.wake = wake = event()
+                    idle.append(worker)
+                    wake.callbacks.append(go)
+                    return
+                left = (end - now) * HOURS
+                remaining = task.remaining
+                if task.appointment and remaining > left + 1e-9 and remaining <= daily_hours + 1e-9:
+                    self.move_to_next_day(task, day)   # no slot left today: the next day with room
+                    continue
+                if task.started is None:
+                    task.started = now
+                spell = remaining if remaining < left else left
+                spell_of = (task, spell, day)
+                timeout(spell / HOURS).callbacks.append(go)
+                return
+        return go
 
     def queue_for(self, task: Task) -> Queue:
         if task.pool in self.pool_queues:

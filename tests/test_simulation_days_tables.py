@@ -1,0 +1,40 @@
+"""The simulation clock's working-day tables answer exactly as searching the working days does
+(they replaced bisect on every task: any difference would move due days and lateness)."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+
+from hypothesis import given, settings, strategies as st
+
+from cpmodel.model.schema import Period
+from cpmodel.sim.days import SimulationDays
+
+starts = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31))
+
+
+@settings(max_examples=25, deadline=None)
+@given(start=starts, horizon=st.integers(30, 700), closed=st.lists(st.integers(0, 700), max_size=8),
+       days=st.lists(st.integers(-20, 1600), min_size=1, max_size=40), number=st.integers(0, 40))
+def test_tables_answer_as_bisect_on_the_working_days(start, horizon, closed, days, number):
+    clock = SimulationDays(start, horizon, closures=[start + dt.timedelta(days=d) for d in closed])
+    working = clock.working_days
+    period = Period(number=number, unit="working_days")
+    for day in days:
+        assert clock._working_up_to(day) == bisect.bisect_right(working, day)
+        if bisect.bisect_left(working, day) < len(working):
+            assert clock.next_working_day(day) == working[bisect.bisect_left(working, day)]
+        if 0 <= day and (number == 0 or bisect.bisect_right(working, day) + number - 1 < len(working)):
+            expected = day if number == 0 else working[bisect.bisect_right(working, day) + number - 1]
+            assert clock.add(day, period) == expected
+        for done in (day - 3, day, day + 9):
+            expected = 0 if done <= day else bisect.bisect_right(working, done) - bisect.bisect_right(working, day)
+            assert clock.working_days_late(day, done) == expected
+
+
+def test_a_closed_day_is_not_the_next_working_day():
+    start = dt.date(2027, 1, 4)                          # a Monday
+    clock = SimulationDays(start, 60, closures=[dt.date(2027, 1, 5)])
+    assert clock.next_working_day(1) == 2                # Tuesday closed: Wednesday
+    assert clock.next_working_day(5) == 7                # Saturday: the Monday after
+    assert clock.working_days_late(0, 7) == 4            # Wed, Thu, Fri, Mon
