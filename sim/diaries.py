@@ -46,7 +46,16 @@ class Diary:
         if last < first:                       # due before the next working day: do it then
             return self.book(days[first], hours)
         aim = max(last - margin, first)
-        day = self._first_fitting(range(aim, first - 1, -1), hours)
+        day = days[aim]                        # the aim itself, tried inline (most often it fits)
+        full = self._room.get(day)
+        if full is None:
+            full = self._room[day] = self.hours_on(day)
+        if full > 0:
+            taken = self.booked.get(day, 0.0)
+            if full - taken >= (hours if hours < full else full) - 1e-9:
+                self.booked[day] = taken + hours
+                return day
+        day = self._first_fitting(range(aim - 1, first - 1, -1), hours)
         if day is None:
             day = self._first_fitting(range(aim + 1, last + 1), hours)
         if day is None:
@@ -88,7 +97,7 @@ class Diary:
                 full = room[day] = hours_on(day)
             if full > 0:
                 taken = booked.get(day, 0.0)
-                if full - taken >= min(hours, full) - 1e-9:
+                if full - taken >= (hours if hours < full else full) - 1e-9:   # min(hours, full)
                     booked[day] = taken + hours
                     return day
         return None

@@ -89,6 +89,7 @@ class Replication:
         self.history: list[tuple] | None = [] if record_history else None
         self.history_facts = [f for f in HISTORY_FACTS if f in procedure.facts]
         self.random = np.random.default_rng(seed)
+        self.uniform = self.random.random          # looked up once: two draws for every visit
         self.env = simpy.Environment()
         self.days = SimulationDays(scenario.calendar.start_date, scenario.horizon_days,
                                    scenario.calendar.closures, scenario.calendar.always_open)
@@ -291,7 +292,7 @@ class Replication:
             return
         day = int(now)
         event = task.event
-        if event == "visit" and self.random.random() < self.no_access_per_visit:
+        if event == "visit" and self.uniform() < self.no_access_per_visit:
             household.no_access_in_row += 1
             household.facts["failed_visits_in_a_row"] = min(household.no_access_in_row, 2)
             self.occur(household, "visit_no_access", household.no_access_in_row)
@@ -310,7 +311,7 @@ class Replication:
         if event == "visit":
             household.no_access_in_row = 0
             household.facts["failed_visits_in_a_row"] = 0
-            alone = self.random.random() < self.seen_alone_per_visit
+            alone = self.uniform() < self.seen_alone_per_visit
             if due >= warm_up:
                 self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
             household.last_seen_alone = alone

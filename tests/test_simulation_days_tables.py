@@ -38,3 +38,12 @@ def test_a_closed_day_is_not_the_next_working_day():
     assert clock.next_working_day(1) == 2                # Tuesday closed: Wednesday
     assert clock.next_working_day(5) == 7                # Saturday: the Monday after
     assert clock.working_days_late(0, 7) == 4            # Wed, Thu, Fri, Mon
+
+
+@settings(max_examples=300, deadline=None)
+@given(date=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31)), months=st.integers(0, 120))
+def test_months_are_added_as_relativedelta_adds_them(date, months):
+    from dateutil.relativedelta import relativedelta
+
+    from cpmodel.sim.days import plus_months
+    assert plus_months(date, months) == date + relativedelta(months=months)
