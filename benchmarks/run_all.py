@@ -135,6 +135,43 @@ def bare_timeouts_per_second(count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
+def bare_seconds_per_event(pending: int, count: int, seed: int = 1) -> float:
+    """Bare SimPy with `pending` timers always waiting (each a process waiting a random time,
+    as households and staff do): seconds per event. What SimPy's own event heap costs as it grows."""
+    import simpy
+    env = simpy.Environment()
+    waits = np.random.default_rng(seed).exponential(1.0, count + pending).tolist()
+    per_process = 2 * count // pending + 10   # more than a process can use before the end
+
+    def loop(first):
+        for index in range(first, first + per_process):
+            yield env.timeout(waits[index % len(waits)])
+    for number in range(pending):
+        env.process(loop(number * per_process))
+    started = time.perf_counter()
+    env.run(until=count / pending)   # about count events in all
+    events = next(env._eid)
+    return (time.perf_counter() - started) / events
+
+
+def heap_yardstick_row(quick: bool, repeat: int) -> dict:
+    """How much of the growth of time per task with the caseload is SimPy's own heap: bare SimPy
+    with as many pending events as the county's heap holds at x1 and at x8 (294 and 1,608 on
+    average, benchmarks/profiles/caseload-x1-x8.txt), taken in turns; the exponent that growth
+    alone would give over x1..x8 (1 + log(cost ratio) / log 8)."""
+    count = 20_000 if quick else 600_000
+    small, large = [], []
+    for _ in range(repeat):
+        small.append(bare_seconds_per_event(294, count))
+        large.append(bare_seconds_per_event(1608, count))
+    ratio = float(np.median(large) / np.median(small))
+    exponent = 1 + math.log(ratio) / math.log(8)
+    return row("yardstick: bare SimPy with the county's pending events at x1 and x8 (294 and 1,608), time per event",
+               f"{1e6 * float(np.median(small)):.2f} against {1e6 * float(np.median(large)):.2f} us: x{ratio:.2f}, "
+               f"which alone gives exponent {exponent:.2f}", "(none: SimPy's own heap)", None,
+               ratio=ratio, exponent=exponent, us_per_event=[1e6 * float(np.median(small)), 1e6 * float(np.median(large))])
+
+
 def scaled(scenario, factor: int):
     grow = lambda group: group.model_copy(update={"count": group.count * factor})
     staff = scenario.staff
@@ -235,6 +272,7 @@ def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
     exponent = float(np.polyfit(np.log(factors), np.log(times), 1)[0])
     cpu_exponent = float(np.polyfit(np.log(factors), np.log(cpu), 1)[0])
     per_task = [1e6 * c / m["tasks"] for c, m in zip(cpu, measured)]
+    rows.append(heap_yardstick_row(quick, repeat))
     rows.append(row(f"time against caseload (county x{', x'.join(map(str, factors))}, same horizon, each in its own process, "
                     f"median of {repeat})",
                     " / ".join(f"{t:.1f}" for t in times) + f" s: fitted exponent {exponent:.2f}; CPU "

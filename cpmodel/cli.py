@@ -437,9 +437,15 @@ def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[i
         if not sep:
             if len(pools) > 1:
                 raise InputError("--range", None, text, "with several roles write ROLE=LOW:HIGH, e.g. social_worker=20:80")
+            if pools[0] in given and given[pools[0]] != text:
+                raise InputError("--range", None, text, f"two ranges ({given[pools[0]]} and {text}): give one")
             given[pools[0]] = text
         elif ROLE_POOLS.get(role) in pools:
-            given[ROLE_POOLS[role]] = span
+            pool = ROLE_POOLS[role]
+            if pool in given and given[pool] != span:
+                raise InputError("--range", None, text, f"two ranges for {pool.replace('_', ' ')} "
+                                 f"({given[pool]} and {span}): give one")
+            given[pool] = span
         else:
             raise InputError("--range", None, text, f"{role!r} is not one of the roles searched")
     return {pool: _parse_range(given.get(pool), getattr(plan.staff, pool).count) for pool in pools}
@@ -918,6 +924,9 @@ def pathway(name: Optional[str] = typer.Argument(None, help="A pathway name (see
     from cpmodel.model.pathways import load_pathway, pathway_names
 
     check_new_file(png, force, "--png")
+    if png is not None and png.suffix.lower() not in (".png", ".svg"):
+        # the picture would be a PNG whatever the name said: a .jpg that no viewer opens as one
+        raise InputError(str(png), None, "--png", "the timeline is drawn as .png or .svg; name the file so")
     loaded = load_procedure(procedure)
     if list_all or name is None:
         for item in pathway_names():
@@ -959,9 +968,9 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
 
     end = None
     if until:
-        from cpmodel.model.calendar import check_input_date
+        from cpmodel.model.calendar import check_input_date, date_from_text
         try:
-            end = dt.date.fromisoformat(until)
+            end = date_from_text(until)
         except ValueError:
             raise InputError("--until", None, "", f"{until[:40]!r} is not a real date (YYYY-MM-DD)") from None
         try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,6 +35,21 @@ class CalendarRangeError(InputError):
     def __init__(self, day: dt.date):
         super().__init__("calendar", None, "", f"{day.isoformat()} is in year {day.year}, outside the "
                          f"England and Wales bank holiday calendar ({FIRST_YEAR} to {LAST_YEAR})")
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_from_text(text: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD, as every input of the project writes it (a ValueError
+    otherwise). Python's own reader also takes 20270104 and the week date 2027-W01-1, which a
+    person checking the file would not read as the 4th of January."""
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"{text[:40]!r} is not a real date (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text[:40]!r} is not a real date (YYYY-MM-DD)") from None
 
 
 def check_input_date(day: dt.date) -> dt.date:

@@ -17,7 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterator
 
-from cpmodel.model.calendar import check_input_date
+from cpmodel.model.calendar import check_input_date, date_from_text
 from cpmodel.model.errors import InputError, display_path, refuse_pipes, shorten
 from cpmodel.model.loader import suggestion
 from cpmodel.model.procedure import Procedure
@@ -64,6 +64,9 @@ def personal_kind(case_id: str) -> str | None:
 
 
 
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
 def parse_value(fact, text: str):
     if fact.type == "bool":
         lowered = text.strip().lower()
@@ -73,10 +76,10 @@ def parse_value(fact, text: str):
             return False
         raise ValueError(f"{shorten(text)} is not true or false")
     if fact.type == "int":
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueError(f"{shorten(text)} is not a whole number") from None
+        # digits only: Python's int() also reads '5_0' as 50, ' 5' as 5 and Arabic-Indic digits
+        if not _WHOLE.fullmatch(text):
+            raise ValueError(f"{shorten(text)} is not a whole number (digits 0-9 only)")
+        value = int(text)
         if not fact.min <= value <= fact.max:
             raise ValueError(f"{value} is outside {fact.min}..{fact.max}")
         return value
@@ -188,7 +191,7 @@ def checked_rows(path: Path, procedure: Procedure, extra: tuple[str, ...] = ()) 
 def _parse_date(text: str) -> dt.date | str:
     """The date, or the message saying why it is not one."""
     try:
-        return check_input_date(dt.date.fromisoformat(text))
+        return check_input_date(date_from_text(text))
     except ValueError as error:
         reason = str(error) if "outside" in str(error) else "is not a real date (YYYY-MM-DD)"
         return f"{shorten(text)} {reason}"

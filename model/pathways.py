@@ -15,6 +15,8 @@ from cpmodel.model.procedure import Procedure
 from cpmodel.model.schema import Period, real_date
 from cpmodel.model.yaml_source import read_yaml
 
+BREACH_KINDS = ("deadline_missed", "deadline_late", "forbidden_action", "condition_not_met",
+                "unexpected_event", "order_not_followed")
 PATHWAY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "pathways"
 MOST_STEPS = 2000
 
@@ -73,6 +75,7 @@ def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, 
     pathway = validate_model(PathwayFile, document)
     if pathway.start is not None and pathway.start not in procedure.states:
         raise document.error(("start",), f"unknown state {pathway.start!r}{suggestion(pathway.start, procedure.states)}")
+    _check_expected(pathway, document, procedure)
     calendar = WorkingCalendar()
     steps: list[Step] = []
     previous = None
@@ -92,6 +95,12 @@ def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, 
         if step.repeat_every is not None and (step.repeat_every.number == 0 or step.repeat_every.unit == "visits"):
             raise document.error(where + ("repeat_every",), f"repeat_every must be a positive length of time, "
                                  f"not {step.repeat_every}")
+        if step.repeat_until is not None and step.repeat_every is None:
+            raise document.error(where + ("repeat_until",), "repeat_until needs repeat_every (how often the step "
+                                 "repeats until then)")
+        if step.repeat_until is not None and step.repeat_until < step.date:
+            raise document.error(where + ("repeat_until",), f"{step.repeat_until} is before the step's own date "
+                                 f"({step.date}): the step would not repeat at all")
         while True:
             steps.append(Step(day, step.event, dict(step.facts), step.note))
             if len(steps) > MOST_STEPS:
@@ -105,6 +114,25 @@ def load_pathway(name_or_path: str, procedure: Procedure) -> tuple[PathwayFile, 
         previous = step.date
     steps.sort(key=lambda s: s.date)   # stable: steps on one day keep their written order
     return pathway, steps
+
+
+def _check_expected(pathway: PathwayFile, document, procedure: Procedure) -> None:
+    """An expected breach or advice names a kind of breach and an id the procedure (or the
+    pathway's standards) has: a misspelt one could never match, and the pathway's test would
+    fail for a reason a trainer cannot see."""
+    spec = procedure.spec
+    known = {item.id for group in (spec.deadlines, spec.rules, spec.transitions, spec.invariants) for item in group}
+    known |= set(procedure.events)
+    for field in ("expect_breaches", "expect_advice"):
+        for index, expected in enumerate(getattr(pathway, field)):
+            where = (field, index)
+            if expected.kind not in BREACH_KINDS:
+                raise document.error(where + ("kind",), f"unknown kind {expected.kind!r}"
+                                     f"{suggestion(expected.kind, BREACH_KINDS)}; kinds: {', '.join(BREACH_KINDS)}")
+            if pathway.standards is None and expected.item not in known:
+                raise document.error(where + ("item",), f"unknown item {expected.item!r}"
+                                     f"{suggestion(expected.item, sorted(known))}: not a deadline, rule, "
+                                     "transition or event of the procedure")
 
 
 def walk_pathway(procedure: Procedure, pathway: PathwayFile, steps: list[Step], standards=None):

@@ -25,14 +25,12 @@ _PERIOD = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
 
 def real_date(value) -> dt.date:
     """A date from YAML text, or a sentence saying why it is not one (2027-02-30 does not exist)."""
-    from cpmodel.model.calendar import check_input_date   # here, not above: the calendar needs Period
+    from cpmodel.model.calendar import check_input_date, date_from_text   # here: the calendar needs Period
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()[:40]!r} is a date and a time: write the date alone (YYYY-MM-DD)")
     if isinstance(value, dt.date):
         return check_input_date(value)
-    try:
-        day = dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{str(value)[:40]!r} is not a real date (YYYY-MM-DD)") from None
-    return check_input_date(day)
+    return check_input_date(date_from_text(str(value)))
 
 
 class Strict(BaseModel):

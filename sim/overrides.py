@@ -96,7 +96,13 @@ def apply_settings(scenario: Scenario, texts: list[str], procedure=None) -> tupl
     with the procedure, checked against it as the file is (a role it does not know, say)."""
     if not texts:
         return scenario, {}
-    changes = dict(parse_assignment(text) for text in texts)
+    changes: dict = {}
+    for text in texts:
+        path, value = parse_assignment(text)
+        if path in changes and changes[path] != value:   # one would silently win over the other
+            raise InputError("--set", None, text, f"{'.'.join(path)} is set twice, to {changes[path]!r} and "
+                             f"{value!r}: give it once")
+        changes[path] = value
     for path in changes:
         get_value(scenario, path)          # refuse unknown paths before validating anything
     changed = with_values(scenario, changes)

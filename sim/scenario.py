@@ -40,7 +40,8 @@ class StaffGroup(Strict):
 
     count: int = Field(ge=0, le=MOST_STAFF)
     fte: float = Field(default=1.0, gt=0, le=1.5)
-    hours_per_week: float = Field(default=37.0, gt=0, le=60)
+    # at least an hour: a shift of seconds would take each task through thousands of days of spells
+    hours_per_week: float = Field(default=37.0, ge=1, le=60)
     max_caseload: Optional[int] = Field(default=None, ge=1, le=1000)
     leave_days_per_year: float = Field(default=27, ge=0, le=120)
     sickness_days_per_year: float = Field(default=8, ge=0, le=120)
@@ -81,6 +82,19 @@ class Demand(Strict):
     children_per_household: dict[int, float] = Field(min_length=1)
     age_at_start: dict[str, float] = Field(min_length=1)
     unborn_share: float = Probability
+
+    @field_validator("children_per_household", mode="before")
+    @classmethod
+    def _sizes_given_once(cls, value):
+        # YAML keeps 1 and "1" apart; as sizes they are one, and one share would silently replace the other
+        if isinstance(value, dict):
+            seen: dict[str, object] = {}
+            for key in value:
+                text = str(key).strip()
+                if text in seen:
+                    raise ValueError(f"household size {text} is given twice (as {seen[text]!r} and {key!r})")
+                seen[text] = key
+        return value
 
     @field_validator("children_per_household")
     @classmethod
@@ -137,8 +151,25 @@ class CaseFlow(Strict):
         return value
 
 
+def _some_working_day(calendar: "Calendar", horizon_days: int) -> None:
+    """Refuse closures that leave no working day for over a year of the run (or of what follows
+    it, where due dates still fall): the service would be shut, and no work could be done."""
+    from cpmodel.model.calendar import WorkingCalendar
+    working = WorkingCalendar(first_year=calendar.start_date.year - 1,
+                              last_year=calendar.start_date.year + horizon_days // 365 + 3,
+                              closures=frozenset(calendar.closures))
+    day, year, since = calendar.start_date, dt.timedelta(days=366), calendar.start_date
+    for offset in range(horizon_days + 800):   # the simulation's calendar runs on past the horizon
+        day = calendar.start_date + dt.timedelta(days=offset)
+        if working.is_working_day(day):
+            since = day
+        elif day - since > year:
+            raise ValueError(f"calendar.closures leave no working day from {since + dt.timedelta(days=1)} to {day}: "
+                             "the service would be shut for over a year (a closure is a day it is shut)")
+
+
 class Scenario(Strict):
-    name: str
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")   # shown on every report and plot
     description: str = ""
     seed: int = Field(default=1, ge=0, lt=2**63)
     replications: int = Field(default=10, ge=1, le=10_000)
@@ -170,6 +201,8 @@ class Scenario(Strict):
                                      "more than 1000 hours")
         from cpmodel.model.calendar import LAST_YEAR
         end = self.calendar.start_date.year + math.ceil(self.horizon_years) + 3
+        if end <= LAST_YEAR and self.calendar.closures and not self.calendar.always_open:
+            _some_working_day(self.calendar, self.horizon_days)
         if end > LAST_YEAR:
             raise ValueError(f"a run from {self.calendar.start_date} over {self.horizon_years:g} years needs bank "
                              f"holidays to about {end}, beyond the calendar's last year ({LAST_YEAR})")

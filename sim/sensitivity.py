@@ -47,9 +47,23 @@ def _fix_total(distribution: dict) -> dict:
     return distribution
 
 
+# Figures of how the simulation is run, not of the world it simulates: varying them says nothing
+# about what drives deadlines (the seed would only compare one draw of chance with another).
+_HOW_RUN = {
+    "seed": "the random seed is how chance is drawn, not a figure of the caseload (every side is "
+            "paired with the base by seed)",
+    "replications": "the number of replications is how precise the answer is, not a figure of the caseload",
+    "horizon_years": "the simulated time is how long the run is, not a figure of the caseload",
+    "warm_up_months": "the warm-up is how the run starts, not a figure of the caseload",
+}
+
+
 def variation(scenario: Scenario, path: tuple, span: float) -> Variation | str:
     """The low and high values of one parameter, or the reason it cannot be varied."""
     value = get_value(scenario, tuple(str(p) for p in path))
+    how_run = _HOW_RUN.get(".".join(str(p) for p in path))
+    if how_run:
+        return how_run
     if isinstance(value, dict):
         if not all(isinstance(v, (int, float)) for v in value.values()):
             return "not a number or a distribution"

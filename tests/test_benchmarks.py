@@ -15,11 +15,13 @@ def test_run_all_quick_mode_measures_every_row_and_writes_json(tmp_path):
     assert finished.returncode == 0, finished.stderr[-3000:]
     record = json.loads(out.read_text())
     measures = " | ".join(r["measure"] for r in record["rows"])
-    for expected in ("completed tasks/s against bare SimPy", "time against caseload", "`staff` county",
+    for expected in ("completed tasks/s against bare SimPy", "pending events at x1 and x8", "time against caseload", "`staff` county",
                      "--workers 2 against 1", "`cpmodel check`", "England scenario", "M/M/10", "audit of",
                      "instant start"):
         assert expected in measures, expected
     assert all(r["figure"] and r["met"] is None for r in record["rows"])
+    two = next(r for r in record["rows"] if r["measure"].startswith("same, --workers 2"))
+    assert two["parallel_ceiling"]["ratio"] > 0 and "this machine's ceiling" in two["figure"]
     assert record["machine"]["cores"] >= 1
     startup = next(r for r in record["rows"] if r["measure"].startswith("instant start"))
     assert startup["imported"] == {"--help": [], "check": [], "export": [], "pathway two-failed-visits": []}
@@ -40,7 +42,7 @@ def test_run_all_only_runs_the_groups_asked_for(tmp_path):
     assert finished.returncode == 0, finished.stderr[-3000:]
     record = json.loads(out.read_text())
     measures = [r["measure"] for r in record["rows"]]
-    assert record["groups"] == ["engine"] and record["only"] == ["simulation", "england", "queue"] and len(measures) == 5
+    assert record["groups"] == ["engine"] and record["only"] == ["simulation", "england", "queue"] and len(measures) == 6
     assert not any("staff" in m or "check" in m or "audit" in m or "instant start" in m for m in measures)
 
 

@@ -25,7 +25,11 @@ def test_low_and_high_values_stay_inside_what_a_scenario_allows():
     spread = variation(base, ("demand", "children_per_household"), 0.2)
     assert sum(spread.low.values()) == pytest.approx(1) and sum(spread.high.values()) == pytest.approx(1)
     assert spread.high["4"] > base.demand.children_per_household[4] > spread.low["4"]
-    assert "zero" in variation(base.model_copy(update={"warm_up_months": 0}), ("warm_up_months",), 0.2)
+    flow = base.case_flow.model_copy(update={"hospital_admission_per_month": 0.0})
+    assert "zero" in variation(base.model_copy(update={"case_flow": flow}), ("case_flow", "hospital_admission_per_month"), 0.2)
+    # how the run is made is not a figure of the caseload: varying the seed compares chance with chance
+    for how_run in ("seed", "replications", "horizon_years", "warm_up_months"):
+        assert "not a figure of the caseload" in variation(base, (how_run,), 0.2)
 
 
 def test_sensitivity_run_writes_tornado_csv_json_and_excel_and_resumes(tmp_path):

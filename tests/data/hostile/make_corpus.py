@@ -7,6 +7,7 @@ print. A few hostile but valid inputs (markup and quotes in names) must simply w
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
@@ -230,6 +231,18 @@ scenario("start-in-1066", lambda d: d["calendar"].update(start_date="1066-10-14"
 scenario("run-beyond-the-calendar", lambda d: (d["calendar"].update(start_date="2079-01-02"), d.update(horizon_years=20)),
          "beyond the calendar's last year")
 scenario("start-date-that-does-not-exist", lambda d: d["calendar"].update(start_date="2027-02-30"), "not a real date")
+scenario("household-size-given-as-number-and-text",
+         lambda d: d["demand"]["children_per_household"].__setitem__("1", 0.1), "household size 1 is given twice")
+scenario("hours-per-week-a-few-seconds", staff("hours_per_week", 0.001), "staff.social_workers.hours_per_week")
+scenario("name-empty", lambda d: d.update(name=""), "name:")
+scenario("name-blank", lambda d: d.update(name="   "), "name:")
+scenario("closed-for-two-years", lambda d: d["calendar"].update(
+    closures=[(dt.date(2027, 1, 4) + dt.timedelta(days=n)).isoformat() for n in range(800)]), "shut for over a year")
+# Python's date reader takes these as the 4th of January 2027; nobody checking the file would
+scenario("start-date-compact", lambda d: d["calendar"].update(start_date="20270104"), "'20270104' is not a real date (YYYY-MM-DD)")
+scenario("start-date-week-date", lambda d: d["calendar"].update(start_date="2027-W01-1"), "'2027-W01-1' is not a real date")
+scenario("closure-compact", lambda d: d["calendar"].update(closures=["20270510"]), "calendar.closures")
+scenario("start-date-with-a-time", lambda d: d["calendar"].update(start_date="2027-01-04 09:00:00"), "calendar.start_date")
 scenario("closure-date-that-does-not-exist", lambda d: d["calendar"].update(closures=["2027-13-01"]), "not a real date")
 scenario("billion-plan-starts", lambda d: d["demand"].update(plan_starts_per_month=1e9), "less than or equal to 20000")
 scenario("no-plan-starts", lambda d: d["demand"].update(plan_starts_per_month=0), "greater than 0")
@@ -293,6 +306,14 @@ pathway("until-year-9999", swap(PATHWAY, "until: 2028-01-07", "until: 9999-12-31
 pathway("repeat-until-year-9999", swap(PATHWAY, "repeat_until: 2027-09-28", "repeat_until: 9999-09-28"), "outside the years")
 pathway("step-in-year-2101", PATHWAY.replace("2027-", "2101-").replace("2028-", "2102-"), "outside the years")
 pathway("date-that-does-not-exist", swap(PATHWAY, "2027-01-22", "2027-02-30"), "not a real date")
+pathway("expected-breach-unknown-kind", swap(PATHWAY, "steps:\n", "expect_breaches: [{kind: deadline_mised, item: visits}]\nsteps:\n"),
+        "unknown kind 'deadline_mised' (did you mean 'deadline_missed'?)")
+pathway("expected-breach-unknown-item", swap(PATHWAY, "steps:\n", "expect_breaches: [{kind: deadline_missed, item: first_core_grup}]\nsteps:\n"),
+        "unknown item 'first_core_grup' (did you mean 'first_core_group'?)")
+pathway("repeat-until-before-the-step", swap(PATHWAY, "repeat_until: 2027-09-28", "repeat_until: 2026-09-28"),
+        "is before the step's own date")
+pathway("repeat-until-without-repeat-every", swap(PATHWAY, "repeat_every: 9 working_days, ", ""), "repeat_until needs repeat_every")
+pathway("date-week-date", swap(PATHWAY, "date: 2027-01-22", "date: 2027-W04-5"), "'2027-W04-5' is not a real date")
 pathway("steps-out-of-order", swap(PATHWAY, "{date: 2027-01-22, event: core_group", "{date: 2026-01-22, event: core_group"),
         "steps go in date order")
 pathway("unknown-event", swap(PATHWAY, "event: core_group, note: First core group.", "event: core_grup, note: First core group."),
@@ -362,6 +383,10 @@ log("unknown-column", "case_id,date,event,colour\nC000101,2027-01-04,initial_con
 log("date-not-real", HEAD + "C000101,2027-02-30,initial_conference,none,false\n", "date: '2027-02-30' is not a real date")
 log("date-year-9999", HEAD + "C000101,9999-01-04,initial_conference,none,false\n", "outside the years")
 log("date-us-style", HEAD + "C000101,01/04/2027,initial_conference,none,false\n", "is not a real date")
+log("age-with-an-underscore", "case_id,date,event,age\nC000101,2027-01-04,initial_conference,5_0\n", "age: '5_0' is not a whole number")
+log("age-in-arabic-indic-digits", "case_id,date,event,age\nC000101,2027-01-04,initial_conference,\u0665\n", "is not a whole number")
+log("date-compact", HEAD + "C000101,20270104,initial_conference,none,false\n", "'20270104' is not a real date")
+log("date-week-date", HEAD + "C000101,2027-W01-1,initial_conference,none,false\n", "'2027-W01-1' is not a real date")
 log("unknown-event", HEAD + "C000101,2027-01-04,inital_conference,none,false\n", "did you mean 'initial_conference'")
 log("bool-maybe", HEAD + "C000101,2027-01-04,initial_conference,none,maybe\n", "plo: 'maybe' is not true or false")
 log("enum-wrong", HEAD + "C000101,2027-01-04,initial_conference,s21,false\n", "legal_status: 's21' is not one of")
@@ -380,6 +405,7 @@ log("crlf-line-endings-are-fine", (HEAD + ROW).replace("\n", "\r\n"), "1 cases",
 log("header-only-is-fine", HEAD, "0 cases", exit=0)
 log("until-year-9999", HEAD + ROW, "outside the years", args=["audit", "{file}", "--until", "9999-12-31"])
 log("until-not-a-date", HEAD + ROW, "'tomorrow' is not a real date", args=["audit", "{file}", "--until", "tomorrow"])
+log("until-week-date", HEAD + ROW, "'2027-W01-1' is not a real date", args=["audit", "{file}", "--until", "2027-W01-1"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,6 +459,12 @@ command("timeout-zero", ["check", "--timeout-ms", "0"], 2, "Invalid value")
 command("unknown-command", ["chek"], 2, "No such command")
 command("unknown-option", ["check", "--colour"], 2, "No such option")
 command("diff-missing-argument", ["diff"], 2, "Missing argument")
+command("set-twice", ["simulate", "-n", "1", "--set", "case_flow.no_access_per_visit=0.1",
+                      "--set", "case_flow.no_access_per_visit=0.2"], 2, "is set twice, to 0.1 and 0.2")
+command("range-twice", ["staff", "--target", "visits=0.9", "--range", "20:30", "--range", "30:40"], 2,
+        "two ranges (20:30 and 30:40)")
+command("sensitivity-of-the-seed", ["sensitivity", "--param", "seed"], 2, "the random seed is how chance is drawn")
+command("timeline-as-jpeg", ["pathway", "two-failed-visits", "--png", "t.jpg"], 2, "drawn as .png or .svg")
 
 
 def write_manifest():
