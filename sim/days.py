@@ -23,9 +23,9 @@ class SimulationDays:
         span = horizon_days + 800
         self.is_working = [always_open or calendar.is_working_day(start + dt.timedelta(days=d)) for d in range(span)]
         self.working_days = [d for d in range(span) if self.is_working[d]]
-        # _after[d]: how many working days are on or before day d (bisect_right of working_days);
+        # up_to[d]: how many working days are on or before day d (bisect_right of working_days);
         # _next[d]: the first working day on or after d (bisect_left), for d in the span.
-        self._after = list(itertools.accumulate(self.is_working, initial=0))[1:]
+        self.up_to = list(itertools.accumulate(self.is_working, initial=0))[1:]
         self._next = [0] * span
         following = -1                       # none left: next_working_day falls back to bisect
         for day in range(span - 1, -1, -1):
@@ -45,7 +45,7 @@ class SimulationDays:
             if number == 0:
                 return day
             if 0 <= day < self._span:          # _working_up_to, inlined: it runs for most tasks
-                return self.working_days[self._after[day] + number - 1]
+                return self.working_days[self.up_to[day] + number - 1]
             return self.working_days[self._working_up_to(day) + number - 1]
         if unit == "days":
             return day + number
@@ -73,7 +73,7 @@ class SimulationDays:
     def _working_up_to(self, day: int) -> int:
         """How many working days fall on or before day (bisect_right of the working days)."""
         if 0 <= day < self._span:
-            return self._after[day]
+            return self.up_to[day]
         return bisect.bisect_right(self.working_days, day)
 
     def minus_working_days(self, day: int, count: int) -> int:

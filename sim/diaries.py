@@ -18,9 +18,12 @@ from typing import Callable
 class Diary:
     """Hours booked by day for one worker or one pool, against the hours its staff work that day."""
 
-    def __init__(self, working_days: list[int], hours_on: Callable[[int], float]):
+    def __init__(self, working_days: list[int], hours_on: Callable[[int], float], up_to: list[int] | None = None):
         self.working_days = working_days
         self.hours_on = hours_on
+        # up_to[d]: how many working days fall on or before day d (SimulationDays' table), so a
+        # day's place among the working days is looked up, not searched for (None: bisect)
+        self.up_to = up_to
         self.booked: dict[int, float] = {}
         self._room: dict[int, float] = {}
 
@@ -40,9 +43,12 @@ class Diary:
         """The day to book: the latest working day in [opens, due - margin working days] with room
         for hours; else the latest in the margin; else the first day after the due day with room
         (the work will be late, and is planned as soon as there is time)."""
-        days = self.working_days
-        first = bisect.bisect_left(days, opens)
-        last = bisect.bisect_right(days, due) - 1
+        days, up_to = self.working_days, self.up_to
+        if up_to is not None and 0 < opens <= len(up_to) and 0 <= due < len(up_to):
+            first, last = up_to[opens - 1], up_to[due] - 1     # bisect_left and bisect_right - 1
+        else:
+            first = bisect.bisect_left(days, opens)
+            last = bisect.bisect_right(days, due) - 1
         if last < first:                       # due before the next working day: do it then
             return self.book(days[first], hours)
         aim = max(last - margin, first)
@@ -79,8 +85,8 @@ class Diary:
 
     def first_with_room(self, opens: int, hours: float) -> int:
         """The first working day from opens with room for hours (or a year on, the last resort)."""
-        days = self.working_days
-        start = bisect.bisect_left(days, opens)
+        days, up_to = self.working_days, self.up_to
+        start = up_to[opens - 1] if up_to is not None and 0 < opens <= len(up_to) else bisect.bisect_left(days, opens)
         day = self._first_fitting(range(start, min(start + 260, len(days))), hours)
         if day is None:
             return self.book(days[min(start, len(days) - 1)], hours)

@@ -592,7 +592,7 @@ class Replication:
             week_caseload_max.append(float(max(loads)))
             open_households.append(self.open_households)
             today = int(self.env.now)
-            backlog.append(sum(1 for t in self.open_tasks if t.due < today and not t.cancelled))
+            backlog.append(len([t for t in self.open_tasks if t.due < today and not t.cancelled]))
             yield self.env.timeout(7)
 
     def _draw(self, cdf: list[float]) -> int:

@@ -144,7 +144,7 @@ class Workforce:
         for worker in workers:
             sharing.setdefault(id(worker.queue), []).append(worker)
         for group in sharing.values():
-            group[0].queue.diary = Diary(self.days.working_days, self._hours_on(group))
+            group[0].queue.diary = Diary(self.days.working_days, self._hours_on(group), self.days.up_to)
         for worker in workers:
             self._start(worker)
             hours = 24.0 if self.days.always_open else worker.daily_hours

@@ -47,3 +47,18 @@ def test_months_are_added_as_relativedelta_adds_them(date, months):
 
     from cpmodel.sim.days import plus_months
     assert plus_months(date, months) == date + relativedelta(months=months)
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=starts, closed=st.lists(st.integers(0, 300), max_size=10), bookings=st.lists(
+    st.tuples(st.integers(-3, 420), st.integers(0, 30), st.floats(0.25, 9.0), st.integers(0, 3)), min_size=1, max_size=60))
+def test_a_diary_books_the_same_days_with_the_clock_tables_as_with_bisect(start, closed, bookings):
+    from cpmodel.sim.diaries import Diary
+    clock = SimulationDays(start, 300, closures=[start + dt.timedelta(days=d) for d in closed])
+    hours = lambda day: 7.4 if day % 11 else 3.0
+    searched, looked_up = Diary(clock.working_days, hours), Diary(clock.working_days, hours, clock.up_to)
+    for opens, window, length, margin in bookings:
+        due = opens + window
+        assert searched.latest_with_room(opens, due, length, margin) == looked_up.latest_with_room(opens, due, length, margin)
+        assert searched.first_with_room(opens, length) == looked_up.first_with_room(opens, length)
+    assert searched.booked == looked_up.booked
