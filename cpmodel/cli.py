@@ -44,8 +44,11 @@ def user_errors(command):
         except (InputError, InputErrors) as error:
             print_error(str(error))
             raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except KeyboardInterrupt as error:   # Ctrl-C, or SIGTERM (cli.main): what the run made is already removed
+            print_error(f"stopped ({error or 'SIGINT'}); nothing of this run was kept")
+            raise typer.Exit(128 + getattr(error, "signal", 2)) from None
         except Exception as error:  # noqa: BLE001 - the one place a bug is turned into exit 3
             if _is_user_fault(error):
                 print_error(_user_fault_message(error))
@@ -1112,8 +1115,14 @@ def schema(kind: str = typer.Argument(..., help="procedure, scenario or pathway.
 
 
 def main() -> None:
+    import signal
+
     from cpmodel.startup import in_own_process
+    from cpmodel.workers import stop_on_signal
     in_own_process()
+    # SIGTERM (a scheduler's kill, `timeout`) is handled like Ctrl-C, so every command removes the
+    # run folder it claimed instead of leaving half of it behind
+    signal.signal(signal.SIGTERM, stop_on_signal)
     app()
 
 

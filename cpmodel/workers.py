@@ -18,12 +18,15 @@ from cpmodel.model.errors import InputError
 class Stopped(KeyboardInterrupt):
     """The command was asked to stop (SIGINT or SIGTERM); `signal` says which."""
 
-    def __init__(self, number: int):
-        super().__init__(signal.Signals(number).name)
-        self.signal = number
+    def __init__(self, number: int | str):
+        # a name too: SimPy re-raises an exception from a process by building it again from its args
+        which = signal.Signals[number] if isinstance(number, str) else signal.Signals(number)
+        super().__init__(which.name)
+        self.signal = int(which)
 
 
-def _stop(number, _frame):
+def stop_on_signal(number, _frame):
+    """A signal handler: the signal becomes Stopped (a KeyboardInterrupt), so clean-up runs."""
     raise Stopped(number)
 
 
@@ -102,7 +105,7 @@ def replication_executor(workers: int = 1, scheduler: Optional[str] = None):
     previous = {}
     if in_main:
         for number in (signal.SIGINT, signal.SIGTERM):
-            previous[number] = signal.signal(number, _stop)
+            previous[number] = signal.signal(number, stop_on_signal)
     executor, client = None, None
     try:
         executor, client = _make(workers, scheduler)

@@ -34,3 +34,21 @@ def test_stopping_staff_leaves_no_children(tmp_path, stop):
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"orphaned workers: {[p.pid for p in alive]}"
     assert not (folder / "staffing.json").exists()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_simulate_leaves_no_half_written_run_folder(tmp_path, stop):
+    # SIGTERM used to end the process where it stood: the claimed run folder stayed behind
+    folder = tmp_path / "run"
+    command = [sys.executable, "-m", "cpmodel.cli", "simulate", str(FAST), "-n", "200", "--out", str(folder)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not folder.exists():
+        time.sleep(0.05)
+    assert folder.exists(), "the run folder is claimed before the work"
+    time.sleep(0.5)
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + stop, stderr
+    assert "stopped" in stderr and "Traceback" not in stderr
+    assert not folder.exists()
