@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.errors import display_path
-from cpmodel.model.event_log import checked_rows
+from cpmodel.model.event_log import HOUSEHOLD, checked_rows
 from cpmodel.model.history import Breach, CaseWalk, ProcedureIndex, Step
 from cpmodel.model.procedure import Procedure
 
@@ -48,7 +48,7 @@ class AuditResult:
 def read_event_log(path: Path, procedure: Procedure) -> dict[str, list[Step]]:
     """Rows of the log as each case's steps in date order (file order within a day)."""
     cases: dict[str, list[Step]] = {}
-    for _, case, date, event, facts, _ in checked_rows(path, procedure):
+    for _, case, date, event, facts, _ in checked_rows(path, procedure, extra=(HOUSEHOLD,)):
         steps = cases.get(case)
         if steps is None:
             steps = cases[case] = []

@@ -23,6 +23,9 @@ from cpmodel.model.loader import suggestion
 from cpmodel.model.procedure import Procedure
 
 REQUIRED = ("case_id", "date", "event")
+# Optional, for `calibrate` (which children share a household); the audit accepts it and leaves it
+# unread, so one log serves both.
+HOUSEHOLD = "household_id"
 MAX_CELL = 200                  # no id, date, event or fact value is longer
 PERSONAL = re.compile(r"(^|_)(name|names|forename|surname|first_?name|last_?name|full_?name|dob|birth|"
                       r"birthday|date_of_birth|address|postcode|nhs|ni_number|email|phone)($|_)", re.I)

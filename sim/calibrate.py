@@ -20,14 +20,13 @@ from pathlib import Path
 
 from scipy import stats
 
-from cpmodel.model.event_log import event_rows
+from cpmodel.model.event_log import HOUSEHOLD, event_rows
 from cpmodel.model.errors import InputError, display_path
 from cpmodel.model.procedure import Procedure
 
 MONTH_DAYS = 30.44                  # the simulation's month (sim/engine.py uses the same)
 PLAN_ENDS = {"plan_ended_at_conference", "plan_ended_by_chair", "plan_ended_at_18", "plan_ended_left_uk",
              "plan_ended_on_death", "original_plan_ended"}
-HOUSEHOLD = "household_id"
 MIN_TRIALS = 30                     # fewer visits, reviews or looked-after children: keep the base figure
 MIN_EXPOSURE_MONTHS = 120           # fewer plan-months: keep the base rate
 MIN_MONTHS = 3                      # a shorter log cannot give starts a month

@@ -104,3 +104,17 @@ def test_audit_text_and_workbook_show_advice_not_followed(tmp_path):
     data = json.loads(CliRunner().invoke(app, ["audit", str(path), "--json"]).output)
     rows = audit_sheets(data, load_procedure())["Advice not followed"][1]
     assert sum(row[2] for row in rows) == sum(data["advice_totals"].values()) > 0
+
+
+def test_a_household_column_for_calibrate_is_accepted_and_changes_nothing(tmp_path):
+    # one log serves calibrate (which reads household_id) and the audit (which refused it)
+    path = tmp_path / "planted.csv"
+    write_log(path, 30, planted_every=4, seed=5)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    with_household = tmp_path / "with-household.csv"
+    with_household.write_text("\n".join([lines[0] + ",household_id"] + [f"{line},H{n % 7}" for n, line in enumerate(lines[1:])]) + "\n",
+                              encoding="utf-8")
+    plain, both = audit_log(path, PROCEDURE), audit_log(with_household, PROCEDURE)
+    assert plain.cases == both.cases and plain.events == both.events
+    assert {c: [(b.kind, b.item, b.date) for b in found] for c, found in plain.breaches.items()} == \
+        {c: [(b.kind, b.item, b.date) for b in found] for c, found in both.breaches.items()}
