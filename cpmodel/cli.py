@@ -440,17 +440,15 @@ def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[i
         if not sep:
             if len(pools) > 1:
                 raise InputError("--range", None, text, "with several roles write ROLE=LOW:HIGH, e.g. social_worker=20:80")
-            if pools[0] in given and given[pools[0]] != text:
-                raise InputError("--range", None, text, f"two ranges ({given[pools[0]]} and {text}): give one")
-            given[pools[0]] = text
+            pool = pools[0]
         elif ROLE_POOLS.get(role) in pools:
             pool = ROLE_POOLS[role]
-            if pool in given and given[pool] != span:
-                raise InputError("--range", None, text, f"two ranges for {pool.replace('_', ' ')} "
-                                 f"({given[pool]} and {span}): give one")
-            given[pool] = span
         else:
             raise InputError("--range", None, text, f"{role!r} is not one of the roles searched")
+        if pool in given and given[pool] != span:    # one would silently win over the other
+            raise InputError("--range", None, text, f"two ranges for {pool.replace('_', ' ')} "
+                             f"({given[pool]} and {span}): give one")
+        given[pool] = span
     return {pool: _parse_range(given.get(pool), getattr(plan.staff, pool).count) for pool in pools}
 
 
@@ -974,8 +972,8 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
         from cpmodel.model.calendar import check_input_date, date_from_text
         try:
             end = date_from_text(until)
-        except ValueError:
-            raise InputError("--until", None, "", f"{until[:40]!r} is not a real date (YYYY-MM-DD)") from None
+        except ValueError as error:
+            raise InputError("--until", None, "", str(error)) from None
         try:
             check_input_date(end)
         except ValueError as error:

@@ -30,10 +30,13 @@ class Step:
     note: str = ""
 
 
+BREACH_KINDS = ("deadline_missed", "deadline_late", "forbidden_action", "condition_not_met",
+                "unexpected_event", "order_not_followed")
+
+
 @dataclass
 class Breach:
-    kind: str            # deadline_missed, deadline_late, forbidden_action, condition_not_met, unexpected_event,
-                         # order_not_followed
+    kind: str            # one of BREACH_KINDS
     item: str            # the deadline, rule or transition id
     date: dt.date
     message: str

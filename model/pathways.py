@@ -9,14 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.errors import InputError
-from cpmodel.model.history import Step
+from cpmodel.model.history import BREACH_KINDS, Step
 from cpmodel.model.loader import suggestion, validate_model
 from cpmodel.model.procedure import Procedure
 from cpmodel.model.schema import Period, real_date
 from cpmodel.model.yaml_source import read_yaml
 
-BREACH_KINDS = ("deadline_missed", "deadline_late", "forbidden_action", "condition_not_met",
-                "unexpected_event", "order_not_followed")
 PATHWAY_FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "pathways"
 MOST_STEPS = 2000
 

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import itertools
 import datetime as dt
+import itertools
 
 from cpmodel.model.calendar import WorkingCalendar
 from cpmodel.model.schema import Period
+
+
+# The calendar runs on this far past the horizon: due days of work still open at the end fall there.
+BEYOND_HORIZON_DAYS = 800
 
 
 class SimulationDays:
@@ -20,7 +24,7 @@ class SimulationDays:
         self.always_open = always_open
         calendar = WorkingCalendar(first_year=start.year - 1, last_year=start.year + horizon_days // 365 + 3,
                                    closures=frozenset(closures))
-        span = horizon_days + 800
+        span = horizon_days + BEYOND_HORIZON_DAYS
         self.is_working = [always_open or calendar.is_working_day(start + dt.timedelta(days=d)) for d in range(span)]
         self.working_days = [d for d in range(span) if self.is_working[d]]
         # up_to[d]: how many working days are on or before day d (bisect_right of working_days);

@@ -151,15 +151,16 @@ class CaseFlow(Strict):
         return value
 
 
-def _some_working_day(calendar: "Calendar", horizon_days: int) -> None:
+def _never_shut_for_a_year(calendar: "Calendar", horizon_days: int) -> None:
     """Refuse closures that leave no working day for over a year of the run (or of what follows
     it, where due dates still fall): the service would be shut, and no work could be done."""
     from cpmodel.model.calendar import WorkingCalendar
+    from cpmodel.sim.days import BEYOND_HORIZON_DAYS
     working = WorkingCalendar(first_year=calendar.start_date.year - 1,
                               last_year=calendar.start_date.year + horizon_days // 365 + 3,
                               closures=frozenset(calendar.closures))
-    day, year, since = calendar.start_date, dt.timedelta(days=366), calendar.start_date
-    for offset in range(horizon_days + 800):   # the simulation's calendar runs on past the horizon
+    year, since = dt.timedelta(days=366), calendar.start_date
+    for offset in range(horizon_days + BEYOND_HORIZON_DAYS):   # as far as the simulation's calendar runs
         day = calendar.start_date + dt.timedelta(days=offset)
         if working.is_working_day(day):
             since = day
@@ -201,11 +202,11 @@ class Scenario(Strict):
                                      "more than 1000 hours")
         from cpmodel.model.calendar import LAST_YEAR
         end = self.calendar.start_date.year + math.ceil(self.horizon_years) + 3
-        if end <= LAST_YEAR and self.calendar.closures and not self.calendar.always_open:
-            _some_working_day(self.calendar, self.horizon_days)
         if end > LAST_YEAR:
             raise ValueError(f"a run from {self.calendar.start_date} over {self.horizon_years:g} years needs bank "
                              f"holidays to about {end}, beyond the calendar's last year ({LAST_YEAR})")
+        if self.calendar.closures and not self.calendar.always_open:
+            _never_shut_for_a_year(self.calendar, self.horizon_days)
         return self
 
     @field_validator("local_standards")

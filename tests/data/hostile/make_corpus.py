@@ -462,7 +462,7 @@ command("diff-missing-argument", ["diff"], 2, "Missing argument")
 command("set-twice", ["simulate", "-n", "1", "--set", "case_flow.no_access_per_visit=0.1",
                       "--set", "case_flow.no_access_per_visit=0.2"], 2, "is set twice, to 0.1 and 0.2")
 command("range-twice", ["staff", "--target", "visits=0.9", "--range", "20:30", "--range", "30:40"], 2,
-        "two ranges (20:30 and 30:40)")
+        "two ranges for social workers (20:30 and 30:40): give one")
 command("sensitivity-of-the-seed", ["sensitivity", "--param", "seed"], 2, "the random seed is how chance is drawn")
 command("timeline-as-jpeg", ["pathway", "two-failed-visits", "--png", "t.jpg"], 2, "drawn as .png or .svg")
 
