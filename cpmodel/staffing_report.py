@@ -4,10 +4,6 @@ from __future__ import annotations
 import csv
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from cpmodel.figure_bytes import figure_bytes
 
 POOL_WORDS = {"social_workers": "social workers", "conference_chairs": "conference chairs / IROs",
@@ -58,7 +54,12 @@ def staffing_sheets(answer: dict) -> dict[str, tuple[list[str], list[list]]]:
 def staffing_plot(levels: list[dict], targets: dict[str, float], chosen: int | None, role: str,
                   scenario: str = "", current: int | None = None) -> bytes:
     """Target kinds bold in colour with their target line; every other kind thin grey; today's and
-    the chosen staffing marked; the scenario in the title."""
+    the chosen staffing marked; the scenario in the title. (matplotlib is imported here, when the
+    answer is drawn, not when the command starts: the search's first replications start sooner.)"""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     figure, axes = plt.subplots(figsize=(10, 5.5))
     kinds = sorted({k for level in levels for k in level["compliance"]})
     xs = [level["level"] for level in levels]

@@ -10,13 +10,18 @@ n-th look the half-width is C * sqrt(most / n) standard errors, C chosen so that
 distributed replications, the chance that *any* look's interval misses the true mean is 5%.
 Early looks are therefore strict (only a level far from the target stops early) and the last
 look is close to an ordinary 95% interval. C has no closed form; it is found once by a seeded
-simulation of the t statistics (the same C every run), to about +-0.01.
+simulation of the t statistics (the same C every run), to about +-0.01. The fit takes about half a
+second, so the constants of the default looks are shipped in `boundary_constants.json`, written by
+`python -m cpmodel.sim.racing` with the same draws, and used only with the numpy that wrote them
+(with any other, the constant is fitted again, as it would be for looks not in the table).
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy import special
@@ -25,6 +30,35 @@ from cpmodel.sim.stats import Interval, interval_of_mean, replicated_values
 
 MEETS, FAILS, MORE = "meets", "fails", "more"
 _DRAWS, _CHUNK, _SEED = 100_000, 20_000, 20261202
+TABLE_FILE = Path(__file__).with_name("boundary_constants.json")
+# The looks whose constants are shipped: `cpmodel staff`'s defaults (--replications 5, --max-replications 20).
+SHIPPED_LOOKS = ((5, 20, 0.95),)
+
+
+def _key(first: int, most: int, confidence: float) -> str:
+    return f"{first}:{most}:{confidence!r}"
+
+
+def shipped_constant(first: int, most: int, confidence: float, path: Path = TABLE_FILE) -> float | None:
+    """The constant from the shipped table, if it has these looks and was written with this numpy
+    and these draws (else None: the caller fits it)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["numpy"] != np.__version__ or data["draws"] != _DRAWS or data["seed"] != _SEED:
+            return None
+        value = data["constants"].get(_key(first, most, confidence))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def write_table(path: Path = TABLE_FILE, looks=SHIPPED_LOOKS) -> dict:
+    """Fit the shipped looks' constants with the installed numpy and write them (atomically)."""
+    from cpmodel.atomic import write_text
+    data = {"numpy": np.__version__, "draws": _DRAWS, "seed": _SEED,
+            "constants": {_key(*look): fitted_constant(*look) for look in looks}}
+    write_text(path, json.dumps(data, indent=2) + "\n", replace=True)
+    return data
 
 
 @lru_cache(maxsize=32)
@@ -33,6 +67,12 @@ def boundary_constant(first: int, most: int, confidence: float = 0.95) -> float:
     has |t_n| >= C * sqrt(most / n) is 1 - confidence when the true mean is the target."""
     if first >= most:                              # one look: the ordinary t interval
         return float(special.stdtrit(most - 1, (1 + confidence) / 2))
+    shipped = shipped_constant(first, most, confidence)
+    return shipped if shipped is not None else fitted_constant(first, most, confidence)
+
+
+def fitted_constant(first: int, most: int, confidence: float = 0.95) -> float:
+    """C fitted by the seeded simulation of the t statistics (what the shipped table holds)."""
     rng = np.random.default_rng(_SEED)
     looks = np.arange(first, most + 1)
     largest = []
@@ -90,3 +130,7 @@ class SequentialRule:
                 "confidence": self.confidence, "first_look": self.first, "last_look": self.most,
                 "standard_errors_at_first_look": round(self.critical(self.first), 3),
                 "standard_errors_at_last_look": round(self.critical(self.most), 3)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(write_table(), indent=2))

@@ -185,7 +185,7 @@ class Replications:
     slots: int = 2
     done: dict = field(default_factory=dict)
     pending: dict = field(default_factory=dict)      # handed to the executor
-    queued: dict = field(default_factory=dict)       # waiting: key -> urgency
+    queued: dict = field(default_factory=dict)       # waiting: key -> (urgency, place in the queue)
     submitted: int = 0
     reported: set = field(default_factory=set)       # replications the progress bar has counted
     busy_seconds: float = 0.0                        # worker time spent on replications run here
@@ -210,18 +210,18 @@ class Replications:
             return
         for seed in seeds:
             key = (levels, seed)
-            if self._known(levels, seed) or self.queued.get(key, urgency + 1) <= urgency:
+            if self._known(levels, seed) or self.queued.get(key, (urgency + 1,))[0] <= urgency:
                 continue
-            self.queued[key] = urgency
-            heapq.heappush(self._heap, (urgency, next(self._order), key))
+            entry = self.queued[key] = (urgency, next(self._order))
+            heapq.heappush(self._heap, (*entry, key))
         self._hand_out()
 
     def _hand_out(self) -> None:
         """Give free workers the most urgent queued work."""
         while len(self.pending) < self.slots and self._heap:
-            urgency, _, key = heapq.heappop(self._heap)
-            if self.queued.get(key) != urgency:
-                continue      # dropped, or queued again more urgently
+            urgency, place, key = heapq.heappop(self._heap)
+            if self.queued.get(key) != (urgency, place):
+                continue      # dropped, or queued again (more urgently, or later after a drop)
             del self.queued[key]
             if key in self.done or key in self.pending:
                 continue
@@ -396,7 +396,7 @@ class StaffingSearch:
         self.source.prefetch(self.key(self.high), first, NEEDED)
         for level in self.survey_levels():
             self.source.prefetch(self.key(level), self.survey_seeds(), SURVEY)
-        self.rule.constant()            # fitted (once, under a second) while the workers start on the above
+        self.rule.constant()            # shipped for the default looks; else fitted (once, half a second) while the workers start
         meets = self.evaluate(self.high).meets(self.targets)
         self.survey()
         first_probe = self.guess(self.low, self.high)      # a guess made before the survey ended may differ
@@ -468,6 +468,9 @@ class StaffingSearch:
             stuck = len(run) >= 3 and len(set(run[-3:])) == 1
             probe = (low + high) // 2 if stuck else self.guess(low, high)
             run = [] if stuck else run
+            # the probe's own first replications are queued before the speculation around it, so a
+            # worker free now starts on what the search needs (not on a neighbour it may never visit)
+            self.source.prefetch(self.key(probe), self.first_seeds(), NEEDED)
             self._ahead(low, high, probe)
             meets = self.evaluate(probe).meets(self.targets)
             if meets:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from scipy import stats
+from scipy import special
 
 from cpmodel.sim.engine import ReplicationResult
 
@@ -37,7 +37,9 @@ def confidence_interval(values, level: float = 0.95, bounds: tuple[float, float]
     if data.size < 2:
         mean = float(data.mean())
         return Interval(mean, mean, mean, 1)
-    return interval_of_mean(data, stats.t.ppf((1 + level) / 2, data.size - 1), bounds)
+    # Student's t quantile: special.stdtrit is what scipy.stats.t.ppf calls (tested equal), without
+    # importing scipy.stats (0.3 s at the start of every simulate and staff command)
+    return interval_of_mean(data, special.stdtrit(data.size - 1, (1 + level) / 2), bounds)
 
 
 def replicated_values(values) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Racing in the staffing search: a level stops as soon as its interval is clear of the target, the
 stated 95% stays true although every replication is a look, and the search that places its probes
 by the survey finds the same level as a level-by-level scan, with fewer levels visited."""
+import json
 import math
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -251,3 +252,44 @@ def test_survey_replications_are_never_more_than_a_race_starts_with(monkeypatch)
     found = search(source(world, monkeypatch), 10, 50, 0.95, first=3, survey=3, survey_replications=8)
     assert found.survey_seeds() == found.first_seeds()
     assert search(source(world, monkeypatch), 10, 50, first=5, survey_replications=1).survey_seeds() == found.seeds()[:2]
+
+
+def test_the_shipped_boundary_constants_are_the_fitted_ones():
+    """The table saves the half-second fit at every `staff` start; it must hold what the fit gives
+    (with another numpy than the one that wrote it, it is not used, and the fit runs instead)."""
+    from cpmodel.sim import racing
+    for look in racing.SHIPPED_LOOKS:
+        fitted = racing.fitted_constant(*look)
+        shipped = racing.shipped_constant(*look)
+        assert shipped in (fitted, None)
+        assert racing.boundary_constant.__wrapped__(*look) == fitted
+    assert racing.shipped_constant(*racing.SHIPPED_LOOKS[0]) is not None, \
+        "sim/boundary_constants.json was written with another numpy: run python -m cpmodel.sim.racing"
+
+
+def test_a_table_is_used_only_for_the_numpy_and_draws_that_wrote_it(tmp_path, monkeypatch):
+    from cpmodel.sim import racing
+    table = tmp_path / "constants.json"
+    racing.write_table(table, looks=((3, 6, 0.95),))
+    assert racing.shipped_constant(3, 6, 0.95, table) == racing.fitted_constant(3, 6, 0.95)
+    assert racing.shipped_constant(3, 7, 0.95, table) is None            # looks not in the table
+    data = json.loads(table.read_text())
+    for change in ({"numpy": "0.0.1"}, {"draws": 10}, {"seed": 1}, {"constants": {"3:6:0.95": "x"}}):
+        table.write_text(json.dumps(data | change))
+        assert racing.shipped_constant(3, 6, 0.95, table) is None
+    table.write_text("{not json")
+    assert racing.shipped_constant(3, 6, 0.95, table) is None
+    # the shipped table's value is what boundary_constant gives, without fitting
+    monkeypatch.setattr(racing, "fitted_constant", lambda *look: pytest.fail("fitted although shipped"))
+    look = racing.SHIPPED_LOOKS[0]
+    assert racing.boundary_constant.__wrapped__(*look) == racing.shipped_constant(*look)
+
+
+def test_the_t_quantile_is_scipy_stats_own():
+    """confidence_interval uses scipy.special.stdtrit (scipy.stats is slow to import): the same numbers."""
+    for df in (1, 2, 4, 9, 19, 49, 199):
+        for level in (0.9, 0.95, 0.99):
+            values = np.linspace(0.8, 0.9, df + 1)
+            interval = confidence_interval(values, level)
+            half = stats.t.ppf((1 + level) / 2, df) * values.std(ddof=1) / math.sqrt(df + 1)
+            assert interval.high - interval.mean == pytest.approx(half, rel=1e-12)

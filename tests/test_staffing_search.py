@@ -107,6 +107,30 @@ def test_free_workers_take_what_the_search_waits_on_first_then_survey_then_specu
     assert list(usage["utilisation_by_worker"]) == ["worker 1"]
 
 
+def test_work_dropped_and_queued_again_waits_its_new_turn(monkeypatch):
+    """A replication dropped from the queue and queued again later goes after what was queued
+    in between at the same urgency (its old place in the queue is forgotten)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from cpmodel.sim import staffing
+
+    recorder = Recorder()
+    monkeypatch.setattr(staffing, "timed_replication", recorder)
+    old, new = (("social_workers", 56),), (("social_workers", 54),)
+    with ThreadPoolExecutor(1) as executor:
+        source = staffing.Replications(None, None, Unsaved(), executor, slots=1)
+        source.pending["blocker"] = executor.submit(lambda: None)
+        source.prefetch(old, [1, 2], staffing.AHEAD)
+        source.drop(old, [1, 2])
+        source.prefetch(new, [1], staffing.AHEAD)
+        source.prefetch(old, [1, 2], staffing.AHEAD)
+        source.pending.pop("blocker").result()
+        source.get(old, [2])
+        source._hand_out()
+        while source.pending:
+            source._collect()                # each freed worker takes the next in the queue
+    assert recorder.order == [(56, 2), (54, 1), (56, 1)]   # what is waited on, then the queue's own order
+
+
 def test_at_most_one_replication_per_worker_is_handed_out(monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
     from cpmodel.sim import staffing
