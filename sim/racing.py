@@ -124,6 +124,19 @@ class SequentialRule:
             return MEETS
         return FAILS if count >= self.most else MORE
 
+    def likely_verdict(self, values: dict[str, list[float]], targets: dict[str, float], count: int) -> str:
+        """The verdict look `count` will very likely give: MEETS if it would meet even were its new
+        replication a standard deviation worse than the mean, FAILS if it would fail even were it
+        a standard deviation better; else MORE. Where to send a free worker, never a verdict."""
+        data = {kind: replicated_values(values.get(kind, [])) for kind in targets}
+        if any(d.size < 2 for d in data.values()):
+            return MORE
+        for verdict, side in ((MEETS, -1.0), (FAILS, 1.0)):
+            intervals = {kind: self.interval(np.append(d, d.mean() + side * d.std(ddof=1))) for kind, d in data.items()}
+            if self.verdict(intervals, targets, count) == verdict:
+                return verdict
+        return MORE
+
     def describe(self) -> dict:
         return {"method": "repeated confidence intervals of a group-sequential t-test, O'Brien-Fleming "
                           "boundaries, looked at after every replication (Jennison and Turnbull 2000, ch. 9)",

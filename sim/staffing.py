@@ -17,7 +17,10 @@ sequential correction of `cpmodel.sim.racing` so its 95% stays true.
 
 With several workers the search never waits with idle cores: the next replications of the level
 being raced and the first ones of the next probe on both sides are submitted ahead
-(speculatively); work that turns out not to be needed is cancelled before it starts. A level's
+(speculatively); when the look being waited on will very likely decide the level (it would even
+with its new replication a standard deviation the wrong way), a free worker starts on the probe
+the search would try after that verdict instead of racing on; work that turns out not to be
+needed is cancelled before it starts. A level's
 verdict depends only on its own replications in seed order, so speculation changes how fast the
 answer comes, never what it is.
 """
@@ -102,9 +105,13 @@ class LevelResult:
     replications: list[dict] = field(default_factory=list)
     rule: SequentialRule | None = None
 
+    def shares(self, kind: str) -> list[float]:
+        """Each replication's share of this kind's deadlines met (those where any fell due)."""
+        return [r["deadlines"][kind]["met"] / r["deadlines"][kind]["due"]
+                for r in self.replications if kind in r["deadlines"]]
+
     def share(self, kind: str):
-        shares = [r["deadlines"][kind]["met"] / r["deadlines"][kind]["due"]
-                  for r in self.replications if kind in r["deadlines"]]
+        shares = self.shares(kind)
         return self.rule.interval(shares) if self.rule else confidence_interval(shares, bounds=(0, 1))
 
     def kinds(self) -> list[str]:
@@ -350,19 +357,32 @@ class StaffingSearch:
         goes on from them."""
         return self.seeds()[:survey_count(self.survey_replications, self.rule.first)]
 
-    def evaluate(self, level: int) -> LevelResult:
+    def evaluate(self, level: int, next_probe: Callable[[str, LevelResult], int | None] | None = None) -> LevelResult:
         """A level raced: its first replications, then one more at a time until the interval of
         every target is clear of it (or some target's lies wholly below it), or the most
         replications are run. (The level is recorded only once it has its verdict: an interrupted
-        evaluation never leaves a half-raced level behind.)"""
+        evaluation never leaves a half-raced level behind.)
+
+        next_probe(verdict, result so far) names the level the search would try next after that
+        verdict (None: it would stop): when the look being waited on is likely to decide, a free worker starts on
+        that level rather than on more of this one. What runs ahead never changes a verdict."""
         if level in self.decided:
             return self.levels[level]
         rule, seeds = self.rule, self.seeds()
-        count = rule.first
+        count, result = rule.first, None
         while True:
-            # the next replications go ahead (one per worker) in case this look leaves the level
-            # undecided, so a worker that falls free races on; at most that many run for nothing
-            self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
+            likely = MORE
+            if next_probe is not None and result is not None:
+                likely = rule.likely_verdict({kind: result.shares(kind) for kind in self.targets}, self.targets, count)
+            after = next_probe(likely, result) if likely != MORE else None
+            if after is not None and after not in self.decided:
+                # this look will probably decide: the next probe's first replications go ahead
+                self.source.drop(self.key(level), seeds[count:])
+                self.source.prefetch(self.key(after), self.first_seeds(), RACE)
+            else:
+                # the next replications go ahead (one per worker) in case this look leaves the level
+                # undecided, so a worker that falls free races on; at most that many run for nothing
+                self.source.prefetch(self.key(level), seeds[count:count + self.source.slots], RACE)
             result = LevelResult(level, self.source.get(self.key(level), seeds[:count]), rule)
             if rule.verdict({kind: result.share(kind) for kind in self.targets}, self.targets, count) != MORE:
                 self.levels[level] = result
@@ -410,7 +430,7 @@ class StaffingSearch:
         staffing.pop(self.pool, None)
         return staffing == self.fixed
 
-    def guess(self, low: int, high: int) -> int:
+    def guess(self, low: int, high: int, provisional: tuple[int, LevelResult] | None = None) -> int:
         """The next level to try in [low, high - 1]: the level nearest where straight lines through
         the mean shares seen so far cross each target (the highest of those levels); below every
         level seen, the line through the two lowest is carried down. The middle when the shares
@@ -418,13 +438,19 @@ class StaffingSearch:
 
         A level can fail with its mean above the target, for want of confidence: then the mean
         a level needs is the target plus that level's half-interval, and the line is aimed there
-        (else the guesses would creep up one level at a time)."""
+        (else the guesses would creep up one level at a time).
+
+        provisional: a level still being raced, taken as decided with the result it has so far
+        (to place speculative work; the search's own guesses never use it)."""
+        levels, decided = self.levels, self.decided
+        if provisional is not None:
+            levels, decided = {**levels, provisional[0]: provisional[1]}, decided | {provisional[0]}
         middle, guesses = (low + high) // 2, []
-        failed = self.levels.get(low - 1) if low - 1 in self.decided else None
+        failed = levels.get(low - 1) if low - 1 in decided else None
         for kind, target in self.targets.items():
             if failed is not None and failed.share(kind).mean >= target:
                 target = target + failed.share(kind).mean - failed.share(kind).low
-            points = sorted((level, result.share(kind).mean) for level, result in self.levels.items()
+            points = sorted((level, result.share(kind).mean) for level, result in levels.items()
                             if level <= high and not math.isnan(result.share(kind).mean))
             below = [point for point in points if point[1] < target and point[0] < high]
             if below:
@@ -472,7 +498,12 @@ class StaffingSearch:
             # worker free now starts on what the search needs (not on a neighbour it may never visit)
             self.source.prefetch(self.key(probe), self.first_seeds(), NEEDED)
             self._ahead(low, high, probe)
-            meets = self.evaluate(probe).meets(self.targets)
+
+            def after(verdict: str, result: LevelResult, low=low, high=high, probe=probe) -> int | None:
+                """The probe the search would try next after this verdict (None: it would stop)."""
+                below, above = (low, probe) if verdict == MEETS else (probe + 1, high)
+                return self.guess(below, above, (probe, result)) if below < above else None
+            meets = self.evaluate(probe, after).meets(self.targets)
             if meets:
                 high = probe
             else:

@@ -293,3 +293,56 @@ def test_the_t_quantile_is_scipy_stats_own():
             interval = confidence_interval(values, level)
             half = stats.t.ppf((1 + level) / 2, df) * values.std(ddof=1) / math.sqrt(df + 1)
             assert interval.high - interval.mean == pytest.approx(half, rel=1e-12)
+
+
+def test_the_likely_verdict_needs_a_standard_deviation_of_room():
+    rule = SequentialRule(5, 20)
+    spread = np.array([0.0, 0.004, -0.004, 0.002, -0.002, 0.001])
+    targets = {"visits": 0.95}
+    assert rule.likely_verdict({"visits": list(0.99 + spread)}, targets, 7) == MEETS
+    assert rule.likely_verdict({"visits": list(0.80 + spread)}, targets, 7) == FAILS
+    assert rule.likely_verdict({"visits": list(0.951 + spread)}, targets, 7) == MORE     # could go either way
+    assert rule.likely_verdict({"visits": list(0.951 + spread)}, targets, 20) == FAILS   # the last look: not clear is a fail
+    assert rule.likely_verdict({"visits": [0.99]}, targets, 2) == MORE                   # one value: no spread to judge by
+    assert rule.likely_verdict({"visits": list(0.99 + spread), "reviews": list(0.951 + spread)},
+                               {"visits": 0.95, "reviews": 0.95}, 7) == MORE            # every target must be clear
+
+
+class Recording:
+    """A synchronous stand-in for Replications that records what the search asks it for."""
+
+    def __init__(self, world):
+        self.world, self.calls, self.slots = world, [], 2
+        self.scenario = SimpleNamespace(seed=SEED)
+
+    def prefetch(self, levels, seeds, urgency=staffing.AHEAD):
+        self.calls.append(("prefetch", dict(levels)[POOL], len(seeds), urgency))
+
+    def drop(self, levels, seeds):
+        self.calls.append(("drop", dict(levels)[POOL], len(seeds)))
+
+    def get(self, levels, seeds):
+        return [self.world(None, None, levels, seed)[0] for seed in seeds]
+
+
+def test_when_a_look_will_likely_decide_a_free_worker_starts_the_next_probe(monkeypatch):
+    """Far above the target with a wide spread: the level needs several looks, and before the
+    look that decides it the speculation goes to the probe the search would try next; the
+    verdict and the replications it rests on are those of the race without speculation."""
+    noise = np.random.default_rng(4).standard_normal(200)
+    world = World(lambda level, index: 0.975 + 0.012 * noise[index])     # decided at the 7th look, and foreseen
+    plain = search(Recording(world), 1, 40)
+    alone = plain.evaluate(30)
+    recording = Recording(world)
+    speculating = search(recording, 1, 40)
+    result = speculating.evaluate(30, lambda verdict, so_far: 29 if verdict == MEETS else 31)
+    assert [r["seed"] for r in result.replications] == [r["seed"] for r in alone.replications]
+    assert result.meets({"visits": 0.95}) == alone.meets({"visits": 0.95})
+    looks = len(alone.replications)
+    assert looks == 7
+    ahead = [call for call in recording.calls if call[0] == "prefetch" and call[1] != 30]
+    assert ahead and ahead[-1] == ("prefetch", 29, 5, staffing.RACE)   # the next probe below, its first look's worth
+    assert recording.calls[recording.calls.index(ahead[-1]) - 1] == ("drop", 30, 20 - looks)  # its own race ahead dropped
+    # the race's own speculation stops at the look foreseen to decide
+    last_own = [call for call in recording.calls if call[0] == "prefetch" and call[1] == 30][-1]
+    assert recording.calls.index(last_own) < recording.calls.index(ahead[-1])
