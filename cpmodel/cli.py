@@ -1035,7 +1035,8 @@ def report(procedure: Optional[Path] = ProcedureOption,
     if run is not None:
         summary, manifest_data, workload = read_run(run)
         saved = manifest_data.get("scenario_file")
-        simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run)
+        simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run,
+                                        manifest_data)
     elif not no_simulation:
         from cpmodel.sim.runner import replication_seeds, run_replications
         from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario

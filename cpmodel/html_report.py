@@ -73,17 +73,26 @@ def read_run(folder: Path) -> tuple[dict, dict, list[dict]]:
     return summary, manifest, rows
 
 
-def simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder) -> dict:
+def simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder,
+                       manifest: dict | None = None) -> dict:
     try:
-        return _simulation_context(summary, workload, scenario_file, run_folder)
+        return _simulation_context(summary, workload, scenario_file, run_folder, manifest or {})
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         where = Path(run_folder) / "summary.json" if run_folder else "the simulation's summary"
         raise InputError(str(where), None, "", f"is not what cpmodel simulate writes (its {error} is missing or "
                          "of the wrong kind); run cpmodel simulate again") from None
 
 
-def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder) -> dict:
-    from cpmodel.scenario_assumptions import scenario_figures
+def _scenario_changed(scenario_file: Path, manifest: dict) -> bool:
+    """The scenario file is not the one the run read (its SHA-256 is not the manifest's)."""
+    import hashlib
+    recorded = manifest.get("scenario_sha256")
+    return bool(recorded) and hashlib.sha256(Path(scenario_file).read_bytes()).hexdigest() != recorded
+
+
+def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path | None, run_folder,
+                        manifest: dict) -> dict:
+    from cpmodel.scenario_assumptions import figures_as_run, scenario_figures
     from cpmodel.simulation_report import POOL_NAMES, deadline_rows, plot_compliance, plot_lateness, plot_workload
 
     rows = [{"name": r["name"], "kind": r["kind"], "due": f"{r['due']:,.0f}", "met": percent(r["met"]),
@@ -103,7 +112,12 @@ def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path
              ("Deadlines met on time", plot_compliance(summary, "svg"))]
     if workload:
         plots.append(("Weekly hours by role", plot_workload(workload, summary.get("scenario", ""), "svg")))
-    figures = scenario_figures(scenario_file) if scenario_file and Path(scenario_file).exists() else []
+    figures, figures_note = [], ""
+    if scenario_file and Path(scenario_file).exists():
+        figures = figures_as_run(scenario_figures(scenario_file), summary)
+        if _scenario_changed(scenario_file, manifest):
+            figures_note = ("This file has changed since the run was made (it is not the file the run read): "
+                            "the figures below are the file's as it is now, not necessarily the run's.")
     return {"scenario": summary["scenario"], "replications": summary["replications"], "seed": summary["seed"],
             "horizon_years": summary["horizon_years"], "warm_up_months": summary["warm_up_months"],
             "measured_months": f"{measured_months(summary):g}",
@@ -115,6 +129,7 @@ def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path
             "not_simulated": [{"kind": k.replace("_", " "), "why": v} for k, v in not_simulated(summary).items()],
             "plots": [{"title": title, "uri": _svg(svg)} for title, svg in plots],
             "figures": figures, "assumptions": sum(1 for f in figures if f.assumption),
+            "figures_changed": sum(1 for f in figures if f.changed), "figures_note": figures_note,
             "scenario_file": str(scenario_file) if scenario_file else "", "run_folder": str(run_folder or "")}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 _KEY = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_\"'-]+)\s*:\s*(.*)$")
@@ -15,6 +15,8 @@ class Figure:
     value: str
     source: str           # the comment, or "" when the file gives none
     assumption: bool
+    path: str = ""        # "staff.social_workers.count": the file's keys, as --set names them
+    changed: str = ""     # how the run changed the file's figure ("" if it did not)
 
 
 def _split_comment(text: str) -> tuple[str, str]:
@@ -58,8 +60,60 @@ def scenario_figures(path: Path | str) -> list[Figure]:
         source = " ".join(part for part in (*pending, comment) if part)
         if not source:       # a figure with no comment of its own is covered by its section's
             source = next((note for _, _, note in reversed(stack) if note), "")
-        setting = " / ".join([name for _, name, _ in stack] + [key]).replace("_", " ")
+        keys = [name for _, name, _ in stack] + [key]
+        setting = " / ".join(keys).replace("_", " ")
         if key not in ("name", "description"):
-            figures.append(Figure(setting, value, source, "ASSUMPTION" in source.upper()))
+            figures.append(Figure(setting, value, source, "ASSUMPTION" in source.upper(), ".".join(keys)))
         pending = []
     return figures
+
+
+# What a run can change without --set: `-n`, `--seed` (and their summary's names).
+_RUN_FIGURES = ("replications", "seed", "horizon_years", "warm_up_months")
+
+
+def _text(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _same(written: str, value) -> bool:
+    """The file's text and the run's value say the same (5 and 5.0 do; "0.1" and 0.1 do)."""
+    written = written.strip("\"'")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(written) == float(value)
+        except ValueError:
+            return False
+    return written == _text(value)
+
+
+def figures_as_run(figures: list[Figure], summary: dict) -> list[Figure]:
+    """The file's figures as the run used them: a figure the command line changed (`-n`, `--seed`,
+    `--set`) shows the run's value and says what the file has; a setting the file does not
+    write but the run set is listed too. (Else the report would show figures the run never used.)"""
+    settings = {str(path): value for path, value in (summary.get("settings") or {}).items()}
+    for name in _RUN_FIGURES:
+        if name in summary and name not in settings:
+            settings[name] = summary[name]
+    out, used = [], set()
+    for figure in figures:
+        exact = figure.path in settings
+        items = {path: value for path, value in settings.items() if path.startswith(figure.path + ".")}
+        if exact and not _same(figure.value, settings[figure.path]):
+            used.add(figure.path)
+            out.append(replace(figure, value=_text(settings[figure.path]),
+                               changed=f"set for this run on the command line; the file has {figure.value}"))
+        elif items:
+            used.update(items)
+            shown = ", ".join(f"{path[len(figure.path) + 1:]} = {_text(value)}" for path, value in items.items())
+            out.append(replace(figure, changed=f"the run changed item {shown} on the command line"))
+        else:
+            used.update({figure.path} if exact else set())
+            out.append(figure)
+    known = {figure.path for figure in figures}
+    for path, value in settings.items():
+        if path not in used and path not in known and not any(path.startswith(k + ".") for k in known) \
+                and path not in _RUN_FIGURES:
+            out.append(Figure(path.replace(".", " / ").replace("_", " "), _text(value), "", False, path,
+                              "set for this run on the command line; the file does not write it (its default)"))
+    return out
