@@ -609,8 +609,9 @@ class Replication:
         # and keep it off while the clock runs. Full collections over an ever larger heap made the
         # run time grow faster than the caseload; the run makes no cyclic garbage (finished work
         # is freed by reference counting: tests/test_engine_memory.py), so nothing piles up.
+        # (No collection first: it cost 2-4% of a county replication, scanning the whole heap,
+        # and what garbage it would find waits, frozen, for the first collection after the run.)
         collecting = gc.isenabled()
-        gc.collect()
         gc.freeze()
         gc.disable()
         try:
