@@ -105,8 +105,9 @@ def figures_as_run(figures: list[Figure], summary: dict) -> list[Figure]:
                                changed=f"set for this run on the command line; the file has {figure.value}"))
         elif items:
             used.update(items)
-            shown = ", ".join(f"{path[len(figure.path) + 1:]} = {_text(value)}" for path, value in items.items())
-            out.append(replace(figure, changed=f"the run changed item {shown} on the command line"))
+            shown = " ".join(f"--set {path}={_text(value)}" for path, value in items.items())
+            out.append(replace(figure, changed=f"part changed for this run on the command line ({shown}; "
+                                                "list items count from 0)"))
         else:
             used.update({figure.path} if exact else set())
             out.append(figure)

@@ -43,7 +43,7 @@ def test_figures_the_run_changed_show_the_run_value_and_the_file_value(tmp_path)
     assert figures["staff.social_workers.count"].value == "15"
     assert "the file has 12" in figures["staff.social_workers.count"].changed
     assert figures["staff.social_workers.count"].source == "the team's establishment, 2026"
-    assert "item 1 = 0.6" in figures["case_flow.end_at_review"].changed
+    assert "--set case_flow.end_at_review.1=0.6" in figures["case_flow.end_at_review"].changed
     assert figures["case_flow.end_at_review"].value == "[0.1, 0.5, 0.4]"
     assert figures["case_flow.no_access_per_visit"].changed == ""               # set to what the file has
     added = figures["case_flow.hospital_admission_per_month"]
