@@ -83,23 +83,30 @@ def _exists(path: Path) -> InputError:
                       "(choose a new name, or add --force to replace it)")
 
 
-def check_new_file(path: Path | None, force: bool, option: str) -> None:
-    """Refuse, before any work, an output file that exists (unless --force) or cannot be written."""
+def check_new_file(path: Path | None, force: bool | None, option: str, suffixes: tuple[str, ...] = ()) -> Path | None:
+    """Refuse, before any work, an output file that exists (unless --force), is a link (even a
+    dangling one: writing would replace what it points to), has the wrong ending, or cannot be
+    written. force None: the command has no --force, so the message does not offer one."""
     if path is None:
-        return
+        return None
     path = Path(path)
     shown = display_path(path)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise InputError(shown, None, option, f"the file name must end in {' or '.join(suffixes)}")
     if path.is_dir():
         raise InputError(shown, None, option, "is a folder; give a file name")
-    if path.exists() and not force:
-        raise InputError(shown, None, option, "already exists; nothing is overwritten "
-                         "(choose a new name, or add --force to replace it)")
+    if (path.exists() or path.is_symlink()) and not force:
+        advice = "choose a new file name" if force is None else "choose a new name, or add --force to replace it"
+        raise InputError(shown, None, option, f"already exists; nothing is overwritten ({advice})")
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise InputError(shown, None, option, f"{display_path(parent)} is a file, not a folder")
+    if not parent.exists() and force is None:
+        raise InputError(shown, None, option, f"folder {display_path(parent)} does not exist")
     existing = next((p for p in [parent, *parent.parents] if p.exists()), Path("."))
     if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError(shown, None, option, f"cannot write in {display_path(existing)} (permission denied)")
+    return path
 
 
 def new_run_folder(out: Path | None, kind: str, default_base: Path | str = "runs") -> Path:

@@ -198,9 +198,7 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
     """Simulate workload and deadline pressure for a caseload; write a run folder."""
     from cpmodel.scenario_names import scenario_path
     scenario = scenario_path(scenario)
-    if xlsx is not None:
-        from cpmodel.office import check_new_file
-        check_new_file(xlsx, ".xlsx", "--xlsx")
+    _check_new_file(xlsx)
     from rich.progress import Progress
 
     from cpmodel.atomic import discard_or_mark, new_run_folder
@@ -216,7 +214,6 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
     plan = plan.model_copy(update=updates)
     from cpmodel.sim.overrides import apply_settings
     plan, changed = apply_settings(plan, settings, loaded)
-    _check_new_file(xlsx)
     if versus is not None:
         if plan.replications < 2:
             raise InputError("--replications", None, str(plan.replications), "--versus pairs the two procedures "
@@ -423,11 +420,9 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
 
 
 def _check_new_file(path: Optional[Path]) -> None:
-    """Refuse an output file that exists, before any work (nothing is overwritten)."""
-    if path is not None and (path.exists() or path.is_symlink()):   # a dangling link too: it points somewhere
-        raise InputError(str(path), None, "--xlsx", "already exists; choose a new file name (nothing is overwritten)")
-    if path is not None and not path.parent.exists():
-        raise InputError(str(path), None, "--xlsx", f"folder {path.parent} does not exist")
+    """Refuse an --xlsx file that exists or is misnamed, before any work (nothing is overwritten)."""
+    from cpmodel.atomic import check_new_file
+    check_new_file(path, None, "--xlsx", (".xlsx",))
 
 
 def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[int, int]]:
@@ -978,9 +973,7 @@ def audit(events: Path = typer.Argument(..., help="CSV event log: case_id, date,
             check_input_date(end)
         except ValueError as error:
             raise InputError("--until", None, "", str(error)) from None
-    if xlsx is not None:
-        from cpmodel.office import check_new_file
-        check_new_file(xlsx, ".xlsx", "--xlsx")
+    _check_new_file(xlsx)
     loaded = load_procedure(procedure)
     result = audit_log(events, loaded, end, _load_standards(standards, loaded))
     data = result.to_json()

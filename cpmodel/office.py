@@ -80,12 +80,8 @@ def write_workbook(path: Path | str, sheets: Sheets) -> Path:
 
 def check_new_file(path: Path | str, suffix: str, option: str) -> Path:
     """Before any long work: the name has the right ending and is not a file the user has."""
-    path = Path(path)
-    if path.suffix.lower() != suffix:
-        raise InputError(str(path), None, option, f"the file name must end in {suffix}")
-    if path.exists() or path.is_symlink():   # a dangling link too: writing would replace it
-        raise InputError(str(path), None, option, "already exists; choose a new file name (nothing is overwritten)")
-    return path
+    from cpmodel.atomic import check_new_file as check
+    return check(Path(path), None, option, (suffix,))
 
 
 def csv_text(headers: list[str], rows: list[list]) -> str:

@@ -135,3 +135,27 @@ def test_schema_command_writes_a_new_file_and_never_overwrites(tmp_path):
     assert json.loads((tmp_path / "pathway.schema.json").read_text())["title"].startswith("A cpmodel training pathway")
     assert runner.invoke(app, ["schema", "pathway", "--out", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["schema", "scenery"]).exit_code == 2
+
+
+@pytest.mark.parametrize("command", [
+    ["staff", "{fast}", "--target", "visits=0.9", "--range", "4:6", "-n", "2", "--max-replications", "2", "--survey", "0"],
+    ["sensitivity", "{fast}", "--param", "case_flow.no_access_per_visit", "-n", "2"],
+    ["simulate", "{fast}", "-n", "1"],
+])
+def test_a_misnamed_or_existing_xlsx_is_refused_before_any_work(tmp_path, command):
+    """Every command with --xlsx refuses a wrong ending, a file the user has, or a link, at the
+    start: not after a search of many minutes (staff, sensitivity and compare once checked only
+    that the file was new, and learnt the ending was wrong when writing it)."""
+    fast = str(ROOT / "tests" / "data" / "fast-unitary.yaml")
+    (tmp_path / "kept.xlsx").write_bytes(b"mine")
+    (tmp_path / "link.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    for name, why in (("table.txt", "must end in .xlsx"), ("kept.xlsx", "already exists"),
+                      ("link.xlsx", "already exists"), ("missing/t.xlsx", "does not exist")):
+        out = tmp_path / f"run-{name.replace('/', '-')}"
+        args = [part.replace("{fast}", fast) for part in command] + ["--xlsx", str(tmp_path / name), "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (name, result.output)
+        assert "--xlsx" in result.output and why in result.output, result.output
+        assert not out.exists()                 # refused before a run folder was made
+    assert (tmp_path / "kept.xlsx").read_bytes() == b"mine"
+    assert not (tmp_path / "nowhere.xlsx").exists()
