@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -50,7 +51,7 @@ def county_like(pause: float):
         due = 1_000_000
         return ({"levels": dict(levels), "seed": seed, "deadlines": {"visits": {"due": due, "met": int(share * due)}},
                  "hours": {POOL: 1.0}, "available": {POOL: 2.0}, "weeks": 1, "backlog": 0.0, "caseload_mean": 0.0},
-                pause, 1)
+                pause, (1, threading.get_ident()))
     return replication
 
 

@@ -31,6 +31,7 @@ import itertools
 import json
 import math
 import os
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
@@ -160,13 +161,13 @@ class SavedReplications:
 
 
 def timed_replication(procedure: Procedure, scenario: Scenario, levels: Levels,
-                      seed: int) -> tuple[dict, float, int, float]:
-    """A replication, the seconds of work it took, the process that did it and the CPU seconds it
-    had (how busy each worker was, and how much a shared machine slowed it; not part of the
-    replication)."""
-    started, cpu = time.perf_counter(), time.process_time()
+                      seed: int) -> tuple[dict, float, tuple[int, int], float]:
+    """A replication, the seconds of work it took, the worker that did it (process and thread: a
+    Dask worker may run several threads) and the CPU seconds its thread had (how busy each worker
+    was, and how much a shared machine slowed it; not part of the replication)."""
+    started, cpu = time.perf_counter(), time.thread_time()
     result = replication_at(procedure, scenario, levels, seed)
-    return result, time.perf_counter() - started, os.getpid(), time.process_time() - cpu
+    return result, time.perf_counter() - started, (os.getpid(), threading.get_ident()), time.thread_time() - cpu
 
 
 # How urgent a replication is: the search waits on NEEDED; SURVEY work is needed for the plot
@@ -197,7 +198,7 @@ class Replications:
     reported: set = field(default_factory=set)       # replications the progress bar has counted
     busy_seconds: float = 0.0                        # worker time spent on replications run here
     cpu_seconds: float = 0.0                         # of which the workers had a core (a shared machine)
-    busy_by_worker: dict = field(default_factory=dict)   # process -> seconds, in order of first work
+    busy_by_worker: dict = field(default_factory=dict)   # (process, thread) -> seconds, in order of first work
     started: float = field(default_factory=time.perf_counter)
     _heap: list = field(default_factory=list)
     _order: Iterator[int] = field(default_factory=itertools.count)
@@ -296,7 +297,7 @@ class Replications:
         while self.pending:
             self._collect()
 
-    def _busy(self, seconds: float, worker: int, cpu: float = 0.0) -> None:
+    def _busy(self, seconds: float, worker, cpu: float = 0.0) -> None:
         self.busy_seconds += seconds
         self.cpu_seconds += cpu
         self.busy_by_worker[worker] = self.busy_by_worker.get(worker, 0.0) + seconds

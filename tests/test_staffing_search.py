@@ -141,3 +141,25 @@ def test_at_most_one_replication_per_worker_is_handed_out(monkeypatch):
         source.prefetch((("social_workers", 3),), list(range(10)), staffing.SURVEY)
         assert len(source.pending) == 2 and len(source.queued) == 8
         assert [r["seed"] for r in source.get((("social_workers", 3),), list(range(10)))] == list(range(10))
+
+
+def test_each_thread_of_a_worker_counts_as_a_worker(monkeypatch):
+    """A Dask worker may run several threads in one process: each is a worker of its own in the
+    utilisation (keyed by process alone, two busy threads showed as one worker 195% busy), and
+    the CPU counted is the thread's own."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from cpmodel.sim import staffing
+
+    def replication_at(procedure, scenario, levels, seed):
+        time.sleep(0.05)
+        return {"levels": dict(levels), "seed": seed, "deadlines": {}}
+    monkeypatch.setattr(staffing, "replication_at", replication_at)
+    with ThreadPoolExecutor(2) as executor:
+        source = staffing.Replications(None, None, Unsaved(), executor, slots=2)
+        source.get((("social_workers", 3),), list(range(8)))
+        source.finish()
+    usage = source.usage()
+    assert len(usage["utilisation_by_worker"]) == 2
+    assert all(0 < share <= 1 for share in usage["utilisation_by_worker"].values())
+    assert usage["cpu_seconds"] < 0.2          # sleeping threads: their own CPU, near none
