@@ -563,48 +563,51 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
         if resume is None:       # replications already saved are kept for --resume, marked failed
             discard_or_mark(folder, existed, error, keep_on_failure=_has_replications)
         raise
-    searches = found["searches"]
-    roles = {}
-    for pool in pools:
-        search = searches[pool]
-        levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
-        entry = {"role": POOL_ROLE[pool], "range": list(ranges[pool]), "level": needed[pool], "levels": levels,
-                 "others_held_at": search.fixed,
-                 "analytic_estimate": search.analytic_estimate()}
-        if needed[pool] is not None:
-            entry["at_level"] = search.evaluate(needed[pool]).to_json(pool)   # evaluated here if a later round moved it
-        else:
-            entry["best_level_seen"], entry["lower_bounds_at_best"] = search.best_seen()
-        roles[pool] = entry
-    binding = {kind: found["binding"][kind] + others.get(kind, []) for kind in targets}
-    main = roles[pools[0]]
-    chosen_all = all(needed[p] is not None for p in pools) and found["combination_met"]
-    answer = {"scenario": plan.name, "role": first_role, "targets": targets, "range": main["range"],
-              "level": main["level"], "levels": main["levels"], "roles": roles,
-              "binding": {kind: [POOL_ROLE[p] for p in pools_] for kind, pools_ in binding.items()},
-              "not_met_by_searched_roles": unmet, "undecided_at_top_of_range": undecided, "staff": staffing_cost(plan, current | needed), "settings": changed}
-    for key in ("at_level", "best_level_seen", "lower_bounds_at_best"):
-        if key in main:
-            answer[key] = main[key]
-    answer["analytic_estimate"] = ceil_or_none(main["analytic_estimate"])
-    answer["confidence_intervals"] = searches[pools[0]].rule.describe()   # how the 95% stays true while racing
-    answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
-    quoted = _sensitivity_for(folder, sensitivity_run, digest)
-    if quoted is not None:
-        exclude = {f"staff.{pool}.count" for pool in pools}
-        answer["most_sensitive_to"] = [{"parameter": e["parameter"], "base": e["base"], "low": e["low"],
-                                        "high": e["high"], "swing_points": round(100 * e["swing"], 2)}
-                                       for e in most_sensitive(quoted, list(targets), exclude)]
-    write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True, default=str) + "\n")
-    write_text(folder / "search.json", json.dumps(usage, indent=2, sort_keys=True) + "\n")   # how busy the workers were
-    write_text(folder / "staffing.csv", staffing_csv(main["levels"]))
-    for pool in pools:
-        name = "staffing.png" if pool == pools[0] else f"staffing-{POOL_ROLE[pool]}.png"
-        write_bytes(folder / name, staffing_plot(roles[pool]["levels"], targets, needed[pool], POOL_ROLE[pool],
-                                                 plan.name, current[pool]))
-    if xlsx:
-        from cpmodel.office import write_workbook
-        write_workbook(xlsx, staffing_sheets(answer))
+    try:   # stopped while the answer is written: what is saved is resumable, and the user is told so
+        searches = found["searches"]
+        roles = {}
+        for pool in pools:
+            search = searches[pool]
+            levels = [search.levels[level].to_json(pool) for level in sorted(search.levels)]
+            entry = {"role": POOL_ROLE[pool], "range": list(ranges[pool]), "level": needed[pool], "levels": levels,
+                     "others_held_at": search.fixed,
+                     "analytic_estimate": search.analytic_estimate()}
+            if needed[pool] is not None:
+                entry["at_level"] = search.evaluate(needed[pool]).to_json(pool)   # evaluated here if a later round moved it
+            else:
+                entry["best_level_seen"], entry["lower_bounds_at_best"] = search.best_seen()
+            roles[pool] = entry
+        binding = {kind: found["binding"][kind] + others.get(kind, []) for kind in targets}
+        main = roles[pools[0]]
+        chosen_all = all(needed[p] is not None for p in pools) and found["combination_met"]
+        answer = {"scenario": plan.name, "role": first_role, "targets": targets, "range": main["range"],
+                  "level": main["level"], "levels": main["levels"], "roles": roles,
+                  "binding": {kind: [POOL_ROLE[p] for p in pools_] for kind, pools_ in binding.items()},
+                  "not_met_by_searched_roles": unmet, "undecided_at_top_of_range": undecided, "staff": staffing_cost(plan, current | needed), "settings": changed}
+        for key in ("at_level", "best_level_seen", "lower_bounds_at_best"):
+            if key in main:
+                answer[key] = main[key]
+        answer["analytic_estimate"] = ceil_or_none(main["analytic_estimate"])
+        answer["confidence_intervals"] = searches[pools[0]].rule.describe()   # how the 95% stays true while racing
+        answer["overtime"] = "not modelled: staff work their contracted hours and late work shows as lateness"
+        quoted = _sensitivity_for(folder, sensitivity_run, digest)
+        if quoted is not None:
+            exclude = {f"staff.{pool}.count" for pool in pools}
+            answer["most_sensitive_to"] = [{"parameter": e["parameter"], "base": e["base"], "low": e["low"],
+                                            "high": e["high"], "swing_points": round(100 * e["swing"], 2)}
+                                           for e in most_sensitive(quoted, list(targets), exclude)]
+        write_text(folder / "staffing.json", json.dumps(answer, indent=2, sort_keys=True, default=str) + "\n")
+        write_text(folder / "search.json", json.dumps(usage, indent=2, sort_keys=True) + "\n")   # how busy the workers were
+        write_text(folder / "staffing.csv", staffing_csv(main["levels"]))
+        for pool in pools:
+            name = "staffing.png" if pool == pools[0] else f"staffing-{POOL_ROLE[pool]}.png"
+            write_bytes(folder / name, staffing_plot(roles[pool]["levels"], targets, needed[pool], POOL_ROLE[pool],
+                                                     plan.name, current[pool]))
+        if xlsx:
+            from cpmodel.office import write_workbook
+            write_workbook(xlsx, staffing_sheets(answer))
+    except Stopped as error:
+        _stopped(error, folder)
     if as_json:
         print_json(answer | {"run_folder": str(folder)})
     else:

@@ -34,6 +34,9 @@ def parse_assignment(text: str) -> tuple[Path_, Any]:
     try:
         value = YAML(typ="safe", pure=True).load(raw)
     except (YAMLError, ValueError):     # ValueError: a date that does not exist, e.g. 2027-02-30
+        import re
+        if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", raw):
+            raise InputError("--set", None, text, f"{raw.strip()!r} is not a real date (YYYY-MM-DD)") from None
         raise InputError("--set", None, text, f"cannot read the value {raw!r}") from None
     return parse_path(name), value
 
@@ -109,4 +112,6 @@ def apply_settings(scenario: Scenario, texts: list[str], procedure=None) -> tupl
     if procedure is not None:
         from cpmodel.sim.scenario import check_against_procedure
         check_against_procedure(changed, procedure, _SetOption())
-    return changed, {".".join(path): value for path, value in changes.items()}
+    # as JSON holds them (a date as YYYY-MM-DD): the settings go into the run's summary and manifest
+    return changed, {".".join(path): value.isoformat() if hasattr(value, "isoformat") else value
+                     for path, value in changes.items()}

@@ -45,7 +45,7 @@ from cpmodel.sim.engine import run_replication
 from cpmodel.sim.racing import MEETS, MORE, SequentialRule
 from cpmodel.sim.runner import replication_seeds
 from cpmodel.sim.scenario import Scenario
-from cpmodel.sim.stats import confidence_interval
+from cpmodel.sim.stats import NON_NEGATIVE, confidence_interval
 
 ROLE_POOLS = {"social_worker": "social_workers", "lead_social_worker": "social_workers",
               "conference_chair": "conference_chairs", "independent_reviewing_officer": "conference_chairs",
@@ -130,9 +130,9 @@ class LevelResult:
         return {"level": self.level, "replications": len(self.replications),
                 "compliance": {k: self.share(k).to_json() for k in self.kinds()},
                 "utilisation": utilisation.to_json(),
-                "hours_per_week": confidence_interval([r["hours"][pool] / max(r["weeks"], 1) for r in self.replications]).to_json(),
-                "backlog_overdue_tasks": confidence_interval([r["backlog"] for r in self.replications]).to_json(),
-                "caseload_mean": confidence_interval([r["caseload_mean"] for r in self.replications]).to_json()}
+                "hours_per_week": confidence_interval([r["hours"][pool] / max(r["weeks"], 1) for r in self.replications], bounds=NON_NEGATIVE).to_json(),
+                "backlog_overdue_tasks": confidence_interval([r["backlog"] for r in self.replications], bounds=NON_NEGATIVE).to_json(),
+                "caseload_mean": confidence_interval([r["caseload_mean"] for r in self.replications], bounds=NON_NEGATIVE).to_json()}
 
 
 class SavedReplications:

@@ -28,6 +28,11 @@ class Interval:
         return {"mean": self.mean, "low": self.low, "high": self.high, "replications": self.n}
 
 
+# Hours, caseloads, households and tasks are never negative: their intervals are clipped at 0
+# (with two replications the t interval is 12.7 standard errors wide and could go below).
+NON_NEGATIVE = (0.0, math.inf)
+
+
 def confidence_interval(values, level: float = 0.95, bounds: tuple[float, float] | None = None) -> Interval:
     """Student-t interval of the mean over replications (zero width with one replication);
     a share's interval is clipped to [0, 1]."""
@@ -113,7 +118,7 @@ def summarise(results: list[ReplicationResult]) -> dict:
             },
         }
     pools = sorted(results[0].hours_by_week) if results else []
-    hours = {p: confidence_interval([np.mean(r.hours_by_week[p]) for r in results]).to_json() for p in pools}
+    hours = {p: confidence_interval([np.mean(r.hours_by_week[p]) for r in results], bounds=NON_NEGATIVE).to_json() for p in pools}
     utilisation = {p: confidence_interval([sum(r.hours_by_week[p]) / sum(r.available_by_week[p])
                                            if sum(r.available_by_week[p]) else float("nan") for r in results],
                                           bounds=(0, 1)).to_json()
@@ -123,15 +128,16 @@ def summarise(results: list[ReplicationResult]) -> dict:
         "deadlines": deadlines,
         "hours_per_week": hours,
         "hours_per_year_by_event": {event: confidence_interval(
-            [r.hours_by_event.get(event, 0.0) / max(len(r.hours_by_week[pools[0]]) / 52.18, 1e-9) for r in results]).to_json()
+            [r.hours_by_event.get(event, 0.0) / max(len(r.hours_by_week[pools[0]]) / 52.18, 1e-9) for r in results],
+            bounds=NON_NEGATIVE).to_json()
             for event in sorted({e for r in results for e in r.hours_by_event})},
         "utilisation": utilisation,
         "caseload_per_worker": {
-            "mean": confidence_interval([np.mean(r.caseload_mean_by_week) for r in results]).to_json(),
-            "max": confidence_interval([np.max(r.caseload_max_by_week) for r in results]).to_json(),
+            "mean": confidence_interval([np.mean(r.caseload_mean_by_week) for r in results], bounds=NON_NEGATIVE).to_json(),
+            "max": confidence_interval([np.max(r.caseload_max_by_week) for r in results], bounds=NON_NEGATIVE).to_json(),
         },
-        "open_households": confidence_interval([np.mean(r.open_households_by_week) for r in results]).to_json(),
-        "backlog_overdue_tasks": confidence_interval([np.mean(r.backlog_by_week) for r in results]).to_json(),
+        "open_households": confidence_interval([np.mean(r.open_households_by_week) for r in results], bounds=NON_NEGATIVE).to_json(),
+        "backlog_overdue_tasks": confidence_interval([np.mean(r.backlog_by_week) for r in results], bounds=NON_NEGATIVE).to_json(),
         "plan_durations": {name: {"simulated": confidence_interval([d[name] for d in durations], bounds=(0, 1)).to_json(),
                                   "published_d7_2025": D7_2025[name]} for name in D7_2025},
         "households_started_per_replication": float(np.mean([r.households_started for r in results])),

@@ -1,0 +1,64 @@
+"""Defects a new-user pass found (stop 20): a date given with --set crashed simulate after the
+whole run; a stop while `staff` wrote its answer said nothing was kept although the folder was;
+intervals of hours, caseloads and backlogs went below zero."""
+import json
+import signal
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cpmodel.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = str(ROOT / "tests" / "data" / "fast-unitary.yaml")
+runner = CliRunner()
+
+
+def test_a_date_set_on_the_command_line_is_written_to_the_run(tmp_path):
+    result = runner.invoke(app, ["simulate", FAST, "-n", "1", "--set", "calendar.start_date=2027-01-05",
+                                 "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["settings"] == {"calendar.start_date": "2027-01-05"}
+
+
+def test_a_date_that_does_not_exist_is_named_as_one(tmp_path):
+    result = runner.invoke(app, ["simulate", FAST, "-n", "1", "--set", "calendar.start_date=2027-02-30",
+                                 "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2
+    assert "'2027-02-30' is not a real date (YYYY-MM-DD)" in result.output
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_stop_while_staff_writes_its_answer_says_how_to_resume(tmp_path, monkeypatch):
+    from cpmodel import staffing_report
+    from cpmodel.workers import Stopped
+
+    def stopped(*args, **kwargs):
+        raise Stopped(signal.SIGTERM)
+    monkeypatch.setattr(staffing_report, "staffing_plot", stopped)
+    folder = tmp_path / "staff"
+    result = runner.invoke(app, ["staff", FAST, "--target", "visits=0.9", "--range", "4:6", "-n", "2",
+                                 "--max-replications", "2", "--survey", "0", "--out", str(folder)])
+    assert result.exit_code == 128 + signal.SIGTERM, result.output
+    assert "nothing of this run was kept" not in result.output
+    assert f"continue with --resume {folder}" in " ".join(result.output.split())
+    assert (folder / "replications").is_dir()
+    monkeypatch.undo()
+    again = runner.invoke(app, ["staff", FAST, "--target", "visits=0.9", "--range", "4:6", "-n", "2",
+                                "--max-replications", "2", "--survey", "0", "--resume", str(folder)])
+    assert again.exit_code in (0, 1), again.output
+    assert (folder / "staffing.png").exists()
+
+
+def test_intervals_of_quantities_that_cannot_be_negative_stop_at_zero():
+    from engine_fixture import FIXTURE
+    recorded = json.loads(FIXTURE.read_text())
+    for name, summary in recorded.items():
+        intervals = [*summary["hours_per_week"].values(), *summary["hours_per_year_by_event"].values(),
+                     summary["caseload_per_worker"]["mean"], summary["caseload_per_worker"]["max"],
+                     summary["open_households"], summary["backlog_overdue_tasks"]]
+        assert all(i["low"] >= 0 for i in intervals), name
+    from cpmodel.sim.stats import NON_NEGATIVE, confidence_interval
+    assert confidence_interval([0.0, 10.0], bounds=NON_NEGATIVE).low == 0.0
+    assert confidence_interval([0.0, 10.0]).low < 0                     # unbounded, it would go below
