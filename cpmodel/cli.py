@@ -1027,18 +1027,19 @@ def report(procedure: Optional[Path] = ProcedureOption,
     for name in pathway_names():
         pathway_file, steps = load_pathway(name, loaded)
         walked.append((name, pathway_file, *walk_pathway(loaded, pathway_file, steps, index=index)))
-    simulation = None
+    simulation, simulated_sha, simulated_settings = None, None, {}
     if run is not None:
         summary, manifest_data, workload = read_run(run)
         saved = manifest_data.get("scenario_file")
         simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run,
                                         manifest_data)
+        simulated_sha, simulated_settings = manifest_data.get("scenario_sha256"), summary.get("settings") or {}
     elif not no_simulation:
         from cpmodel.sim.runner import replication_seeds, run_replications
         from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
         from cpmodel.sim.stats import summarise
         from cpmodel.simulation_report import workload_rows
-        plan, _ = load_scenario(scenario_file, loaded)
+        plan, simulated_sha = load_scenario(scenario_file, loaded)
         if replications:
             plan = plan.model_copy(update={"replications": replications})
         with console.status("simulating"):
@@ -1046,6 +1047,9 @@ def report(procedure: Optional[Path] = ProcedureOption,
         summary = {"scenario": plan.name, "seed": plan.seed, "replications": plan.replications,
                    "horizon_years": plan.horizon_years, "warm_up_months": plan.warm_up_months} | summarise(results)
         simulation = simulation_context(summary, workload_rows(results), scenario_file or BUNDLED_SCENARIO, None)
+    if staffing is not None and simulation is not None:
+        from cpmodel.html_report import staffing_mismatch
+        staffing["mismatch"] = staffing_mismatch(staffing, simulation, simulated_sha, simulated_settings)
     check_report = run_checks(loaded)
     graphs = {"main": render_view(loaded, choose_view(loaded, "main"), "svg"), "full": render_full(loaded, "svg")}
     html = build_report(loaded, check_report, build_book(loaded, check_report), graphs,

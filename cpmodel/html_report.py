@@ -178,8 +178,39 @@ def _staffing_context(folder: Path, answer: dict) -> dict:
         if (Path(folder) / name).exists():
             picture = data_uri((Path(folder) / name).read_bytes(), mime)
             break
+    request_file = Path(folder) / "request.json"
+    try:
+        request = json.loads(request_file.read_text(encoding="utf-8")) if request_file.exists() else {}
+    except (OSError, UnicodeDecodeError, ValueError):
+        request = {}
+    settings = answer.get("settings") or {}
     return {"headline": headline, "levels": levels, "picture": picture, "folder": str(folder),
-            "overtime": answer.get("overtime", "")}
+            "overtime": answer.get("overtime", ""), "scenario": answer.get("scenario", ""),
+            "settings": settings, "settings_text": settings_text(settings),
+            "scenario_sha256": request.get("scenario_sha256") if isinstance(request, dict) else None,
+            "mismatch": ""}
+
+
+def settings_text(settings: dict) -> str:
+    """--set changes as the user typed them ("" when there are none)."""
+    return " ".join(f"--set {path}={value}" for path, value in sorted(settings.items()))
+
+
+def staffing_mismatch(staffing: dict, simulation: dict, scenario_sha256: str | None, settings: dict) -> str:
+    """Why the staffing answer may not be about the scenario the simulation shows ("" if it is):
+    another scenario file, another version of it, or other --set changes."""
+    theirs = staffing.get("scenario_sha256")
+    if staffing.get("scenario") and staffing["scenario"] != simulation.get("scenario"):
+        return (f"The staffing answer is for another scenario ({staffing['scenario']}) than the simulation "
+                f"above ({simulation.get('scenario')}): do not read one against the other.")
+    if theirs and scenario_sha256 and theirs != scenario_sha256:
+        return ("The staffing answer was found on another version of the scenario file than the simulation "
+                "above: the two may not agree.")
+    if (staffing.get("settings") or {}) != (settings or {}):
+        mine = settings_text(settings or {}) or "none"
+        return (f"The staffing answer was found with other command-line changes ({staffing['settings_text'] or 'none'}) "
+                f"than the simulation above ({mine}): the two may not agree.")
+    return ""
 
 
 def build_report(procedure, check_report, book, graphs: dict[str, bytes], pathways: list[dict],
@@ -192,7 +223,7 @@ def build_report(procedure, check_report, book, graphs: dict[str, bytes], pathwa
         headline.append(f"In the simulation of {simulation['scenario']}, the deadline least often met is "
                         f"{worst['name']}: {worst['met']} on time, {worst['late']} of those due late.")
     if staffing:
-        headline.append(staffing["headline"])
+        headline.append(staffing["headline"] + (f" {staffing['mismatch']}" if staffing.get("mismatch") else ""))
     return render("report.html.j2", procedure=procedure, made=dt.datetime.now().strftime("%d %B %Y %H:%M"),
                   check=check_context(check_report), book_summary=summary_sentences(book), headline=headline,
                   graphs={k: _svg(v) for k, v in graphs.items()}, pathways=pathways, simulation=simulation,

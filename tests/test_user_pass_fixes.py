@@ -62,3 +62,32 @@ def test_intervals_of_quantities_that_cannot_be_negative_stop_at_zero():
     from cpmodel.sim.stats import NON_NEGATIVE, confidence_interval
     assert confidence_interval([0.0, 10.0], bounds=NON_NEGATIVE).low == 0.0
     assert confidence_interval([0.0, 10.0]).low < 0                     # unbounded, it would go below
+
+
+def _staff(folder, scenario, *extra):
+    result = runner.invoke(app, ["staff", str(scenario), "--target", "visits=0.9", "--range", "4:6", "-n", "2",
+                                 "--max-replications", "2", "--survey", "0", "--out", str(folder), *extra])
+    assert result.exit_code in (0, 1), result.output
+    return folder
+
+
+def test_the_report_says_when_the_staffing_answer_is_not_about_the_simulation(tmp_path):
+    sim = tmp_path / "sim"
+    assert runner.invoke(app, ["simulate", FAST, "-n", "2", "--out", str(sim)]).exit_code == 0
+    other = tmp_path / "other.yaml"
+    other.write_text(Path(FAST).read_text().replace("name: ", "name: Another ", 1))
+    cases = {"same": (_staff(tmp_path / "same", FAST), None),
+             "settings": (_staff(tmp_path / "set", FAST, "--set", "demand.plan_starts_per_month=30"),
+                          "other command-line changes (--set demand.plan_starts_per_month=30)"),
+             "scenario": (_staff(tmp_path / "another", other), "is for another scenario (Another ")}
+    for name, (staff, warning) in cases.items():
+        page = tmp_path / f"{name}.html"
+        made = runner.invoke(app, ["report", "--run", str(sim), "--staff", str(staff), "--out", str(page)])
+        assert made.exit_code == 0, made.output
+        html = " ".join(page.read_text().split())
+        assert "Scenario searched:" in html
+        if warning is None:
+            assert "may not agree" not in html and "do not read one against the other" not in html
+        else:
+            assert warning in html, name
+            assert html.count(warning) == 2             # in brief, and in the staffing section
