@@ -4,6 +4,7 @@ error (a bug: one line of apology, the traceback saved to a file)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -235,8 +236,10 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
         if changed:
             summary["settings"] = changed
         from cpmodel.sim.scenario import BUNDLED_SCENARIO
+        read = Path(scenario or BUNDLED_SCENARIO).read_bytes()
         write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv)
-                  | {"scenario_file": str(Path(scenario or BUNDLED_SCENARIO).resolve())})
+                  | {"scenario_file": str(Path(scenario or BUNDLED_SCENARIO).resolve())},
+                  read if hashlib.sha256(read).hexdigest() == digest else None)   # (not if edited meanwhile)
         from cpmodel.compare_report import write_measures
         write_measures(folder, results)
     except BaseException as error:
@@ -1031,8 +1034,9 @@ def report(procedure: Optional[Path] = ProcedureOption,
     if run is not None:
         summary, manifest_data, workload = read_run(run)
         saved = manifest_data.get("scenario_file")
-        simulation = simulation_context(summary, workload, scenario_file or (Path(saved) if saved else None), run,
-                                        manifest_data)
+        kept = Path(run) / "scenario.yaml"        # the copy the run kept: the figures it used
+        simulation = simulation_context(summary, workload, scenario_file or (kept if kept.is_file() else None)
+                                        or (Path(saved) if saved else None), run, manifest_data)
         simulated_sha, simulated_settings = manifest_data.get("scenario_sha256"), summary.get("settings") or {}
     elif not no_simulation:
         from cpmodel.sim.runner import replication_seeds, run_replications

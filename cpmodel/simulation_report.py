@@ -49,7 +49,9 @@ def manifest(scenario, scenario_hash: str, procedure, seeds: list[int], command:
             "command": command}
 
 
-def write_run(folder: Path, summary: dict, results, manifest_data: dict) -> list[Path]:
+def write_run(folder: Path, summary: dict, results, manifest_data: dict, scenario_bytes: bytes | None = None) -> list[Path]:
+    """The run folder's files; with scenario_bytes, a copy of the scenario file as the run read it
+    (scenario.yaml), so a report made later shows the figures the run used even if the file changes."""
     files = {
         "summary.json": json.dumps(summary, indent=2, sort_keys=True) + "\n",
         "manifest.json": json.dumps(manifest_data, indent=2) + "\n",
@@ -81,6 +83,8 @@ def write_run(folder: Path, summary: dict, results, manifest_data: dict) -> list
         "workload.png": plot_workload(workload_rows(results), summary.get("scenario", "")),
         "lateness.png": plot_lateness(summary),
     }
+    if scenario_bytes is not None:
+        files["scenario.yaml"] = scenario_bytes
     return write_files(folder, files)
 
 

@@ -1,6 +1,7 @@
 """The report's table of scenario figures shows the figures the run used: a figure changed on the
 command line (-n, --seed, --set) shows the run's value and says what the file has, and a report
 on a run whose scenario file has changed since says so."""
+import re
 import shutil
 from pathlib import Path
 
@@ -72,9 +73,20 @@ def test_the_report_on_a_run_with_set_shows_the_run_figures(tmp_path):
     assert "set for this run on the command line; the file has" in html
     assert "were changed for this run on the command line" in html      # replications and the count
     assert "has changed since the run was made" not in html
-    # the file edited after the run: the report says its figures may not be the run's
-    scenario.write_text(scenario.read_text() + "\n# edited after the run\n")
+    # the file edited after the run: the report reads the copy the run kept, with the run's figures
+    assert (run / "scenario.yaml").read_bytes() == scenario.read_bytes()
+    text = scenario.read_text()
+    starts = re.search(r"plan_starts_per_month: *([0-9.]+)", text).group(1)
+    scenario.write_text(text.replace(f"plan_starts_per_month: {starts}", "plan_starts_per_month: 99", 1))
     again = tmp_path / "again.html"
     made = runner.invoke(app, ["report", "--run", str(run), "--out", str(again)])
     assert made.exit_code == 0, made.output
-    assert "has changed since the run was made" in again.read_text()
+    html = again.read_text()
+    assert "has changed since the run was made" not in html
+    assert f"<code>{starts}</code>" in html and "<code>99</code>" not in html
+    # without the copy (a run folder from before copies were kept), the edited file is flagged
+    (run / "scenario.yaml").unlink()
+    third = tmp_path / "third.html"
+    made = runner.invoke(app, ["report", "--run", str(run), "--out", str(third)])
+    assert made.exit_code == 0, made.output
+    assert "has changed since the run was made" in third.read_text()
