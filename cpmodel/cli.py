@@ -510,7 +510,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     _check_scheduler(scheduler)
     for name in role:
         if name not in ROLE_POOLS:
-            raise InputError("--role", None, name, f"unknown role; use one of {', '.join(sorted(ROLE_POOLS))}")
+            meant = f"did you mean {POOL_ROLE[name]}? " if name in POOL_ROLE else ""
+            raise InputError("--role", None, name, f"unknown role; {meant}use one of {', '.join(sorted(ROLE_POOLS))}")
     _check_new_file(xlsx)
     loaded = load_procedure(procedure)
     plan, digest = load_scenario(scenario, loaded)
@@ -532,7 +533,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     if survey_replications != SURVEY_REPLICATIONS:   # recorded when not the default: older run folders still resume
         request["survey_replications"] = survey_replications
     if resume is not None and out is not None:
-        raise InputError("--out", None, "--out", "give either --out (a new run) or --resume (an old one), not both")
+        raise InputError("--out", None, "", "give either --out (a new run) or --resume (an old one), not both")
     existed = out is not None and out.is_dir()
     folder = _open_run(resume, out, "staff", request)
     current = {pool: getattr(plan.staff, pool).count for pool in POOLS}
@@ -672,7 +673,8 @@ def _print_staffing(answer: dict, folder) -> None:
                 say(f"  {kind}: {100 * share['mean']:.1f}% ({100 * share['low']:.1f}-{100 * share['high']:.1f}){mark}")
         if entry.get("analytic_estimate"):
             say(f"  hours needed / hours one {role} has: {entry['analytic_estimate']:.1f} (no fewer can do the work)")
-        say(f"  levels tried: {', '.join(str(level['level']) for level in entry['levels'])}")
+        tried = [str(level["level"]) for level in entry["levels"]]
+        say(f"  {'level' if len(tried) == 1 else 'levels'} tried: {', '.join(tried)}")
     for kind, limiting in answer["binding"].items():
         if limiting:
             say(f"{kind}: limited by {' and '.join(r.replace('_', ' ') + 's' for r in limiting)}")
@@ -1021,7 +1023,7 @@ def report(procedure: Optional[Path] = ProcedureOption,
     from cpmodel.proofs import run_checks
 
     from cpmodel.atomic import check_new_file
-    check_new_file(out, force, "--out")
+    check_new_file(out, force, "--out", (".html", ".htm"))
     staffing = read_staffing(staff_run) if staff_run is not None else None
     scenario_file = scenario_path(scenario)
     loaded = load_procedure(procedure)

@@ -62,6 +62,8 @@ def pathway_context(procedure, walked) -> list[dict]:
 def read_run(folder: Path) -> tuple[dict, dict, list[dict]]:
     """A finished `simulate` run folder: its summary, manifest and weekly workload."""
     summary_file = Path(folder) / "summary.json"
+    if not Path(folder).is_dir():
+        raise InputError(str(folder), None, "--run", "no such folder; give a folder written by `cpmodel simulate`")
     if not summary_file.exists():
         raise InputError(str(folder), None, "--run", "not a simulation run folder (no summary.json); "
                          "give a folder written by `cpmodel simulate`")
@@ -135,6 +137,8 @@ def _simulation_context(summary: dict, workload: list[dict], scenario_file: Path
 
 def read_staffing(folder: Path) -> dict:
     answer_file = Path(folder) / "staffing.json"
+    if not Path(folder).is_dir():
+        raise InputError(str(folder), None, "--staff", "no such folder; give a folder written by `cpmodel staff`")
     if not answer_file.exists():
         raise InputError(str(folder), None, "--staff", "not a staffing run folder (no staffing.json); "
                          "give a folder written by `cpmodel staff`")

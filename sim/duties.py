@@ -58,7 +58,7 @@ def duty_of(deadline: Deadline, procedure: Procedure, scenario) -> Duty | str:
     if len(roles) != 1:
         return "no single accountable role (assign one under assign_unaccountable)"
     if roles[0] not in scenario.roles:
-        return f"role {roles[0]!r} is not staffed in this scenario"
+        return f"role {roles[0]!r} is given to no staff in this scenario (its roles: section)"
     if deadline.every is not None and deadline.every.unit == "visits":
         if deadline.id in MEASURED_FROM_VISITS:
             return "no task of its own: measured from the outcome of each visit"

@@ -91,3 +91,31 @@ def test_the_report_says_when_the_staffing_answer_is_not_about_the_simulation(tm
         else:
             assert warning in html, name
             assert html.count(warning) == 2             # in brief, and in the staffing section
+
+
+def test_small_things_a_new_user_tripped_on(tmp_path):
+    # the handout is HTML: a .txt name is refused before any work
+    made = runner.invoke(app, ["report", "--no-simulation", "--out", str(tmp_path / "r.txt")])
+    assert made.exit_code == 2 and "must end in .html or .htm" in made.output
+    # a run folder that does not exist is named as missing, not as the wrong kind
+    for option in ("--run", "--staff"):
+        made = runner.invoke(app, ["report", option, str(tmp_path / "nothere"), "--out", str(tmp_path / "r.html")])
+        assert made.exit_code == 2 and "no such folder" in made.output, made.output
+    # the scenario's own key for a pool, given as a role, gets the role it meant
+    wrong = runner.invoke(app, ["staff", FAST, "--role", "social_workers", "--target", "visits=0.9"])
+    assert wrong.exit_code == 2 and "did you mean social_worker?" in wrong.output
+    # --out with --resume is refused, said once
+    staff = _staff(tmp_path / "one", FAST)
+    both = runner.invoke(app, ["staff", FAST, "--target", "visits=0.9", "--range", "4:6", "-n", "2",
+                               "--max-replications", "2", "--survey", "0", "--resume", str(staff), "--out", str(tmp_path / "x")])
+    assert both.exit_code == 2 and "--out: --out:" not in both.output and "not both" in both.output, both.output
+
+
+def test_a_role_no_staff_carry_is_said_so():
+    from cpmodel.sim.duties import duty_rules
+    from cpmodel.sim.scenario import load_scenario
+    from sim_helpers import PROCEDURE
+    scenario, _ = load_scenario(Path(FAST), PROCEDURE)
+    reasons = duty_rules(PROCEDURE, scenario).not_simulated
+    assert any("is given to no staff in this scenario (its roles: section)" in why for why in reasons.values())
+    assert not any("is not staffed" in why for why in reasons.values())
