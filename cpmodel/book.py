@@ -309,8 +309,8 @@ def summary_sentences(book: Book) -> list[str]:
     findings = s["findings"]
     if findings:
         out.append(f"The checker reports {findings.get('error', 0)} unacknowledged errors, {findings.get('warning', 0)} "
-                   f"warnings and {findings.get('info', 0)} notes; {findings.get('acknowledged', 0)} known defects of "
-                   "the documents are acknowledged, each with its reason.")
+                   f"unacknowledged warnings and {findings.get('info', 0)} notes; {findings.get('acknowledged', 0)} "
+                   "known defects of the documents are acknowledged, each with its reason.")
     return out
 
 

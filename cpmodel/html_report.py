@@ -38,9 +38,13 @@ def check_context(report) -> dict:
     counts = report.counts()
     verdict = ("The procedure is not consistent: the checker found errors nobody has acknowledged."
                if report.failed() else "The procedure is consistent: no unacknowledged errors.")
-    words = (f"{counts['error']} errors, {counts['warning']} warnings and {counts['info']} notes for information; "
-             f"{counts['acknowledged']} of the errors and warnings are known defects of the source documents, "
-             "acknowledged in the procedure file with a reason.")
+    open_errors = sum(1 for f in report.findings if f.severity == "error" and not f.acknowledged)
+    open_warnings = sum(1 for f in report.findings if f.severity == "warning" and not f.acknowledged)
+    words = (f"In all, {counts['error']} errors, {counts['warning']} warnings and {counts['info']} notes for "
+             f"information; {counts['acknowledged']} of the errors and warnings are known defects of the source "
+             "documents, acknowledged in the procedure file with a reason, which leaves "
+             f"{open_errors} unacknowledged error{'' if open_errors == 1 else 's'} and "
+             f"{open_warnings} unacknowledged warning{'' if open_warnings == 1 else 's'}.")
     return {"consistent": not report.failed(), "verdict": verdict, "counts": words, "findings": findings}
 
 
