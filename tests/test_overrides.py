@@ -28,7 +28,7 @@ def test_a_setting_changes_only_the_named_figure():
     ("demand.children_per_household.1=0.9", "probabilities sum to"),
     ("case_flow.end_at_review.9=0.5", "not an item of this list"),
     ("task_hours.visit.lead_social_worker=-1", "must not be negative"),
-    ("calendar.start_date=2027-02-30", "cannot read the value"),
+    ("calendar.start_date=2027-02-30", "is not a real date (YYYY-MM-DD)"),
     ("no_equals_sign", "write PATH=VALUE"),
     ("horizon_years.x=1", "single value"),
 ])
