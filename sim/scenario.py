@@ -38,7 +38,7 @@ MOST_CHILDREN = 20            # children in one household
 class StaffGroup(Strict):
     """A pool of staff: how many, how much of a week each works, and how often they are away."""
 
-    count: int = Field(ge=0, le=MOST_STAFF)
+    count: int = Field(ge=1, le=MOST_STAFF)
     fte: float = Field(default=1.0, gt=0, le=1.5)
     # at least an hour: a shift of seconds would take each task through thousands of days of spells
     hours_per_week: float = Field(default=37.0, ge=1, le=60)

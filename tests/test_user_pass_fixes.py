@@ -119,3 +119,11 @@ def test_a_role_no_staff_carry_is_said_so():
     reasons = duty_rules(PROCEDURE, scenario).not_simulated
     assert any("is given to no staff in this scenario (its roles: section)" in why for why in reasons.values())
     assert not any("is not staffed" in why for why in reasons.values())
+
+
+def test_a_negative_staff_count_is_told_the_smallest_allowed(tmp_path):
+    """0 is refused with its own reason; a negative count said "at least 0", which 0 then was not."""
+    for value, said in (("-3", "greater than or equal to 1"), ("0", "needs at least 1 person")):
+        result = runner.invoke(app, ["simulate", FAST, "-n", "1", "--set", f"staff.social_workers.count={value}",
+                                     "--out", str(tmp_path / "run")])
+        assert result.exit_code == 2 and said in result.output, result.output
