@@ -22,7 +22,7 @@ def write(tmp_path, data):
 
 CASES = [
     ("negative FTE", lambda d: d["staff"]["social_workers"].update(fte=-1), "staff.social_workers.fte", "greater than 0"),
-    ("negative head count", lambda d: d["staff"]["conference_chairs"].update(count=-2), "staff.conference_chairs.count", "must not be negative"),
+    ("negative head count", lambda d: d["staff"]["conference_chairs"].update(count=-2), "staff.conference_chairs.count", "greater than or equal to 1"),
     ("probabilities that do not sum to 1", lambda d: d["demand"]["children_per_household"].update({1: 0.9}),
      "demand.children_per_household", "sum to"),
     ("unknown deadline kind", lambda d: d["local_standards"].update(home_visits="10 working_days"),
