@@ -641,8 +641,11 @@ def _resumable(resume: Path, request: dict, kind: str = "staffing") -> Path:
         raise InputError(display_path(saved_request), None, "--resume", "is damaged (not readable JSON); "
                          "start a new run with --out") from None
     if saved != request:
+        differ = sorted(key for key in set(saved) | set(request) if saved.get(key) != request.get(key))
+        what = ", ".join(f"{key} (the run has {json.dumps(saved.get(key))[:80]}, now {json.dumps(request.get(key))[:80]})"
+                         for key in differ[:3])
         raise InputError(display_path(saved_request), None, "--resume", "the run was started with other arguments "
-                         "or another scenario; resume with the same ones")
+                         f"or another scenario ({what}); resume with the same ones")
     (resume / "FAILED.json").unlink(missing_ok=True)
     return resume
 

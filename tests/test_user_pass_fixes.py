@@ -127,3 +127,12 @@ def test_a_negative_staff_count_is_told_the_smallest_allowed(tmp_path):
         result = runner.invoke(app, ["simulate", FAST, "-n", "1", "--set", f"staff.social_workers.count={value}",
                                      "--out", str(tmp_path / "run")])
         assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_a_resume_with_other_arguments_says_which(tmp_path):
+    staff = _staff(tmp_path / "staff", FAST)
+    again = runner.invoke(app, ["staff", FAST, "--target", "visits=0.8", "--range", "4:6", "-n", "2",
+                                "--max-replications", "2", "--survey", "0", "--resume", str(staff)])
+    assert again.exit_code == 2
+    said = " ".join(again.output.split())
+    assert 'targets (the run has {"visits": 0.9}, now {"visits": 0.8})' in said, said
