@@ -83,10 +83,12 @@ def _exists(path: Path) -> InputError:
                       "(choose a new name, or add --force to replace it)")
 
 
-def check_new_file(path: Path | None, force: bool | None, option: str, suffixes: tuple[str, ...] = ()) -> Path | None:
+def check_new_file(path: Path | None, force: bool | None, option: str, suffixes: tuple[str, ...] = (),
+                   folder_must_exist: bool = False) -> Path | None:
     """Refuse, before any work, an output file that exists (unless --force), is a link (even a
-    dangling one: writing would replace what it points to), has the wrong ending, or cannot be
-    written. force None: the command has no --force, so the message does not offer one."""
+    dangling one: writing would replace what it points to), has the wrong ending, is in a folder
+    that does not exist (when folder_must_exist) or cannot be written. force None: the command has
+    no --force, so the message does not offer one."""
     if path is None:
         return None
     path = Path(path)
@@ -101,7 +103,7 @@ def check_new_file(path: Path | None, force: bool | None, option: str, suffixes:
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise InputError(shown, None, option, f"{display_path(parent)} is a file, not a folder")
-    if not parent.exists() and force is None:
+    if not parent.exists() and folder_must_exist:
         raise InputError(shown, None, option, f"folder {display_path(parent)} does not exist")
     existing = next((p for p in [parent, *parent.parents] if p.exists()), Path("."))
     if not os.access(existing, os.W_OK | os.X_OK):

@@ -236,9 +236,10 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario nam
         if changed:
             summary["settings"] = changed
         from cpmodel.sim.scenario import BUNDLED_SCENARIO
-        read = Path(scenario or BUNDLED_SCENARIO).read_bytes()
+        source = Path(scenario or BUNDLED_SCENARIO)
+        read = source.read_bytes()
         write_run(folder, summary, results, manifest(plan, digest, loaded, seeds, sys.argv)
-                  | {"scenario_file": str(Path(scenario or BUNDLED_SCENARIO).resolve())},
+                  | {"scenario_file": str(source.resolve())},
                   read if hashlib.sha256(read).hexdigest() == digest else None)   # (not if edited meanwhile)
         from cpmodel.compare_report import write_measures
         write_measures(folder, results)
@@ -424,8 +425,9 @@ def sensitivity(scenario: Optional[Path] = typer.Argument(None, help="Scenario Y
 
 def _check_new_file(path: Optional[Path]) -> None:
     """Refuse an --xlsx file that exists or is misnamed, before any work (nothing is overwritten)."""
-    from cpmodel.atomic import check_new_file
-    check_new_file(path, None, "--xlsx", (".xlsx",))
+    if path is not None:
+        from cpmodel.office import check_new_file
+        check_new_file(path, ".xlsx", "--xlsx")
 
 
 def _parse_ranges(texts: list[str], pools: list[str], plan) -> dict[str, tuple[int, int]]:

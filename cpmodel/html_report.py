@@ -191,17 +191,13 @@ def _staffing_context(folder: Path, answer: dict) -> dict:
         request = json.loads(request_file.read_text(encoding="utf-8")) if request_file.exists() else {}
     except (OSError, UnicodeDecodeError, ValueError):
         request = {}
+    from cpmodel.scenario_assumptions import settings_text
     settings = answer.get("settings") or {}
     return {"headline": headline, "levels": levels, "picture": picture, "folder": str(folder),
             "overtime": answer.get("overtime", ""), "scenario": answer.get("scenario", ""),
             "settings": settings, "settings_text": settings_text(settings),
             "scenario_sha256": request.get("scenario_sha256") if isinstance(request, dict) else None,
             "mismatch": ""}
-
-
-def settings_text(settings: dict) -> str:
-    """--set changes as the user typed them ("" when there are none)."""
-    return " ".join(f"--set {path}={value}" for path, value in sorted(settings.items()))
 
 
 def staffing_mismatch(staffing: dict, simulation: dict, scenario_sha256: str | None, settings: dict) -> str:
@@ -215,6 +211,7 @@ def staffing_mismatch(staffing: dict, simulation: dict, scenario_sha256: str | N
         return ("The staffing answer was found on another version of the scenario file than the simulation "
                 "above: the two may not agree.")
     if (staffing.get("settings") or {}) != (settings or {}):
+        from cpmodel.scenario_assumptions import settings_text
         mine = settings_text(settings or {}) or "none"
         return (f"The staffing answer was found with other command-line changes ({staffing['settings_text'] or 'none'}) "
                 f"than the simulation above ({mine}): the two may not agree.")

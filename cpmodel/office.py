@@ -81,7 +81,7 @@ def write_workbook(path: Path | str, sheets: Sheets) -> Path:
 def check_new_file(path: Path | str, suffix: str, option: str) -> Path:
     """Before any long work: the name has the right ending and is not a file the user has."""
     from cpmodel.atomic import check_new_file as check
-    return check(Path(path), None, option, (suffix,))
+    return check(Path(path), None, option, (suffix,), folder_must_exist=True)
 
 
 def csv_text(headers: list[str], rows: list[list]) -> str:

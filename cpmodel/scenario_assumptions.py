@@ -87,6 +87,11 @@ def _same(written: str, value) -> bool:
     return written == _text(value)
 
 
+def settings_text(settings: dict) -> str:
+    """--set changes as the user types them ("" when there are none)."""
+    return " ".join(f"--set {path}={_text(value)}" for path, value in sorted(settings.items()))
+
+
 def figures_as_run(figures: list[Figure], summary: dict) -> list[Figure]:
     """The file's figures as the run used them: a figure the command line changed (`-n`, `--seed`,
     `--set`) shows the run's value and says what the file has; a setting the file does not
@@ -95,26 +100,20 @@ def figures_as_run(figures: list[Figure], summary: dict) -> list[Figure]:
     for name in _RUN_FIGURES:
         if name in summary and name not in settings:
             settings[name] = summary[name]
-    out, used = [], set()
+    out = []
     for figure in figures:
-        exact = figure.path in settings
         items = {path: value for path, value in settings.items() if path.startswith(figure.path + ".")}
-        if exact and not _same(figure.value, settings[figure.path]):
-            used.add(figure.path)
+        if figure.path in settings and not _same(figure.value, settings[figure.path]):
             out.append(replace(figure, value=_text(settings[figure.path]),
                                changed=f"set for this run on the command line; the file has {figure.value}"))
         elif items:
-            used.update(items)
-            shown = " ".join(f"--set {path}={_text(value)}" for path, value in items.items())
-            out.append(replace(figure, changed=f"part changed for this run on the command line ({shown}; "
-                                                "list items count from 0)"))
+            out.append(replace(figure, changed=f"part changed for this run on the command line "
+                                                f"({settings_text(items)}; list items count from 0)"))
         else:
-            used.update({figure.path} if exact else set())
             out.append(figure)
     known = {figure.path for figure in figures}
     for path, value in settings.items():
-        if path not in used and path not in known and not any(path.startswith(k + ".") for k in known) \
-                and path not in _RUN_FIGURES:
+        if path not in known and path not in _RUN_FIGURES and not any(path.startswith(k + ".") for k in known):
             out.append(Figure(path.replace(".", " / ").replace("_", " "), _text(value), "", False, path,
                               "set for this run on the command line; the file does not write it (its default)"))
     return out

@@ -6,6 +6,7 @@ parameter must never be silently ignored).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,7 +35,6 @@ def parse_assignment(text: str) -> tuple[Path_, Any]:
     try:
         value = YAML(typ="safe", pure=True).load(raw)
     except (YAMLError, ValueError):     # ValueError: a date that does not exist, e.g. 2027-02-30
-        import re
         if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", raw):
             raise InputError("--set", None, text, f"{raw.strip()!r} is not a real date (YYYY-MM-DD)") from None
         raise InputError("--set", None, text, f"cannot read the value {raw!r}") from None
