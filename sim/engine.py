@@ -21,6 +21,7 @@ import simpy
 from cpmodel.model.conditions import Const, evaluate
 from cpmodel.model.procedure import Procedure
 from cpmodel.model.schema import Period
+from cpmodel.sim.clock import run_until
 from cpmodel.sim.days import SimulationDays
 from cpmodel.sim.duties import Duty, DutyRules, duty_rules
 from cpmodel.sim.scenario import Scenario
@@ -615,7 +616,7 @@ class Replication:
         gc.freeze()
         gc.disable()
         try:
-            self.env.run(until=self.days.horizon)
+            run_until(self.env, self.days.horizon)
         finally:
             gc.unfreeze()
             if collecting:

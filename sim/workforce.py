@@ -16,6 +16,7 @@ from typing import Callable
 import simpy
 from simpy.events import URGENT
 
+from cpmodel.sim.clock import WakeUp
 from cpmodel.sim.diaries import Diary
 
 HOURS = 24.0
@@ -84,9 +85,9 @@ class Queue:
         else:
             heapq.heappush(self.heap, (task.due, 0, task.sequence, task))
         while self.idle:
-            worker = self.idle.pop()
-            if not worker.wake.triggered:
-                worker.wake.succeed()
+            wake = self.idle.pop().wake
+            if not wake.triggered:
+                wake.succeed()
                 break
 
     def pop(self) -> Task | None:
@@ -112,7 +113,7 @@ class Worker:
     active: bool = True
     caseload: int = 0
     cases: dict = field(default_factory=dict)   # insertion-ordered, so reallocation is reproducible
-    wake: simpy.Event | None = None
+    wake: WakeUp | None = None          # the worker's own wake-ups (sim/clock.py)
     returned: simpy.Event | None = None
 
 
@@ -210,7 +211,7 @@ class Workforce:
         per spell is a local name.
         """
         env, worked = self.env, self.hours_worked[worker.pool]
-        timeout, event, heappop = env.timeout, env.event, heapq.heappop
+        event, heappop = env.event, heapq.heappop
         days = self.days
         horizon, always_open, is_working = days.horizon, days.always_open, days.is_working
         absent, day_start, length = worker.absent_days, self.day_start, worker.daily_hours / HOURS
@@ -270,10 +271,10 @@ class Workforce:
                         later += 1
                     else:
                         following = float(horizon)
-                    timeout(following - now).callbacks.append(go)
+                    after(following - now)
                     return
                 if now < start:
-                    timeout(start - now).callbacks.append(go)
+                    after(start - now)
                     return
                 heap = queue.heap          # (a reallocation may give the queue a new heap)
                 task = None
@@ -283,9 +284,8 @@ class Workforce:
                         break
                     task = None
                 if task is None:
-                    worker.wake = wake = event()
+                    wait()
                     idle.append(worker)
-                    wake.callbacks.append(go)
                     return
                 left = (end - now) * HOURS
                 remaining = task.remaining
@@ -296,8 +296,10 @@ class Workforce:
                     task.started = now
                 spell = remaining if remaining < left else left
                 spell_of = (task, spell, day)
-                timeout(spell / HOURS).callbacks.append(go)
+                after(spell / HOURS)
                 return
+        worker.wake = wake = WakeUp(env, go)
+        after, wait = wake.after, wake.wait
         return go
 
     def queue_for(self, task: Task) -> Queue:
