@@ -219,7 +219,9 @@ def test_the_run_folder_says_where_the_replications_went_and_how_the_intervals_w
     assert {level["level"]: level["replications"] for level in answer["levels"]} == \
         {level: row["replications"] for level, row in rows.items()}
     assert spent["replications_at_levels_reported"] == sum(row["replications"] for row in rows.values())
-    assert rows[16]["why"] == "top of the range" and rows[13]["why"].startswith("survey")
+    assert rows[13]["why"].startswith("survey")
+    # the top of the range is raced only when its verdict matters (the survey level met below it)
+    assert 16 not in rows or rows[16]["why"] == "top of the range"
     level = answer["level"]
     assert level is not None and rows[level]["verdict"] == "meets"
     assert level == 10 or rows[level - 1]["verdict"] == "fails"
@@ -346,3 +348,36 @@ def test_when_a_look_will_likely_decide_a_free_worker_starts_the_next_probe(monk
     # the race's own speculation stops at the look foreseen to decide
     last_own = [call for call in recording.calls if call[0] == "prefetch" and call[1] == 30][-1]
     assert recording.calls.index(last_own) < recording.calls.index(ahead[-1])
+
+
+def test_the_top_of_the_range_is_not_raced_when_a_level_below_it_meets(monkeypatch):
+    noise = np.random.default_rng(21).standard_normal(200)
+    world = World(lambda level, index: 0.99 - 0.5 * math.exp(-level / 9) + 0.004 * noise[index])
+    replications = source(world, monkeypatch)
+    found = search(replications, 15, 80, 0.95, survey=4)
+    answer = found.run()
+    assert 80 not in {level for level, _ in world.runs} and 80 not in found.levels
+    assert answer == min(level for level, met in scan(replications, 15, 80, 0.95).items() if met)
+    assert found.analytic_estimate() == pytest.approx(max(found.levels) * 0.5)   # hours 1 of 2 a head, at 67
+
+
+def test_the_top_of_the_range_is_raced_last_when_every_level_below_it_fails(monkeypatch):
+    # a survey level looks as if it meets (its mean is above the target) but the race says it
+    # fails, and so does every level up to the top, which alone meets: the answer is the top
+    world = World(lambda level, index: (0.99 if level == 40 else 0.951 if level >= 30 else 0.5) + 0.02 * math.sin(index))
+    found = search(source(world, monkeypatch), 10, 40, 0.95, survey=2)     # survey levels 20, 30
+    assert found.run() == 40 and 40 in found.decided
+    assert all(not found.levels[level].meets({"visits": 0.95}) for level in found.decided if level < 40)
+
+
+def test_the_top_of_the_range_fails_last_when_nothing_meets(monkeypatch):
+    world = World(lambda level, index: (0.951 if level >= 30 else 0.5) + 0.02 * math.sin(index))
+    found = search(source(world, monkeypatch), 10, 40, 0.95, survey=2)
+    assert found.run() is None and 40 in found.decided and not found.levels[40].meets({"visits": 0.95})
+
+
+def test_with_no_survey_the_top_of_the_range_is_raced_first(monkeypatch):
+    world = World(lambda level, index: 0.9 + 0.002 * level + 0.001 * math.sin(index))
+    found = search(source(world, monkeypatch), 10, 40, 0.95)
+    found.run()
+    assert world.runs[0][0] == 40
