@@ -66,6 +66,8 @@ class SimulationDays:
         """Working days after the due day up to and including the day it was done (0 if on time)."""
         if done <= due:
             return 0
+        if 0 <= due and done < self._span:     # _working_up_to, inlined: it runs for every task done late
+            return self.up_to[done] - self.up_to[due]
         return self._working_up_to(done) - self._working_up_to(due)
 
     def next_working_day(self, day: int) -> int:

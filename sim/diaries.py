@@ -24,40 +24,46 @@ class Diary:
         # up_to[d]: how many working days fall on or before day d (SimulationDays' table), so a
         # day's place among the working days is looked up, not searched for (None: bisect)
         self.up_to = up_to
-        self.booked: dict[int, float] = {}
-        self._room: dict[int, float] = {}
+        self._span = len(up_to) if up_to is not None else 0   # the days up_to covers
+        # Hours booked, and the staff's hours (found when first needed), for every day of the
+        # calendar: lists by day number, not dicts, since they are read for every day tried.
+        size = working_days[-1] + 1 if working_days else 0
+        self.booked: list[float] = [0.0] * size
+        self._room: list[float | None] = [None] * size
 
     def fits(self, day: int, hours: float) -> bool:
         """Room on day for hours (work longer than a whole day needs a whole free day)."""
         full = self.hours_on_day(day)
-        return full > 0 and full - self.booked.get(day, 0.0) >= min(hours, full) - 1e-9
+        return full > 0 and full - self.booked[day] >= min(hours, full) - 1e-9
 
     def book(self, day: int, hours: float) -> int:
-        self.booked[day] = self.booked.get(day, 0.0) + hours
+        self.booked[day] += hours
         return day
 
     def unbook(self, day: int, hours: float) -> None:
-        self.booked[day] = self.booked.get(day, 0.0) - hours
+        self.booked[day] -= hours
 
     def latest_with_room(self, opens: int, due: int, hours: float, margin: int = 0) -> int:
         """The day to book: the latest working day in [opens, due - margin working days] with room
         for hours; else the latest in the margin; else the first day after the due day with room
         (the work will be late, and is planned as soon as there is time)."""
-        days, up_to = self.working_days, self.up_to
-        if up_to is not None and 0 < opens <= len(up_to) and 0 <= due < len(up_to):
+        days, up_to, span = self.working_days, self.up_to, self._span
+        if 0 < opens <= span and 0 <= due < span:
             first, last = up_to[opens - 1], up_to[due] - 1     # bisect_left and bisect_right - 1
         else:
             first = bisect.bisect_left(days, opens)
             last = bisect.bisect_right(days, due) - 1
         if last < first:                       # due before the next working day: do it then
             return self.book(days[first], hours)
-        aim = max(last - margin, first)
+        aim = last - margin
+        if aim < first:                        # max(last - margin, first)
+            aim = first
         day = days[aim]                        # the aim itself, tried inline (most often it fits)
-        full = self._room.get(day)
+        full = self._room[day]
         if full is None:
             full = self._room[day] = self.hours_on(day)
         if full > 0:
-            taken = self.booked.get(day, 0.0)
+            taken = self.booked[day]
             if full - taken >= (hours if hours < full else full) - 1e-9:
                 self.booked[day] = taken + hours
                 return day
@@ -78,15 +84,15 @@ class Diary:
         return days[min(start, len(days) - 1)]
 
     def hours_on_day(self, day: int) -> float:
-        full = self._room.get(day)
+        full = self._room[day]
         if full is None:
             full = self._room[day] = self.hours_on(day)
         return full
 
     def first_with_room(self, opens: int, hours: float) -> int:
         """The first working day from opens with room for hours (or a year on, the last resort)."""
-        days, up_to = self.working_days, self.up_to
-        start = up_to[opens - 1] if up_to is not None and 0 < opens <= len(up_to) else bisect.bisect_left(days, opens)
+        days = self.working_days
+        start = self.up_to[opens - 1] if 0 < opens <= self._span else bisect.bisect_left(days, opens)
         day = self._first_fitting(range(start, min(start + 260, len(days))), hours)
         if day is None:
             return self.book(days[min(start, len(days) - 1)], hours)
@@ -98,11 +104,11 @@ class Diary:
         days, booked, room, hours_on = self.working_days, self.booked, self._room, self.hours_on
         for index in indices:
             day = days[index]
-            full = room.get(day)
+            full = room[day]
             if full is None:
                 full = room[day] = hours_on(day)
             if full > 0:
-                taken = booked.get(day, 0.0)
+                taken = booked[day]
                 if full - taken >= (hours if hours < full else full) - 1e-9:   # min(hours, full)
                     booked[day] = taken + hours
                     return day

@@ -35,6 +35,7 @@ WORKING_DAYS_PER_YEAR = 253
 # The work kind of a review conference brought forward (not a deadline: never counted late itself;
 # the scheduled review it replaces is met when it is held).
 REVIEW_BROUGHT_FORWARD = "review_brought_forward"
+_NOTHING_ON = (None, (), None)   # an event that decides nothing, starts no duty and has no reaction
 
 
 @dataclass(eq=False)
@@ -126,6 +127,9 @@ class Replication:
                           if hasattr(self, f"_decide_{event}")}
         self.reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
                           if hasattr(self, f"_after_{event}")}
+        # What occur does for an event, found with one look-up: (decision, duties, reaction).
+        self.on_event = {event: (self.decisions.get(event), self.anchored.get(event, ()), self.reactions.get(event))
+                         for event in (*self.anchored, *self.decisions, *self.reactions)}
         flow = scenario.case_flow
         self.happenings = ("moved_authority", "became_looked_after", "hospital_admission", REVIEW_BROUGHT_FORWARD)
         self.happening_rates = (flow.moved_authority_per_month, flow.becomes_looked_after_s20_per_month,
@@ -267,9 +271,10 @@ class Replication:
         if hours is None:
             return
         margin = self.days.horizon if soonest else self.booking_margin
-        exponential, draw = self.exponential_time, self.random.exponential
+        exponential = self.exponential_time
         phase, appointment, open_tasks = household.phase, duty.appointment, household.open_tasks
-        task = Task(due, duty.kind, duty.event, household, pool, float(draw(hours)) if exponential else hours,
+        task = Task(due, duty.kind, duty.event, household, pool,
+                    float(self.random.exponential(hours)) if exponential else hours,
                     opens, True, phase, recurring, appointment)
         open_tasks[task] = None
         self.open_tasks[task] = None
@@ -277,7 +282,8 @@ class Replication:
         day = plan(task, opens, margin)
         for kind, part_pool, part_hours in parts:
             part = Task(due, kind, duty.event, household, part_pool,
-                        float(draw(part_hours)) if exponential else part_hours, opens, False, phase, None, appointment)
+                        float(self.random.exponential(part_hours)) if exponential else part_hours,
+                        opens, False, phase, None, appointment)
             open_tasks[part] = None
             if appointment:
                 self.workforce.plan_on(part, day)
@@ -317,8 +323,12 @@ class Replication:
                 self.lateness["seen_alone_alternate_visits"].append(0 if (alone or household.last_seen_alone) else 1)
             household.last_seen_alone = alone
         # The case's other deadlines open for this event, before the successor of a recurring
-        # duty exists: that one is not met by the event that created it.
-        others = [t for t in open_tasks if t.event == event and t.accountable and not t.cancelled]
+        # duty exists: that one is not met by the event that created it. (A loop, not a list
+        # comprehension, which is a function call of its own: this runs for every task done.)
+        others = []
+        for other in open_tasks:
+            if other.event == event and other.accountable and not other.cancelled:
+                others.append(other)
         duty = task.duty
         if duty is not None and household.phase == task.phase:   # the next one of a recurring duty
             self._next_of(household, duty, day)
@@ -329,7 +339,7 @@ class Replication:
     def _next_of(self, household: Household, duty: Duty, day: int) -> None:
         """The next one of a recurring duty, due a period after today. An appointment's window
         opens on the next working day: nobody books a second visit for the day of the last."""
-        opens = float(self.days.next_working_day(day + 1)) if duty.appointment else self.env.now
+        opens = float(self.days.next_working_day(day + 1)) if duty.appointment else self.env._now
         self._duty_task(household, duty, self.days.add(day, duty.every), opens)
 
     def _meet_others(self, household: Household, others: list[Task], event: str, day: int) -> None:
@@ -355,19 +365,19 @@ class Replication:
         say (for the cases their conditions cover), then follow its consequences."""
         if household.phase == "closed":
             return
+        decide, duties, reaction = self.on_event.get(event, _NOTHING_ON)
         counts = household.counts
         count = counts.get(event, 0) + 1
         counts[event] = count
         occurrence = occurrence or count
-        decide = self.decisions.get(event)
         if decide:
             decide(household)
-        now = self.env.now
+        now = self.env._now          # SimPy's `now`, without calling the property
         day = int(now)
         if self.history is not None:
             facts = household.facts
             self.history.append((household.id, day, event, tuple(facts[f] for f in self.history_facts)))
-        for duty, anchor_occurrence, duty_occurrence, duty_event, condition, period in self.anchored.get(event, ()):
+        for duty, anchor_occurrence, duty_occurrence, duty_event, condition, period in duties:
             if anchor_occurrence is not None and anchor_occurrence != occurrence:
                 continue
             if duty_occurrence is not None and counts.get(duty_event, 0) >= duty_occurrence:
@@ -375,7 +385,6 @@ class Replication:
             if condition is not None and not evaluate(condition, household.facts):
                 continue
             self._duty_task(household, duty, self.days.add(day, period), now)
-        reaction = self.reactions.get(event)
         if reaction:
             reaction(household)
 

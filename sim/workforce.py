@@ -9,6 +9,7 @@ idle worker waits on an event that the arrival of work triggers, so idle time co
 from __future__ import annotations
 
 import heapq
+from heapq import heappush
 import itertools
 from dataclasses import dataclass, field
 from typing import Callable
@@ -81,9 +82,9 @@ class Queue:
         # The diary's order: an appointment on the day it is booked for, other work by its due day.
         # On the same day, work due that day comes before the day's appointments.
         if task.appointment and task.booked is not None:
-            heapq.heappush(self.heap, (task.booked, 0 if task.urgent else 1, task.sequence, task))
+            heappush(self.heap, (task.booked, 0 if task.urgent else 1, task.sequence, task))
         else:
-            heapq.heappush(self.heap, (task.due, 0, task.sequence, task))
+            heappush(self.heap, (task.due, 0, task.sequence, task))
         while self.idle:
             wake = self.idle.pop().wake
             if not wake.triggered:
@@ -157,14 +158,19 @@ class Workforce:
 
     def _hours_on(self, group: list[Worker]) -> Callable[[int], float]:
         """The hours a diary's staff work on a day (the sum of their shifts; one worker's own diary
-        is the common case, and is summed without a generator: the same floats, sooner)."""
+        is the common case, and is worked out with _shift's arithmetic written inline: the same
+        floats, sooner)."""
         shift_of = self._shift
-        if len(group) == 1:
+        if len(group) == 1 and not self.days.always_open:
             worker = group[0]
+            is_working, absent, day_start = self.days.is_working, worker.absent_days, self.day_start
+            length = worker.daily_hours / HOURS
 
             def one(day: int) -> float:
-                shift = shift_of(worker, day)
-                return (shift[1] - shift[0]) * HOURS if shift else 0
+                if not is_working[day] or day in absent:
+                    return 0
+                start = day + day_start
+                return (start + length - start) * HOURS
             return one
         return lambda day: sum((shift[1] - shift[0]) * HOURS for shift in (shift_of(w, day) for w in group) if shift)
 
@@ -207,8 +213,9 @@ class Workforce:
         their order, are the very ones a process yielding them would make; what is saved is the
         generator resumed through SimPy's Process for every one of them. Written for speed (it
         runs once per spell of work): the day's shift is worked out once per day, with the very
-        arithmetic of _shift; the queue is popped inline (Queue.pop); and everything looked up
-        per spell is a local name.
+        arithmetic of _shift; the queue is popped inline (Queue.pop); everything looked up
+        per spell is a local name; and the clock is read as `env._now`, what SimPy's `now`
+        property returns, without calling it (as in plan, plan_on, cancel and _release_on).
         """
         env, worked = self.env, self.hours_worked[worker.pool]
         event, heappop = env.event, heapq.heappop
@@ -240,13 +247,13 @@ class Workforce:
                         if task.booked is not None and task.booked > day:   # done early: its booking is free
                             task.diary.unbook(task.booked, task.hours)
                         self.completed += 1
-                        on_complete(task, env.now)
+                        on_complete(task, env._now)
             while True:
                 if not worker.active:
                     worker.returned = returned = event()
                     returned.callbacks.append(go)
                     return
-                now = env.now
+                now = env._now
                 day = int(now)
                 if day >= horizon:
                     return
@@ -335,14 +342,14 @@ class Workforce:
             self._release_on(day, task)
         else:
             task.released = opens
-            queue.push(task) if opens <= self.env.now else self._release_on(first, task)
+            queue.push(task) if opens <= self.env._now else self._release_on(first, task)
         return day
 
     def plan_on(self, task: Task, day: int) -> None:
         """Book a task on a given day (another role's part in an appointment already booked)."""
         diary = self.queue_for(task).diary
         task.booked, task.diary = diary.book(day, task.hours), diary
-        if day > self.env.now:
+        if day > self.env._now:
             self._release_on(day, task)
         else:
             self.queue_for(task).push(task)
@@ -354,7 +361,7 @@ class Workforce:
 
     def cancel(self, task: Task) -> None:
         task.cancelled = True
-        if task.booked is not None and task.booked > self.env.now:
+        if task.booked is not None and task.booked > self.env._now:
             task.diary.unbook(task.booked, task.hours)
 
     def _release_on(self, day: int, task: Task) -> None:
@@ -362,7 +369,7 @@ class Workforce:
         waiting = self.releases.get(day)
         if waiting is None:
             waiting = self.releases[day] = []
-            self.env.timeout(day - self.env.now).callbacks.append(lambda _event, day=day: self._release_day(day))
+            self.env.timeout(day - self.env._now).callbacks.append(lambda _event, day=day: self._release_day(day))
         waiting.append(task)
 
     def _release_day(self, day: int) -> None:
