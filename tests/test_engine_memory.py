@@ -28,3 +28,22 @@ def test_a_run_leaves_no_cyclic_garbage(name):
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_replications_one_after_another_leave_nothing_behind():
+    # A finished replication is a web of cycles that only the collector frees; with the collector
+    # off during every run and each run freezing what the last left, each county replication left
+    # about 10 MB that no collection ever came for (a staffing search of 42 grew by 450 MB).
+    from cpmodel.sim.engine import run_replication
+    procedure = load_procedure()
+    scenario, _ = load_scenario(SCENARIO_FOLDER / "small-unitary.yaml", procedure)
+    scenario = scenario.model_copy(update={"horizon_years": 1.0, "warm_up_months": 0})
+    assert gc.isenabled()
+    gc.collect()
+    before = len(gc.get_objects())
+    results = [run_replication(procedure, scenario, seed) for seed in (1, 2, 3)]
+    assert all(result.tasks_done > 1000 for result in results)
+    # the three results are about 700 objects; each run's own web, left behind, was about 2,000
+    assert len(gc.get_objects()) - before < 1_500
+    assert gc.collect() < 50                            # nothing left for the collector to find
+    assert gc.isenabled()
