@@ -405,12 +405,15 @@ class StaffingSearch:
         """A few levels spread over the range (first replications only), so the plot shows the
         whole curve and not just where the search went, and the first probe is well placed.
         (While the last of them runs, a worker that falls free starts on the first probe as the
-        levels already seen place it.)"""
+        levels already seen place it, the last one by its first replication: placed by the others
+        alone, the county's first probe went ahead at 47, and the search went to 55.)"""
         wanted = [level for level in self.survey_levels() if level not in self.decided
                   and len(self.levels.get(level, LevelResult(level)).replications) < len(self.survey_seeds())]
         for number, level in enumerate(wanted, 1):
-            if number == len(wanted) and self.levels:
-                self.source.prefetch(self.key(self.guess(self.low, self.high)), self.first_seeds(), AHEAD)
+            if number == len(wanted) and self.levels and self.source.executor is not None:
+                first = LevelResult(level, self.source.get(self.key(level), self.survey_seeds()[:1]), self.rule)
+                probe = self.guess(self.low, self.high, provisional=(level, first))
+                self.source.prefetch(self.key(probe), self.first_seeds(), AHEAD)
             self.levels[level] = LevelResult(level, self.source.get(self.key(level), self.survey_seeds()), self.rule)
 
     def run(self) -> int | None:

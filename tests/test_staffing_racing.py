@@ -381,3 +381,17 @@ def test_with_no_survey_the_top_of_the_range_is_raced_first(monkeypatch):
     found = search(source(world, monkeypatch), 10, 40, 0.95)
     found.run()
     assert world.runs[0][0] == 40
+
+
+def test_the_first_probe_run_ahead_is_placed_by_the_last_survey_levels_first_replication():
+    # survey levels 20, 30, 40 of [10, 50]; the shares cross 0.95 between 30 and 40, which only
+    # the last level shows: placed by 20 and 30 alone, the probe run ahead was the middle (30),
+    # as on the county (47, where the search went to 55)
+    world = World(lambda level, index: {20: 0.90, 30: 0.94, 40: 0.98}.get(level, 0.5) + 0.001 * (index % 3))
+    recording = Recording(world)
+    recording.executor = object()          # several workers: there is a free one to run ahead
+    found = search(recording, 10, 50, 0.95, survey=3)
+    found.survey()
+    ahead = [call for call in recording.calls if call[0] == "prefetch" and call[3] == staffing.AHEAD]
+    assert found.guess(10, 50) == 32
+    assert ahead == [("prefetch", 32, 5, staffing.AHEAD)]
