@@ -13,6 +13,7 @@ import gc
 import heapq
 import math
 import datetime as dt
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -696,16 +697,31 @@ def collector_held(free_after: bool):
     looks at the run's own objects alone: 16 ms after a county replication, where one over the
     whole heap takes 29.
 
-    Already held (the collector off, by an outer call or by the host program): nothing to do."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    gc.disable()
+    The collector's state belongs to the process, and a Dask worker runs replications in several
+    threads at once: the first to come in freezes and pauses it, each run that ends collects its
+    own garbage (another's run, still going, is only looked at), and the last to leave unfreezes
+    and resumes it. Where the host program keeps the collector off, it is left as it is."""
+    global _held, _held_by_us
+    with _held_lock:
+        if _held == 0:
+            _held_by_us = gc.isenabled()
+            if _held_by_us:
+                gc.freeze()
+                gc.disable()
+        _held += 1
     try:
         yield
     finally:
-        if free_after:
-            gc.collect()
-        gc.unfreeze()
-        gc.enable()
+        with _held_lock:
+            _held -= 1
+            if _held_by_us:
+                if free_after:
+                    gc.collect()
+                if _held == 0:
+                    gc.unfreeze()
+                    gc.enable()
+
+
+_held_lock = threading.Lock()
+_held = 0              # replications (and nested runs) holding the collector now
+_held_by_us = False    # whether the first of them found it on, and so froze and paused it

@@ -47,3 +47,21 @@ def test_replications_one_after_another_leave_nothing_behind():
     assert len(gc.get_objects()) - before < 1_500
     assert gc.collect() < 50                            # nothing left for the collector to find
     assert gc.isenabled()
+
+
+def test_replications_in_threads_at_once_leave_nothing_behind_and_the_collector_as_found():
+    # A Dask worker runs replications in several threads: the collector's state is the process's,
+    # so a run that ended while another still held it must still free its own web of cycles.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cpmodel.sim.engine import run_replication
+    procedure = load_procedure()
+    scenario, _ = load_scenario(SCENARIO_FOLDER / "small-unitary.yaml", procedure)
+    scenario = scenario.model_copy(update={"horizon_years": 1.0, "warm_up_months": 0})
+    assert gc.isenabled()
+    gc.collect()
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda seed: run_replication(procedure, scenario, seed), range(1, 7)))
+    assert all(result.tasks_done > 1000 for result in results)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.collect() < 50
