@@ -692,10 +692,10 @@ def collector_held(free_after: bool):
     (households and their tasks, workers and their wake-ups, SimPy's processes and the
     replication itself) that only the collector frees; with the collector off during every run
     and each new run freezing what the last one left, the collection that would free it never
-    came, and every replication left about 10 MB behind (a staffing search of 42 grew by 450 MB,
-    and spent a second at exit freeing it). With everything older still frozen, the collection
-    looks at the run's own objects alone: 16 ms after a county replication, where one over the
-    whole heap takes 29.
+    came, and every replication left about 10 MB behind (the county's staffing search peaked at
+    691 MB, against 114 MB now, and spent a second at exit freeing it). With everything older
+    still frozen, the collection looks at the run's own objects alone: 16 ms after a county
+    replication, where one over the whole heap takes 29.
 
     The collector's state belongs to the process, and a Dask worker runs replications in several
     threads at once: the first to come in freezes and pauses it, each run that ends collects its

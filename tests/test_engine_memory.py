@@ -33,7 +33,7 @@ def test_a_run_leaves_no_cyclic_garbage(name):
 def test_replications_one_after_another_leave_nothing_behind():
     # A finished replication is a web of cycles that only the collector frees; with the collector
     # off during every run and each run freezing what the last left, each county replication left
-    # about 10 MB that no collection ever came for (a staffing search of 42 grew by 450 MB).
+    # about 10 MB that no collection ever came for (the county's staffing search peaked at 691 MB).
     from cpmodel.sim.engine import run_replication
     procedure = load_procedure()
     scenario, _ = load_scenario(SCENARIO_FOLDER / "small-unitary.yaml", procedure)
