@@ -6,7 +6,7 @@ import gc
 import pytest
 
 from cpmodel.model import load_procedure
-from cpmodel.sim.engine import Replication
+from cpmodel.sim.engine import Replication, run_replication
 from cpmodel.sim.scenario import SCENARIO_FOLDER, load_scenario
 
 
@@ -30,16 +30,20 @@ def test_a_run_leaves_no_cyclic_garbage(name):
             gc.enable()
 
 
+def _a_short_small_unitary():
+    """The procedure and a year of the small unitary, with the collector on and nothing left to find."""
+    procedure = load_procedure()
+    scenario, _ = load_scenario(SCENARIO_FOLDER / "small-unitary.yaml", procedure)
+    assert gc.isenabled()
+    gc.collect()
+    return procedure, scenario.model_copy(update={"horizon_years": 1.0, "warm_up_months": 0})
+
+
 def test_replications_one_after_another_leave_nothing_behind():
     # A finished replication is a web of cycles that only the collector frees; with the collector
     # off during every run and each run freezing what the last left, each county replication left
     # about 10 MB that no collection ever came for (the county's staffing search peaked at 691 MB).
-    from cpmodel.sim.engine import run_replication
-    procedure = load_procedure()
-    scenario, _ = load_scenario(SCENARIO_FOLDER / "small-unitary.yaml", procedure)
-    scenario = scenario.model_copy(update={"horizon_years": 1.0, "warm_up_months": 0})
-    assert gc.isenabled()
-    gc.collect()
+    procedure, scenario = _a_short_small_unitary()
     before = len(gc.get_objects())
     results = [run_replication(procedure, scenario, seed) for seed in (1, 2, 3)]
     assert all(result.tasks_done > 1000 for result in results)
@@ -53,13 +57,7 @@ def test_replications_in_threads_at_once_leave_nothing_behind_and_the_collector_
     # A Dask worker runs replications in several threads: the collector's state is the process's,
     # so a run that ended while another still held it must still free its own web of cycles.
     from concurrent.futures import ThreadPoolExecutor
-
-    from cpmodel.sim.engine import run_replication
-    procedure = load_procedure()
-    scenario, _ = load_scenario(SCENARIO_FOLDER / "small-unitary.yaml", procedure)
-    scenario = scenario.model_copy(update={"horizon_years": 1.0, "warm_up_months": 0})
-    assert gc.isenabled()
-    gc.collect()
+    procedure, scenario = _a_short_small_unitary()
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(lambda seed: run_replication(procedure, scenario, seed), range(1, 7)))
     assert all(result.tasks_done > 1000 for result in results)
