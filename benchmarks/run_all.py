@@ -347,8 +347,10 @@ def staffing_rows(quick: bool, extra: list[str] | None = None, tree: Path | None
     spent = lambda u: (f"{u['replications_run']} replications run, {u.get('replications_at_levels_reported', '?')} at the levels reported, "
                        f"{u.get('cpu_seconds', float('nan')):.0f} s CPU in replications")
     first = row(f"`staff` county --target visits=0.95 {shown}, 1 worker (whole process)",
-                f"{one:.1f} s ({one_cpu:.0f} s CPU), {spent(usage[0])}; load {load[0]:.1f}",
+                f"{one:.1f} s ({one_cpu:.0f} s CPU), {spent(usage[0])}, peak memory {usage[0].get('peak_memory_mb') or float('nan'):.0f} MB; "
+                f"load {load[0]:.1f}",
                 "under 60 s", one < 60, seconds=one, cpu_seconds=one_cpu, level=answers[0], usage=usage[0],
+                peak_memory_mb=usage[0].get("peak_memory_mb"),
                 load_average=load[0])
     second = row("same, --workers 2 against 1 worker", f"{speedup:.2f}x, {two:.1f} s (levels {answers[0]} and {answers[1]}; "
                  f"workers busy {100 * usage[1]['utilisation']:.0f}% of the search; {spent(usage[1])}; load {load[1]:.1f}; "

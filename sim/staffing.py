@@ -33,6 +33,7 @@ import itertools
 import json
 import math
 import os
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
@@ -314,7 +315,19 @@ class Replications:
                 "cpu_seconds": round(self.cpu_seconds, 2),
                 "utilisation": share(self.busy_seconds, workers), "replications_run": self.submitted,
                 "utilisation_by_worker": {f"worker {number}": share(seconds, 1)
-                                          for number, seconds in enumerate(self.busy_by_worker.values(), 1)}}
+                                          for number, seconds in enumerate(self.busy_by_worker.values(), 1)},
+                "peak_memory_mb": peak_memory_mb()}
+
+
+def peak_memory_mb() -> float | None:
+    """The most memory this process has held so far (its peak resident set), in MB; with one
+    worker the replications ran in it. None where the system does not say (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)   # bytes on macOS, KB elsewhere
 
 
 def _describe(levels: Levels) -> str:

@@ -163,3 +163,15 @@ def test_each_thread_of_a_worker_counts_as_a_worker(monkeypatch):
     assert len(usage["utilisation_by_worker"]) == 2
     assert all(0 < share <= 1 for share in usage["utilisation_by_worker"].values())
     assert usage["cpu_seconds"] < 0.2          # sleeping threads: their own CPU, near none
+
+
+def test_usage_says_the_most_memory_the_process_held():
+    # a search's run folder says how much memory it took (a replication once left 10 MB behind
+    # each, unseen): the peak is at least what the process holds now, here a 200 MB block
+    from cpmodel.sim import staffing
+    block = bytearray(200 * 1024 * 1024)
+    for page in range(0, len(block), 4096):      # resident only once touched
+        block[page] = 1
+    source = staffing.Replications(None, None, Unsaved())
+    assert source.usage()["peak_memory_mb"] >= 200
+    del block
