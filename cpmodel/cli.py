@@ -499,7 +499,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     from cpmodel.scenario_names import scenario_path
     scenario = scenario_path(scenario)
     from cpmodel.atomic import discard_or_mark, write_bytes, write_text
-    from cpmodel.staffing_report import staffing_csv, staffing_plot, staffing_sheets
+    from cpmodel.staffing_report import load_plotting_meanwhile, staffing_csv, staffing_plot, staffing_sheets
     from cpmodel.workers import Stopped, executor_slots, replication_executor
     from cpmodel.model import load_procedure
     from cpmodel.sim.duties import duty_rules
@@ -546,6 +546,8 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
                 staffing_progress(errors, estimate, disable=as_json) as advance:
             source = Replications(loaded, plan, SavedReplications(folder, write_text), executor, progress=advance,
                                   slots=executor_slots(executor, workers))
+            if executor is not None:
+                load_plotting_meanwhile()
             found = search_pools(source, pools, targets, ranges, replications, max_replications, survey,
                                  survey_replications=survey_replications)
             needed = found["needed"]

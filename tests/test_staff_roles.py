@@ -105,3 +105,15 @@ def test_the_staffing_plot_draws_whole_people_and_says_when_no_level_met():
     ticks, texts = shown[0]
     assert ticks and all(float(t).is_integer() for t in ticks)
     assert "none of the levels tried (7 to 12) is shown to meet every target" in texts
+
+
+def test_with_workers_the_plotting_library_loads_while_they_run_and_then_draws_at_once():
+    import subprocess
+    import sys
+    code = ("import sys; from cpmodel.staffing_report import load_plotting_meanwhile\n"
+            "assert 'matplotlib' not in sys.modules\n"
+            "load_plotting_meanwhile().join(60)\n"
+            "import matplotlib; print('matplotlib.pyplot' in sys.modules, matplotlib.get_backend().lower())\n")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["True", "agg"]
