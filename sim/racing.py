@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy import special
 
 from cpmodel.sim.stats import Interval, interval_of_mean, replicated_values
 
@@ -66,6 +65,7 @@ def boundary_constant(first: int, most: int, confidence: float = 0.95) -> float:
     """C: with looks after replications first, first + 1, ..., most, the chance that some look
     has |t_n| >= C * sqrt(most / n) is 1 - confidence when the true mean is the target."""
     if first >= most:                              # one look: the ordinary t interval
+        from scipy import special
         return float(special.stdtrit(most - 1, (1 + confidence) / 2))
     shipped = shipped_constant(first, most, confidence)
     return shipped if shipped is not None else fitted_constant(first, most, confidence)
