@@ -506,7 +506,7 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
     from cpmodel.sim.overrides import apply_settings
     from cpmodel.sim.scenario import BUNDLED_SCENARIO, load_scenario
     from cpmodel.sim.staffing import (POOL_ROLE, POOLS, ROLE_POOLS, SURVEY_REPLICATIONS, Replications, SavedReplications, ceil_or_none,
-                              other_pools_limit, search_pools, staffing_cost)
+                              other_pools_limit, search_pools, staffing_cost, survey_count)
     from cpmodel.sim.sensitivity import most_sensitive
 
     _check_scheduler(scheduler)
@@ -527,6 +527,10 @@ def staff(scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML (d
         raise InputError("--max-replications", None, str(max_replications),
                          f"fewer than --replications ({replications}): a level starts with {replications}; "
                          f"give --max-replications {replications} or more")
+    if survey and survey_replications > replications:
+        errors.print(f"note: --survey-replications {survey_replications} is more than --replications "
+                     f"{replications}; each survey level gets {survey_count(survey_replications, replications)} "
+                     "(a survey level never has more than a race's first look)")
     ranges = _parse_ranges(level_range, pools, plan)
     first_role = POOL_ROLE[pools[0]] if all_roles or not role else role[0]
     request = {"scenario": str(scenario or BUNDLED_SCENARIO), "scenario_sha256": digest, "targets": targets,

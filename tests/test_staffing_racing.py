@@ -395,3 +395,20 @@ def test_the_first_probe_run_ahead_is_placed_by_the_last_survey_levels_first_rep
     ahead = [call for call in recording.calls if call[0] == "prefetch" and call[3] == staffing.AHEAD]
     assert found.guess(10, 50) == 32
     assert ahead == [("prefetch", 32, 5, staffing.AHEAD)]
+
+
+def test_survey_replications_above_the_first_look_are_cut_and_the_user_is_told(tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cpmodel.cli import app
+    fast = Path(__file__).resolve().parent / "data" / "fast-unitary.yaml"
+    result = CliRunner().invoke(app, ["staff", str(fast), "--target", "visits=0.9", "--range", "10:16", "-n", "3",
+                                      "--max-replications", "4", "--survey", "1", "--survey-replications", "8",
+                                      "--out", str(tmp_path / "run"), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    told = " ".join(result.stderr.split())
+    assert "--survey-replications 8 is more than --replications 3; each survey level gets 3" in told
+    rows = {row["level"]: row for row in json.loads((tmp_path / "run" / "search.json").read_text())["levels"]["social_worker"]}
+    assert rows[13]["replications"] >= 3 and (rows[13]["verdict"] is not None or rows[13]["replications"] == 3)
