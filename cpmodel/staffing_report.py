@@ -14,8 +14,9 @@ POOL_WORDS = {"social_workers": "social workers", "conference_chairs": "conferen
 def load_plotting_meanwhile() -> threading.Thread:
     """Import matplotlib (and scipy, for the intervals reported) in a background thread while
     replications run in worker processes, so the plot is drawn as soon as the answer is known: the
-    import is about 0.35 s the command would otherwise spend alone at the end, with every worker done. (With one worker the replications
-    run in this process and the import would only take turns with them: it is not started then.)"""
+    import is about 0.35 s the command would otherwise spend alone at the end, with every worker
+    done. (With one worker the replications run in this process and the import would only take
+    turns with them: it is not started then.)"""
     def load() -> None:
         import matplotlib
         matplotlib.use("Agg")

@@ -23,7 +23,6 @@ class WakeUp:
 
     __slots__ = ("callbacks", "call", "triggered", "env")
     _ok = True          # never fails: step's check for a failed event reads this
-    _value = None
 
     def __init__(self, env: simpy.Environment, callback):
         self.env = env

@@ -125,13 +125,13 @@ class Replication:
                                        None if type(d.condition) is Const else d.condition, d.within or d.every)
                                       for d in duties if type(d.condition) is not Const or d.condition.value)
                          for event, duties in self.rules.by_anchor.items()}
-        self.decisions = {event: getattr(self, f"_decide_{event}") for event in procedure.events
-                          if hasattr(self, f"_decide_{event}")}
-        self.reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
-                          if hasattr(self, f"_after_{event}")}
+        decisions = {event: getattr(self, f"_decide_{event}") for event in procedure.events
+                     if hasattr(self, f"_decide_{event}")}
+        reactions = {event: getattr(self, f"_after_{event}") for event in procedure.events
+                     if hasattr(self, f"_after_{event}")}
         # What occur does for an event, found with one look-up: (decision, duties, reaction).
-        self.on_event = {event: (self.decisions.get(event), self.anchored.get(event, ()), self.reactions.get(event))
-                         for event in (*self.anchored, *self.decisions, *self.reactions)}
+        self.on_event = {event: (decisions.get(event), self.anchored.get(event, ()), reactions.get(event))
+                         for event in (*self.anchored, *decisions, *reactions)}
         flow = scenario.case_flow
         self.happenings = ("moved_authority", "became_looked_after", "hospital_admission", REVIEW_BROUGHT_FORWARD)
         self.happening_rates = (flow.moved_authority_per_month, flow.becomes_looked_after_s20_per_month,
