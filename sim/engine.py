@@ -27,7 +27,8 @@ from cpmodel.sim.clock import run_until
 from cpmodel.sim.days import SimulationDays
 from cpmodel.sim.duties import Duty, DutyRules, duty_rules
 from cpmodel.sim.scenario import Scenario
-from cpmodel.sim.workforce import Task, Queue, Worker, Workforce
+from cpmodel.sim.overdue import OverdueCount
+from cpmodel.sim.workforce import Task, Queue, Worker, Workforce, in_order
 
 POOLS = ("social_workers", "team_managers", "conference_chairs")
 # The facts the simulation keeps for a case, written with each event of a case history.
@@ -111,7 +112,7 @@ class Replication:
         self.households: list[Household] = []
         self.open_households = 0
         self.lowest_caseload: list = []
-        self.open_tasks: dict[Task, None] = {}   # every open accountable task, in the order made
+        self.overdue = OverdueCount(scenario.horizon_days)   # open accountable tasks, by due day
         self.quiet_facts = {f.id: f.quiet_value() for f in procedure.spec.facts}
         self.hours_table: dict[tuple[str, str], float | None] = {}
         self.duty_work: dict[str, tuple] = {}
@@ -246,7 +247,7 @@ class Replication:
                     accountable, household.phase, duty, appointment)
         household.open_tasks[task] = None
         if accountable:
-            self.open_tasks[task] = None
+            self.overdue.opened(due)
         return task
 
     def _duty_work(self, duty: Duty) -> tuple:
@@ -279,7 +280,7 @@ class Replication:
                     float(self.random.exponential(hours)) if exponential else hours,
                     opens, True, phase, recurring, appointment)
         open_tasks[task] = None
-        self.open_tasks[task] = None
+        self.overdue.opened(due)
         plan = self.workforce.plan
         day = plan(task, opens, margin)
         for kind, part_pool, part_hours in parts:
@@ -295,10 +296,12 @@ class Replication:
     def _done(self, task: Task, now: float) -> None:
         household = task.case
         open_tasks = household.open_tasks
-        open_tasks.pop(task, None)
-        self.open_tasks.pop(task, None)
         if not task.accountable:
+            open_tasks.pop(task, None)
             return
+        if task in open_tasks:
+            del open_tasks[task]
+            self.overdue.closed(task.due)
         day = int(now)
         event = task.event
         if event == "visit" and self.uniform() < self.no_access_per_visit:
@@ -309,7 +312,7 @@ class Replication:
             retry = Task(task.due, task.kind, event, household, task.pool, task.hours, opens, True,
                          task.phase, task.duty, task.appointment)
             open_tasks[retry] = None
-            self.open_tasks[retry] = None
+            self.overdue.opened(retry.due)
             self.workforce.plan(retry, opens, None)   # tried again at the first slot free
             return
         due, warm_up = task.due, self.warm_up
@@ -344,6 +347,11 @@ class Replication:
         opens = float(self.days.next_working_day(day + 1)) if duty.appointment else self.env._now
         self._duty_task(household, duty, self.days.add(day, duty.every), opens)
 
+    def _forget(self, household: Household, task: Task) -> None:
+        """The task is no longer the case's open work (done, met by another, or lapsed)."""
+        if household.open_tasks.pop(task, False) is None and task.accountable:
+            self.overdue.closed(task.due)
+
     def _meet_others(self, household: Household, others: list[Task], event: str, day: int) -> None:
         """The event just done also meets the household's other open deadlines for the same event
         (any core group counts as the six-weekly core group), as the procedure's deadlines read."""
@@ -355,8 +363,7 @@ class Replication:
             if other.due >= self.warm_up and other.kind in self.lateness:
                 self.lateness[other.kind].append(self.days.working_days_late(other.due, day))
             for part in [t for t in household.open_tasks if t is other or t.kind.startswith(other.kind + ":")]:
-                household.open_tasks.pop(part, None)
-                self.open_tasks.pop(part, None)
+                self._forget(household, part)
                 self.workforce.cancel(part)
             if duty.every is not None:
                 self._next_of(household, duty, day)
@@ -398,8 +405,7 @@ class Replication:
         if household.ending_asked:       # brought forward to end the plan: this review ends it
             ends, household.ending_asked = True, False
             for task in [t for t in household.open_tasks if t.kind.split(":")[0] == REVIEW_BROUGHT_FORWARD]:
-                household.open_tasks.pop(task, None)
-                self.open_tasks.pop(task, None)
+                self._forget(household, task)
                 self.workforce.cancel(task)
         if ends:
             household.facts["significant_harm_continuing"] = False
@@ -437,8 +443,7 @@ class Replication:
             if task.accountable and not task.cancelled and self.warm_up <= task.due < today and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, today))
             self.workforce.cancel(task)
-            self.open_tasks.pop(task, None)
-        household.open_tasks.clear()
+            self._forget(household, task)
 
     def _end_plan(self, household: Household, ending: str) -> None:
         if household.phase != "plan":
@@ -604,7 +609,7 @@ class Replication:
             week_caseload_max.append(float(max(loads)))
             open_households.append(self.open_households)
             today = int(self.env.now)
-            backlog.append(len([t for t in self.open_tasks if t.due < today and not t.cancelled]))
+            backlog.append(self.overdue.due_before(today))
             yield self.env.timeout(7)
 
     def _draw(self, cdf: list[float]) -> int:
@@ -620,7 +625,8 @@ class Replication:
         with collector_held(free_after=False):
             run_until(self.env, self.days.horizon)
         horizon, start = self.days.horizon, self.warm_up
-        for task in list(self.open_tasks):   # still open at the end: late by however long they were overdue
+        still_open = in_order(t for h in self.households for t in h.open_tasks if t.accountable)
+        for task in still_open:   # still open at the end: late by however long they were overdue
             if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, horizon - 1))
         first_week = start // 7
