@@ -38,7 +38,7 @@ def profiled(procedure, scenario) -> tuple[int, float, dict]:
 
 
 def heap_mix(procedure, scenario) -> tuple[float, dict]:
-    """SimPy's pending events, sampled every 1.37 days after the first 300: their mean number, and
+    """SimPy's pending events (on the heap or waiting for their week, sim/clock.py), sampled every 1.37 days after the first 300: their mean number, and
     the mean number owned by each kind of process."""
     replication = Replication(procedure, scenario, 1)
     env, mix, samples = replication.env, collections.Counter(), [0]
@@ -54,7 +54,8 @@ def heap_mix(procedure, scenario) -> tuple[float, dict]:
             yield env.timeout(1.37)
             if env.now > 300:
                 samples[0] += 1
-                mix.update(owner(entry[3]) for entry in env._queue)
+                waiting = [*env._queue, *(entry for week in env._later.values() for entry in week)]
+                mix.update(owner(entry[3]) for entry in waiting if entry[2] >= 0)   # not the week's marker
     env.process(sampler())
     replication.run()
     return sum(mix.values()) / samples[0], {name: count / samples[0] for name, count in mix.most_common()}

@@ -8,9 +8,15 @@ put on SimPy's own queue as `Timeout` and `Event.succeed` would put it (the same
 and event id from the environment's own counter, so the queue orders it exactly as before), and
 `run_until` is the loop of `Environment.run(until=...)` with `Environment.step` written inline.
 Ordinary SimPy processes and events share the same queue and run as they always did.
+
+Most of what waits on SimPy's queue waits for months: each household's next move or admission,
+each post's next leaver. `Environment` keeps events more than a week ahead off the heap, in one
+list per week, and puts a week's list on the heap as that week begins; every pop and push then
+works on a heap of the week's events alone (in the county, 50 entries where there were 300).
 """
 from __future__ import annotations
 
+import math
 from heapq import heappop, heappush
 
 import simpy
@@ -46,6 +52,82 @@ class WakeUp:
         self.triggered = True
         self.callbacks = self.call
         heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+
+
+WEEK = 7.0     # the span of each list of events kept off the heap
+
+
+class Environment(simpy.Environment):
+    """SimPy's environment with the events due after this week kept off its heap until their week.
+
+    An event is given its place (time, priority, event id from the environment's own counter)
+    when it is scheduled, as SimPy gives it, whether it goes on the heap now or later: SimPy
+    orders events by that triple alone, so the order is the same. A week's events go on the heap
+    when a marker at the start of the week comes off it; the marker sorts before every event at
+    that moment (priority URGENT, event id -1, below any SimPy gives), so no event of the week
+    can come off before it. The marker uses no event id, so the count of SimPy events is SimPy's.
+    """
+
+    def __init__(self, initial_time: float = 0):
+        super().__init__(initial_time)
+        self._later: dict[int, list] = {}    # week number -> events of that week, not yet on the heap
+        self._marker = _WeekMarker(self._week_begins)
+        self._armed = False                  # the marker is on the heap
+        self._later_from = self._now         # events from this time on wait in _later (once armed)
+
+    def schedule(self, event, priority=NORMAL, delay=0) -> None:
+        at = self._now + delay
+        if at < self._later_from:
+            heappush(self._queue, (at, priority, next(self._eid), event))
+            return
+        if not self._armed:
+            self._arm()
+            if at < self._later_from:
+                heappush(self._queue, (at, priority, next(self._eid), event))
+                return
+        week = int(at // WEEK)
+        waiting = self._later.get(week)
+        if waiting is None:
+            waiting = self._later[week] = []
+        waiting.append((at, priority, next(self._eid), event))
+
+    def _arm(self) -> None:
+        """The marker at the start of next week; events from then on wait off the heap."""
+        self._armed = True
+        self._later_from = WEEK * (int(self._now // WEEK) + 1)
+        self._marker.callbacks = self._marker.call
+        heappush(self._queue, (self._later_from, URGENT, -1, self._marker))
+
+    def _week_begins(self, _marker) -> None:
+        """The week's events onto the heap, and the marker on to next week (or off, if nothing waits)."""
+        waiting = self._later.pop(int(self._later_from // WEEK), None)
+        if waiting:
+            queue = self._queue
+            for entry in waiting:
+                heappush(queue, entry)
+        if self._later:
+            self._later_from += WEEK
+            self._marker.callbacks = self._marker.call
+            heappush(self._queue, (self._later_from, URGENT, -1, self._marker))
+        else:
+            self._armed = False
+
+    def peek(self) -> float:
+        """The time of the next event, wherever it waits."""
+        times = [entry[0] for entry in self._queue if entry[3] is not self._marker]
+        times += [entry[0] for waiting in self._later.values() for entry in waiting]
+        return min(times, default=math.inf)
+
+
+class _WeekMarker:
+    """What `Environment.step` reads of an event, for the marker that starts each week."""
+
+    __slots__ = ("callbacks", "call")
+    _ok = True
+
+    def __init__(self, callback):
+        self.call = [callback]
+        self.callbacks = self.call
 
 
 def run_until(env: simpy.Environment, until: float) -> None:

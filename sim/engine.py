@@ -23,7 +23,7 @@ import simpy
 from cpmodel.model.conditions import Const, evaluate
 from cpmodel.model.procedure import Procedure
 from cpmodel.model.schema import Period
-from cpmodel.sim.clock import run_until
+from cpmodel.sim.clock import Environment, run_until
 from cpmodel.sim.days import SimulationDays
 from cpmodel.sim.duties import Duty, DutyRules, duty_rules
 from cpmodel.sim.scenario import Scenario
@@ -95,7 +95,7 @@ class Replication:
         self.history_facts = [f for f in HISTORY_FACTS if f in procedure.facts]
         self.random = np.random.default_rng(seed)
         self.uniform = self.random.random          # looked up once: two draws for every visit
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.days = SimulationDays(scenario.calendar.start_date, scenario.horizon_days,
                                    scenario.calendar.closures, scenario.calendar.always_open)
         self.rules: DutyRules = duty_rules(procedure, scenario)

@@ -1,19 +1,21 @@
 """The engine's own clock (sim/clock.py) processes SimPy's events in SimPy's own order: a worker's
-reusable wake-up against a Timeout or Event for each wait, and run_until against env.run, on
-random models full of ties (whole-number delays), with ordinary processes mixed in."""
+reusable wake-up against a Timeout or Event for each wait, run_until against env.run, and the
+environment that keeps events weeks ahead off its heap against SimPy's own, on random models full
+of ties (whole-number delays, and delays that land on the start of a week), with ordinary
+processes mixed in."""
 import random
 
 import pytest
 import simpy
 from hypothesis import given, settings, strategies as st
 
-from cpmodel.sim.clock import WakeUp, run_until
+from cpmodel.sim.clock import WEEK, Environment, WakeUp, run_until
 
 
 def _trace(seed: int, ours: bool, callbacks: int, processes: int, until: float):
     """What happens when: callback 'workers' that wait (a delay, or until poked by another) and
     generator processes that wait too, all drawing from one seeded stream in the order they run."""
-    env, rng, trace = simpy.Environment(), random.Random(seed), []
+    env, rng, trace = (Environment() if ours else simpy.Environment()), random.Random(seed), []
     waiting: list = []
 
     def worker(number: int):
@@ -48,7 +50,8 @@ def _trace(seed: int, ours: bool, callbacks: int, processes: int, until: float):
 
     def process(number: int):
         while True:
-            yield env.timeout(rng.choice([1, 2, 3, rng.random() * 3]))
+            # now and then a wait of weeks, often to the very start of a week
+            yield env.timeout(rng.choice([1, 2, 3, rng.random() * 3, 7, 14 - env.now % 7, rng.random() * 40]))
             trace.append((env.now, "process", number))
 
     for number in range(callbacks):
@@ -64,7 +67,7 @@ def _trace(seed: int, ours: bool, callbacks: int, processes: int, until: float):
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 10_000), callbacks=st.integers(1, 8), processes=st.integers(0, 4),
-       until=st.sampled_from([5, 17, 30.5]))
+       until=st.sampled_from([5, 17, 30.5, 63, 91.25]))
 def test_wake_ups_and_run_until_keep_simpys_order(seed, callbacks, processes, until):
     assert _trace(seed, True, callbacks, processes, until) == _trace(seed, False, callbacks, processes, until)
 
@@ -90,3 +93,24 @@ def test_run_until_rejects_a_past_horizon_and_raises_a_failed_process():
     env.process(broken())
     with pytest.raises(KeyError, match="no such task"):
         run_until(env, 10)
+
+
+def test_events_weeks_ahead_wait_off_the_heap_and_keep_their_order():
+    env, seen = Environment(), []
+    for delay in (30, 3, 21, 21, 14 + 1e-9, 14, 7):     # two on one moment: made-first goes first
+        env.timeout(delay, value=delay).callbacks.append(lambda event: seen.append((env.now, event.value)))
+    assert len(env._queue) < 7                        # most of them are off the heap
+    assert env.peek() == 3
+    run_until(env, 22)
+    assert seen == [(3, 3), (7, 7), (14, 14), (14 + 1e-9, 14 + 1e-9), (21, 21), (21, 21)]
+    env.run()                                         # runs out: the week's marker stops with the events
+    assert seen[-1] == (30, 30) and env.now == 30 and env.peek() == float("inf")
+
+
+def test_a_stop_on_the_start_of_a_week_comes_before_that_weeks_events():
+    env, seen = Environment(), []
+    env.timeout(4 * WEEK).callbacks.append(lambda _event: seen.append(env.now))
+    run_until(env, 4 * WEEK)
+    assert seen == [] and env.now == 4 * WEEK
+    run_until(env, 4 * WEEK + 1)
+    assert seen == [4 * WEEK]
