@@ -154,19 +154,24 @@ def bare_seconds_per_event(pending: int, count: int, seed: int = 1) -> float:
     return (time.perf_counter() - started) / events
 
 
+HEAP_AT_X1, HEAP_AT_X8 = 37, 273   # the county's heap, mean entries (sim/clock.py keeps later weeks off it)
+
+
 def heap_yardstick_row(quick: bool, repeat: int) -> dict:
     """How much of the growth of time per task with the caseload is SimPy's own heap: bare SimPy
-    with as many pending events as the county's heap holds at x1 and at x8 (294 and 1,608 on
-    average, benchmarks/profiles/caseload-x1-x8.txt), taken in turns; the exponent that growth
-    alone would give over x1..x8 (1 + log(cost ratio) / log 8)."""
+    with as many events on the heap as the county's holds at x1 and at x8 (37 and 273 on average
+    since stop 22, when events more than a week ahead went off the heap into lists by week,
+    sim/clock.py; 294 and 1,608 before, benchmarks/profiles/caseload-x1-x8.txt), taken in turns;
+    the exponent that growth alone would give over x1..x8 (1 + log(cost ratio) / log 8)."""
     count = 20_000 if quick else 600_000
     small, large = [], []
     for _ in range(repeat):
-        small.append(bare_seconds_per_event(294, count))
-        large.append(bare_seconds_per_event(1608, count))
+        small.append(bare_seconds_per_event(HEAP_AT_X1, count))
+        large.append(bare_seconds_per_event(HEAP_AT_X8, count))
     ratio = float(np.median(large) / np.median(small))
     exponent = 1 + math.log(ratio) / math.log(8)
-    return row("yardstick: bare SimPy with the county's pending events at x1 and x8 (294 and 1,608), time per event",
+    return row(f"yardstick: bare SimPy with as many events on its heap as the county's at x1 and x8 ({HEAP_AT_X1} and "
+               f"{HEAP_AT_X8}), time per event",
                f"{1e6 * float(np.median(small)):.2f} against {1e6 * float(np.median(large)):.2f} us: x{ratio:.2f}, "
                f"which alone gives exponent {exponent:.2f}", "(none: SimPy's own heap)", None,
                ratio=ratio, exponent=exponent, us_per_event=[1e6 * float(np.median(small)), 1e6 * float(np.median(large))])
