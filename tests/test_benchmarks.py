@@ -15,7 +15,7 @@ def test_run_all_quick_mode_measures_every_row_and_writes_json(tmp_path):
     assert finished.returncode == 0, finished.stderr[-3000:]
     record = json.loads(out.read_text())
     measures = " | ".join(r["measure"] for r in record["rows"])
-    for expected in ("completed tasks/s against bare SimPy", "pending events at x1 and x8", "time against caseload", "`staff` county",
+    for expected in ("completed tasks/s against bare SimPy", "events on its heap as the county's at x1 and x8", "time against caseload", "`staff` county",
                      "--workers 2 against 1", "`cpmodel check`", "England scenario", "M/M/10", "audit of",
                      "instant start"):
         assert expected in measures, expected
