@@ -61,7 +61,7 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         sys.exit("error: valgrind is not installed (apt-get install valgrind)")
     if args.out is not None and args.out.exists():
-        sys.exit(f"error: {args.out} exists; give a new file")
+        parser.error(f"--out {args.out} exists; give a new file (nothing is overwritten)")
     runs = [(factor, years) for factor in (1, 8) for years in (1, 2)]
     with ThreadPoolExecutor(2) as pool:
         totals = dict(zip(runs, pool.map(lambda run: counted(*run), runs)))

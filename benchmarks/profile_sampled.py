@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="also append the report to this file")
     args = parser.parse_args()
     if args.replications < 1 or args.factor < 1:
-        sys.exit("error: --replications and --factor must be at least 1")
+        parser.error("--replications and --factor must be at least 1")
     text = report(*sample(args.replications, args.factor), args.replications, args.factor, args.top)
     print(text)
     if args.out:
