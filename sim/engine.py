@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import simpy
 
 from cpmodel.model.conditions import Const, evaluate
 from cpmodel.model.procedure import Procedure

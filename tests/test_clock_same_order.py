@@ -114,3 +114,11 @@ def test_a_stop_on_the_start_of_a_week_comes_before_that_weeks_events():
     assert seen == [] and env.now == 4 * WEEK
     run_until(env, 4 * WEEK + 1)
     assert seen == [4 * WEEK]
+
+
+def test_a_wait_for_ever_stays_on_the_heap_as_simpy_keeps_it():
+    env, seen = Environment(), []
+    env.timeout(float("inf")).callbacks.append(lambda _event: seen.append("never"))
+    env.timeout(10).callbacks.append(lambda _event: seen.append(env.now))
+    run_until(env, 30)
+    assert seen == [10] and env.now == 30
