@@ -22,26 +22,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from run_all import tasks_script  # noqa: E402
+
 SECOND_LEVEL = "2097152,16,64"     # size in bytes, ways, line size: this host's L2 per core
 
-RUN = """import sys
-sys.path.insert(0, {benchmarks!r})
-from run_all import scaled
-from cpmodel.model import load_procedure
-from cpmodel.sim.engine import run_replication
-from cpmodel.sim.scenario import load_scenario
-procedure = load_procedure()
-county, _ = load_scenario(None, procedure)
-county = county.model_copy(update={{"horizon_years": {years}, "warm_up_months": 0}})
-print("tasks", run_replication(procedure, scaled(county, {factor}), 1).tasks_done)
-"""
 COUNTS = {"instructions": r"I\s+refs:\s+([\d,]+)", "data reads and writes": r"D\s+refs:\s+([\d,]+)",
           "first-level data misses": r"D1\s+misses:\s+([\d,]+)", "L2-sized misses": r"LLd\s+misses:\s+([\d,]+)"}
 
 
 def counted(factor: int, years: int) -> dict[str, int]:
     """Cachegrind's totals for one replication (the whole process), and the tasks it did."""
-    script = RUN.format(benchmarks=str(ROOT / "benchmarks"), years=years, factor=factor)
+    script = tasks_script(factor, horizon_years=years)
     with tempfile.TemporaryDirectory() as folder:
         done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=yes", f"--LL={SECOND_LEVEL}",
                                f"--cachegrind-out-file={folder}/out", sys.executable, "-c", script],

@@ -19,24 +19,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RATE = 700      # samples a second
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from run_all import tasks_script  # noqa: E402
 
-RUN = """import sys
-sys.path.insert(0, {benchmarks!r})
-from run_all import scaled
-from cpmodel.model import load_procedure
-from cpmodel.sim.engine import run_replication
-from cpmodel.sim.scenario import load_scenario
-procedure = load_procedure()
-county, _ = load_scenario(None, procedure)
-tasks = sum(run_replication(procedure, scaled(county, {factor}), seed).tasks_done for seed in range(1, {replications} + 1))
-print("tasks", tasks)
-"""
+RATE = 700      # samples a second
 
 
 def sample(replications: int, factor: int) -> tuple[collections.Counter, int, int]:
     """Own samples by function (inside the clock's run), all such samples, and the tasks done."""
-    script = RUN.format(benchmarks=str(ROOT / "benchmarks"), factor=factor, replications=replications)
+    script = tasks_script(factor, replications)
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "samples.txt"
         done = subprocess.run([_py_spy(), "record", "-r", str(RATE), "-f", "raw", "-o", str(raw), "--",

@@ -221,6 +221,21 @@ def county_script(factor: int, quick: bool) -> str:
             " 'tasks': result.tasks_done}))\n")
 
 
+def tasks_script(factor: int, replications: int = 1, horizon_years: float | None = None) -> str:
+    """A script that runs county replications at factor x the caseload (seeds 1 on, each freed as
+    it ends, as the commands run them; from day 0 with no warm-up when horizon_years is given) and
+    prints 'tasks N', the tasks they did: for the profilers, which watch the whole process."""
+    return ("import sys\n"
+            f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+            "from run_all import scaled\nfrom cpmodel.model import load_procedure\n"
+            "from cpmodel.sim.engine import run_replication\nfrom cpmodel.sim.scenario import load_scenario\n"
+            "p = load_procedure(); county, _ = load_scenario(None, p)\n"
+            + (f"county = county.model_copy(update={{'horizon_years': {horizon_years}, 'warm_up_months': 0}})\n"
+               if horizon_years is not None else "")
+            + f"print('tasks', sum(run_replication(p, scaled(county, {factor}), seed).tasks_done "
+              f"for seed in range(1, {replications} + 1)))\n")
+
+
 def parallel_ceiling(quick: bool, repeat: int = 3) -> dict:
     """What two workers can give on this machine at best: the same county replication run alone,
     then two copies at once (each in its own process), in turns; 2 x alone / together, the median.
@@ -347,13 +362,13 @@ def staffing_rows(quick: bool, extra: list[str] | None = None, tree: Path | None
     with_baseline = tree is not None and not quick and not extra
     with tempfile.TemporaryDirectory() as folder:
         load = [os.getloadavg()[0]]
+        order = (1, 2, 0) if with_baseline else (1, 2)     # 0: the baseline's search
         for number in range(repeat):
             measured = {}
-            for workers in ((1, 2, 0) if number % 2 == 0 else (0, 2, 1)):
+            for workers in (order if number % 2 == 0 else order[::-1]):
                 name = f"{number}-{workers}"
                 if workers == 0:
-                    if with_baseline:
-                        measured[0] = timed(CPMODEL + base + ["--out", f"{folder}/{name}"], tree=tree)[0]
+                    measured[0] = timed(CPMODEL + base + ["--out", f"{folder}/{name}"], tree=tree)[0]
                     continue
                 options = ["--workers", "2"] if workers == 2 else []
                 seconds, cpu = timed(CPMODEL + base + options + ["--out", f"{folder}/{name}"])
@@ -362,14 +377,12 @@ def staffing_rows(quick: bool, extra: list[str] | None = None, tree: Path | None
                                      "usage": json.loads((Path(folder) / name / "search.json").read_text())}
             rounds.append(measured)
         load.append(os.getloadavg()[0])
-        load.append(os.getloadavg()[0])
     theirs = float(np.median([r[0] for r in rounds])) if with_baseline else None
     middle = lambda workers, key: float(np.median([r[workers][key] for r in rounds]))
     one, two, one_cpu, two_cpu = middle(1, "seconds"), middle(2, "seconds"), middle(1, "cpu"), middle(2, "cpu")
     ratios = [r[1]["seconds"] / r[2]["seconds"] for r in rounds]
     speedup = float(np.median(ratios))
     levels = sorted({r[w]["level"] for r in rounds for w in (1, 2)}, key=str)
-    answers = [rounds[0][1]["level"], rounds[0][2]["level"]]
     usage = [rounds[0][1]["usage"], rounds[0][2]["usage"]]
     usage[1] = dict(usage[1], utilisation=float(np.median([r[2]["usage"]["utilisation"] for r in rounds])))
     ceiling = parallel_ceiling(quick, 1 if quick else 3)
@@ -382,7 +395,7 @@ def staffing_rows(quick: bool, extra: list[str] | None = None, tree: Path | None
     first = row(f"`staff` county --target visits=0.95 {shown}, 1 worker (whole process{of})",
                 f"{one:.1f} s ({one_cpu:.0f} s CPU), {spent(usage[0])}, peak memory {usage[0].get('peak_memory_mb') or float('nan'):.0f} MB; "
                 f"load {load[0]:.1f}",
-                "under 60 s", one < 60, seconds=one, cpu_seconds=one_cpu, level=answers[0], usage=usage[0],
+                "under 60 s", one < 60, seconds=one, cpu_seconds=one_cpu, level=rounds[0][1]["level"], usage=usage[0],
                 peak_memory_mb=usage[0].get("peak_memory_mb"),
                 load_average=load[0])
     second = row("same, --workers 2 against 1 worker", f"{speedup:.2f}x (" + ", ".join(f"{r:.2f}x" for r in ratios)
@@ -392,8 +405,7 @@ def staffing_rows(quick: bool, extra: list[str] | None = None, tree: Path | None
                  ">= 1.85x, and under 30 s", speedup >= 1.85 and two < 30, speedup=speedup, seconds=two,
                  cpu_seconds=two_cpu, same_answer=len(levels) == 1, usage=usage[1], load_average=load[1], ratios=ratios,
                  rounds=[{**{str(w): {k: v for k, v in r[w].items() if k != "usage"} for w in (1, 2)}, "baseline": r.get(0)} for r in rounds],
-                 parallel_ceiling=ceiling,
-                 load_average_after=load[2])
+                 parallel_ceiling=ceiling)
     if quick:
         return [first, second]
     beside = (lambda workers: [r[0] / r[workers]["seconds"] for r in rounds]) if with_baseline else (lambda workers: None)

@@ -78,22 +78,18 @@ class Environment(simpy.Environment):
 
     def schedule(self, event, priority=NORMAL, delay=0) -> None:
         at = self._now + delay
-        if at < self._later_from:
-            heappush(self._queue, (at, priority, next(self._eid), event))
-            return
-        if not at < math.inf:                 # never (or not a time): on the heap, as SimPy puts it
-            heappush(self._queue, (at, priority, next(self._eid), event))
-            return
-        if not self._armed:
-            self._arm()
-            if at < self._later_from:
-                heappush(self._queue, (at, priority, next(self._eid), event))
+        # a wait for ever (or a time that is not one) stays on the heap, as SimPy puts it
+        if at >= self._later_from and at < math.inf:
+            if not self._armed:
+                self._arm()
+            if at >= self._later_from:
+                week = int(at // WEEK)
+                waiting = self._later.get(week)
+                if waiting is None:
+                    waiting = self._later[week] = []
+                waiting.append((at, priority, next(self._eid), event))
                 return
-        week = int(at // WEEK)
-        waiting = self._later.get(week)
-        if waiting is None:
-            waiting = self._later[week] = []
-        waiting.append((at, priority, next(self._eid), event))
+        heappush(self._queue, (at, priority, next(self._eid), event))
 
     def _arm(self) -> None:
         """The marker at the start of next week; events from then on wait off the heap."""

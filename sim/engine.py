@@ -626,7 +626,7 @@ class Replication:
         horizon, start = self.days.horizon, self.warm_up
         still_open = in_order(t for h in self.households for t in h.open_tasks if t.accountable)
         for task in still_open:   # still open at the end: late by however long they were overdue
-            if task.accountable and not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
+            if not task.cancelled and start <= task.due < horizon - 1 and task.kind in self.lateness:
                 self.lateness[task.kind].append(self.days.working_days_late(task.due, horizon - 1))
         first_week = start // 7
         mean_open, mean_max, open_households, backlog = self.monitor

@@ -11,21 +11,22 @@ from __future__ import annotations
 class OverdueCount:
     """Open accountable tasks by due day, and how many are due before the day last asked about."""
 
-    __slots__ = ("by_day", "last", "before")
+    __slots__ = ("by_day", "horizon", "last", "before")
 
     def __init__(self, horizon: int):
-        self.by_day = [0] * (horizon + 1)   # a task due on or after the horizon is never overdue in it
+        self.horizon = horizon
+        self.by_day = [0] * (horizon + 1)   # by_day[horizon]: due on or after it, never overdue in it
         self.last = 0       # the days before this one are in `before`
         self.before = 0
 
     def opened(self, due: int) -> None:
-        day = due if due < len(self.by_day) else len(self.by_day) - 1
+        day = due if due < self.horizon else self.horizon
         self.by_day[day] += 1
         if day < self.last:
             self.before += 1
 
     def closed(self, due: int) -> None:
-        day = due if due < len(self.by_day) else len(self.by_day) - 1
+        day = due if due < self.horizon else self.horizon
         self.by_day[day] -= 1
         if day < self.last:
             self.before -= 1
@@ -34,8 +35,8 @@ class OverdueCount:
         """Open tasks due before today; today never goes back."""
         if today < self.last:
             raise ValueError(f"the backlog was asked for day {today} after day {self.last}")
-        by_day, before = self.by_day, self.before
-        for day in range(self.last, min(today, len(by_day) - 1)):
-            before += by_day[day]
-        self.before, self.last = before, min(today, len(by_day) - 1)
+        until, before = min(today, self.horizon), self.before
+        for day in range(self.last, until):
+            before += self.by_day[day]
+        self.before, self.last = before, until
         return before
