@@ -265,7 +265,7 @@ def row(measure: str, figure: str, goal: str, met: bool | None, **values) -> dic
     return {"measure": measure, "figure": figure, "goal": goal, "met": met, **values}
 
 
-def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
+def simulation_rows(procedure, quick: bool, repeat: int, tree: Path | None = None) -> list[dict]:
     county, _ = load_scenario(None, procedure)
     if quick:
         county = county.model_copy(update={"horizon_years": 0.15, "warm_up_months": 0})
@@ -280,10 +280,13 @@ def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
     seconds = float(np.median([r[0] for r in runs]))
     tasks, events = runs[0][1], runs[0][2]
     ratio = float(np.median([r[1] / r[0] / b for r, b in zip(runs, bares)]))
-    rows.append(row(f"county, {county.horizon_years:g} years, 1 replication: completed tasks/s against bare SimPy timeouts/s",
-                    f"{ratio:.3f}x ({tasks:,} tasks in {seconds:.2f} s; {events:,} SimPy events; bare {bare:,.0f}/s)",
-                    ">= 0.15x", ratio >= 0.15, ratio=ratio, seconds=seconds, tasks=tasks, events=events,
-                    bare_timeouts_per_second=bare))
+    measured = row(f"county, {county.horizon_years:g} years, 1 replication: completed tasks/s against bare SimPy timeouts/s",
+                   f"{ratio:.3f}x ({tasks:,} tasks in {seconds:.2f} s; {events:,} SimPy events; bare {bare:,.0f}/s)",
+                   ">= 0.15x", ratio >= 0.15, ratio=ratio, seconds=seconds, tasks=tasks, events=events,
+                   bare_timeouts_per_second=bare)
+    if tree is not None and not quick:
+        beside_baseline(measured, tree, repeat)
+    rows.append(measured)
     rows.append(simpy_queue_row(quick, bare))
     factors = [1, 2] if quick else [1, 2, 4, 8]
     # Each factor in its own process, in rounds (x1, x2, x4, x8, x1, ...), the median of each: one
@@ -306,6 +309,56 @@ def simulation_rows(procedure, quick: bool, repeat: int) -> list[dict]:
                     cpu_exponent=cpu_exponent, cpu_seconds=cpu, tasks=[m["tasks"] for m in measured],
                     cpu_us_per_task=per_task, rounds=rounds))
     return rows
+
+
+BASELINE_COUNTY = ("import json, sys, time\n"
+                   "from model import load_procedure\nfrom sim.engine import Replication\n"
+                   "from sim.scenario import load_scenario\n"
+                   "p = load_procedure(); county, _ = load_scenario('scenarios/county.yaml', p)\n"
+                   "r = Replication(p, county, 1)\n"
+                   "done = [0]\n"
+                   "if 'count' in sys.argv:   # counted in a run of its own: the timed run is left as it is\n"
+                   "    complete = r.workforce.on_complete\n"
+                   "    def counted(*values):\n"
+                   "        done[0] += 1\n"
+                   "        return complete(*values)\n"
+                   "    r.workforce.on_complete = counted\n"
+                   "t, c = time.perf_counter(), time.process_time(); r.run()\n"
+                   "print(json.dumps({'seconds': time.perf_counter() - t, 'cpu_seconds': time.process_time() - c,"
+                   " 'tasks': done[0]}))\n")
+
+
+def beside_baseline(measured: dict, tree: Path, repeat: int) -> dict:
+    """The county's tasks per second against the baseline's, each in its own process, in turns.
+
+    The ratio to bare SimPy is not the same yardstick on every host: the baseline's own county
+    gives 0.026x on the AMD EPYC host where the issue's table said about 0.05x. So, as for the goals
+    in seconds, the goal of 0.15x from the issue's 0.05x is judged as a speed-up of the tasks per
+    second over the baseline's, beside ours: at least 3x (the issue's "3x faster for the same
+    work"). The baseline does fewer tasks for the same five years (it lost the arrivals between
+    working days, fixed in stop 17), so it is tasks per second, not seconds, that are compared; its
+    tasks are counted in a run of their own, each completion through a counter, so that the timed
+    runs are its code as it was."""
+    script = county_script(1, quick=False)
+    counted = subprocess.run([PYTHON, "-c", BASELINE_COUNTY, "count"], cwd=tree, capture_output=True, text=True,
+                             check=True, env=code_of(tree))
+    their_tasks = json.loads(counted.stdout.strip().splitlines()[-1])["tasks"]
+    ratios, ours_rate, their_rate = [], [], []
+    for _ in range(repeat):
+        ours = json_printed_by(script)
+        theirs = json_printed_by(BASELINE_COUNTY, tree)
+        ours_rate.append(ours["tasks"] / ours["seconds"])
+        their_rate.append(their_tasks / theirs["seconds"])
+        ratios.append(ours_rate[-1] / their_rate[-1])
+    speedup = float(np.median(ratios))
+    needed = 3.0   # the issue's 0.15x from its 0.05x
+    measured.update(met_in_ratio_here=measured["met"], met=speedup >= needed, speedup_over_baseline=speedup,
+                    speedup_needed=needed, baseline_ratios=ratios, baseline_tasks=their_tasks,
+                    baseline_tasks_per_second=float(np.median(their_rate)), tasks_per_second=float(np.median(ours_rate)))
+    measured["figure"] += (f"; {speedup:.2f}x the baseline's tasks/s beside it, each in its own process "
+                           f"({float(np.median(ours_rate)):,.0f}/s against {float(np.median(their_rate)):,.0f}/s, "
+                           f"{their_tasks:,} tasks; rounds: {', '.join(f'{r:.2f}x' for r in ratios)}) (needs {needed:.2f}x)")
+    return measured
 
 
 def simpy_mmc(arrival: float, service: float, servers: int, customers: int, seed: int) -> float:
@@ -535,7 +588,7 @@ def main() -> None:
     holder = tempfile.TemporaryDirectory()
     tree = None if args.no_baseline else baseline_tree(Path(holder.name))
     record["baseline"] = {"commit": BASELINE, "issue_now_seconds": ISSUE_NOW, "run": tree is not None}
-    steps = {"simulation": lambda: simulation_rows(procedure, args.quick, repeat),
+    steps = {"simulation": lambda: simulation_rows(procedure, args.quick, repeat, tree),
              "staff": lambda: staffing_rows(args.quick, staff_extra, tree, repeat),
              "check": lambda: [check_row(repeat, tree)], "england": lambda: [england_row(args.quick, tree)],
              "queue": lambda: [queue_row(args.quick)], "audit": lambda: [audit_row(args.quick, tree)],
