@@ -55,3 +55,42 @@ def test_a_goal_in_seconds_is_met_by_the_speed_up_over_the_baseline_beside_it():
     assert slow_host["met"] is True and slow_host["speedup_over_baseline"] == 4.0 / 1.2
     alone = against_baseline(row("m", "0.5 s", "under 1 s", True, seconds=0.5), 0.5, None, 3.1, 1)
     assert alone["met"] is True and "judged on these seconds alone" in alone["figure"]
+
+
+def _fake_baseline(folder: Path, tasks: int, seconds: float) -> Path:
+    """A tree laid out as the baseline's (top-level model and sim packages): a county replication
+    that takes `seconds` and completes `tasks` tasks through workforce.on_complete."""
+    (folder / "model").mkdir(parents=True)
+    (folder / "sim").mkdir()
+    (folder / "model" / "__init__.py").write_text("def load_procedure():\n    return None\n")
+    (folder / "sim" / "__init__.py").write_text("")
+    (folder / "sim" / "scenario.py").write_text("def load_scenario(path, procedure):\n    return None, ''\n")
+    (folder / "sim" / "engine.py").write_text(
+        "import time\n"
+        "class _Workforce:\n"
+        "    def __init__(self):\n"
+        "        self.on_complete = lambda task, now: None\n"
+        "class Replication:\n"
+        "    def __init__(self, procedure, scenario, seed):\n"
+        "        self.workforce = _Workforce()\n"
+        "    def run(self):\n"
+        f"        time.sleep({seconds})\n"
+        f"        for _ in range({tasks}):\n"
+        "            self.workforce.on_complete(None, 0.0)\n")
+    return folder
+
+
+def test_the_tasks_per_second_goal_is_met_at_three_times_the_baselines_rate_beside_it(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run_all
+    # ours: 30,000 tasks in 1 s, as the county script would print them
+    monkeypatch.setattr(run_all, "county_script", lambda factor, quick: (
+        "import json\nprint(json.dumps({'seconds': 1.0, 'cpu_seconds': 1.0, 'tasks': 30000}))\n"))
+    slow = run_all.beside_baseline(run_all.row("m", "x", ">= 0.15x", False), _fake_baseline(tmp_path / "slow", 2000, 0.3), 1)
+    # its tasks are counted in a run of their own (2,000), and its timed run takes at least 0.3 s:
+    # at most 6,700/s, so ours is at least 4.5x
+    assert slow["baseline_tasks"] == 2000 and slow["met"] is True and slow["met_in_ratio_here"] is False
+    assert 4.5 <= slow["speedup_over_baseline"] <= 30.0 and "needs 3.00x" in slow["figure"]
+    fast = run_all.beside_baseline(run_all.row("m", "x", ">= 0.15x", False), _fake_baseline(tmp_path / "fast", 20000, 0.0), 1)
+    # 20,000 tasks in well under a third of a second: ours (30,000/s) is not 3x that
+    assert fast["baseline_tasks"] == 20000 and fast["met"] is False and fast["speedup_over_baseline"] < 3.0
