@@ -34,7 +34,7 @@ class WakeUp:
     def __init__(self, env: simpy.Environment, callback):
         self.env = env
         self.call = [callback]
-        self.callbacks = None
+        self.callbacks: list | None = None
         self.triggered = True
 
     def after(self, delay: float) -> None:

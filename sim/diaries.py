@@ -67,12 +67,12 @@ class Diary:
             if full - taken >= (hours if hours < full else full) - 1e-9:
                 self.booked[day] = taken + hours
                 return day
-        day = self._first_fitting(range(aim - 1, first - 1, -1), hours)
-        if day is None:
-            day = self._first_fitting(range(aim + 1, last + 1), hours)
-        if day is None:
+        found = self._first_fitting(range(aim - 1, first - 1, -1), hours)
+        if found is None:
+            found = self._first_fitting(range(aim + 1, last + 1), hours)
+        if found is None:
             return self.first_with_room(days[last] + 1, hours)
-        return day
+        return found
 
     def first_working(self, opens: int) -> int:
         """The first day from opens on which this diary's staff work."""

@@ -73,7 +73,7 @@ class Task:
 class Queue:
     """Tasks waiting for one worker or a pool: today's appointments and the most urgent work first."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.heap: list[tuple[int, int, int, Task]] = []
         self.idle: list["Worker"] = []
         self.diary: Diary | None = None
@@ -226,8 +226,9 @@ class Workforce:
         hours_by_event, pool_queues, on_complete = self.hours_by_event, self.pool_queues, self.on_complete
         measured_from = self.measured_from
         idle = queue.idle
-        shift_day, start, end = -1, None, 0.0
-        spell_of = None          # (task, hours, day) of the spell being worked, until it ends
+        shift_day, end = -1, 0.0
+        start: float | None = None
+        spell_of: tuple[Task, float, int] | None = None   # (task, hours, day) of the spell being worked, until it ends
 
         def go(_event) -> None:
             nonlocal shift_day, start, end, spell_of

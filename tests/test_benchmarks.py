@@ -94,3 +94,11 @@ def test_the_tasks_per_second_goal_is_met_at_three_times_the_baselines_rate_besi
     fast = run_all.beside_baseline(run_all.row("m", "x", ">= 0.15x", False), _fake_baseline(tmp_path / "fast", 20000, 0.0), 1)
     # 20,000 tasks in well under a third of a second: ours (30,000/s) is not 3x that
     assert fast["baseline_tasks"] == 20000 and fast["met"] is False and fast["speedup_over_baseline"] < 3.0
+
+
+def test_the_compiled_engine_trial_refuses_bad_options_before_building_anything(tmp_path):
+    for options in (["--factors", "1,x"], ["--seeds", ""], ["--repeat", "0"], ["--years", "-1"]):
+        finished = subprocess.run([sys.executable, "benchmarks/compiled_engine_trial.py", *options, "--out", str(tmp_path / "t.json")],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert finished.returncode == 2 and "error:" in finished.stderr and "Traceback" not in finished.stderr, options
+    assert not (tmp_path / "t.json").exists()
