@@ -154,7 +154,8 @@ def main() -> None:
         same = []
         for seed in seeds:           # the same answers, every field of the result
             a, b = replication(python, 1, seed, args.years), replication(compiled, 1, seed, args.years)
-            assert b["compiled"] and not a["compiled"]
+            if a["compiled"] or not b["compiled"]:
+                raise SystemExit("error: the Python copy ran a compiled engine, or the compiled copy a Python one")
             same.append(a["digest"] == b["digest"])
             print(f"seed {seed}: {'the same answers' if same[-1] else 'ANSWERS DIFFER'}", flush=True)
         rows = []
