@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3", help="seeds whose answers are compared at x1 (default 1,2,3)")
     parser.add_argument("--years", type=float, default=None, help="simulated years (default: the scenario's five)")
     parser.add_argument("--out", type=Path, default=None, help="JSON file to write (a new file)")
+    parser.add_argument("--no-baseline", action="store_true", help="do not run the baseline's county beside both at x1")
     args = parser.parse_args()
     try:
         factors = [int(f) for f in args.factors.split(",")]
@@ -158,6 +159,15 @@ def main() -> None:
                 raise SystemExit("error: the Python copy ran a compiled engine, or the compiled copy a Python one")
             same.append(a["digest"] == b["digest"])
             print(f"seed {seed}: {'the same answers' if same[-1] else 'ANSWERS DIFFER'}", flush=True)
+        from run_all import BASELINE_COUNTY, baseline_tree, code_of, json_printed_by
+        # The baseline's county (five years, its own scenario) beside both at x1, as run_all's
+        # tasks/s row runs it: the goal is 3x its tasks per second
+        tree = baseline_tree(Path(holder)) if args.years is None and 1 in factors and not args.no_baseline else None
+        their_tasks = None
+        if tree is not None:
+            counted = subprocess.run([PYTHON, "-c", BASELINE_COUNTY, "count"], cwd=tree, capture_output=True, text=True,
+                                     check=True, env=code_of(tree))
+            their_tasks = json.loads(counted.stdout.strip().splitlines()[-1])["tasks"]
         rows = []
         for factor in factors:
             rounds = []
@@ -166,6 +176,8 @@ def main() -> None:
                 measured = {name: replication(folder, factor, 1, args.years) for folder, name in (pair if number % 2 == 0 else pair[::-1])}
                 if measured["python"]["digest"] != measured["compiled"]["digest"]:
                     same.append(False)
+                if factor == 1 and tree is not None:
+                    measured["baseline"] = json_printed_by(BASELINE_COUNTY, tree) | {"tasks": their_tasks}
                 rounds.append({name: {k: v for k, v in m.items() if k != "digest"} for name, m in measured.items()})
             ratio = float(np.median([r["python"]["cpu_seconds"] / r["compiled"]["cpu_seconds"] for r in rounds]))
             per_task = {name: float(np.median([1e6 * r[name]["cpu_seconds"] / r[name]["tasks"] for r in rounds]))
@@ -175,6 +187,13 @@ def main() -> None:
                   f"against {per_task['compiled']:.1f} us; rounds: "
                   + ", ".join(f"{r['python']['cpu_seconds'] / r['compiled']['cpu_seconds']:.2f}x" for r in rounds) + ")",
                   flush=True)
+            if factor == 1 and tree is not None:
+                rate = lambda r, name: r[name]["tasks"] / r[name]["cpu_seconds"]
+                for name in ("python", "compiled"):
+                    against = [rate(r, name) / rate(r, "baseline") for r in rounds]
+                    rows[-1][f"{name}_against_baseline"] = float(np.median(against))
+                    print(f"x1: {name} {float(np.median(against)):.2f}x the baseline's tasks per second (CPU; rounds: "
+                          + ", ".join(f"{a:.2f}x" for a in against) + "; the goal is 3x)", flush=True)
     if len(rows) > 1:
         low, high = rows[0], rows[-1]
         for name in ("python", "compiled"):
