@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -109,8 +108,8 @@ print(json.dumps({{'seconds': t, 'cpu_seconds': c, 'tasks': result.tasks_done, '
 def replication(folder: Path, factor: int, seed: int, years: float | None) -> dict:
     shorter = f"county = county.model_copy(update={{'horizon_years': {years}, 'warm_up_months': 0}})\n" if years else ""
     script = RUN.format(benchmarks=str(ROOT / "benchmarks"), shorter=shorter, factor=factor, seed=seed)
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPATH": str(folder)}
-    finished = subprocess.run([PYTHON, "-c", script], cwd=folder, capture_output=True, text=True, env=environment)
+    from run_all import code_of      # the copy first on the path, with compiled modules cached
+    finished = subprocess.run([PYTHON, "-c", script], cwd=folder, capture_output=True, text=True, env=code_of(folder))
     if finished.returncode != 0:
         raise SystemExit(f"error: a replication failed in {folder.name}:\n{finished.stderr[-3000:]}")
     measured = json.loads(finished.stdout.strip().splitlines()[-1])
@@ -159,15 +158,11 @@ def main() -> None:
                 raise SystemExit("error: the Python copy ran a compiled engine, or the compiled copy a Python one")
             same.append(a["digest"] == b["digest"])
             print(f"seed {seed}: {'the same answers' if same[-1] else 'ANSWERS DIFFER'}", flush=True)
-        from run_all import BASELINE_COUNTY, baseline_tree, code_of, json_printed_by
+        from run_all import BASELINE_COUNTY, baseline_county_tasks, baseline_tree, json_printed_by
         # The baseline's county (five years, its own scenario) beside both at x1, as run_all's
         # tasks/s row runs it: the goal is 3x its tasks per second
         tree = baseline_tree(Path(holder)) if args.years is None and 1 in factors and not args.no_baseline else None
-        their_tasks = None
-        if tree is not None:
-            counted = subprocess.run([PYTHON, "-c", BASELINE_COUNTY, "count"], cwd=tree, capture_output=True, text=True,
-                                     check=True, env=code_of(tree))
-            their_tasks = json.loads(counted.stdout.strip().splitlines()[-1])["tasks"]
+        their_tasks = baseline_county_tasks(tree) if tree is not None else None
         rows = []
         for factor in factors:
             rounds = []

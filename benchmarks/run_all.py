@@ -253,11 +253,11 @@ def parallel_ceiling(quick: bool, repeat: int = 3) -> dict:
     return {"ratio": float(np.median(ratios)), "ratios": ratios}
 
 
-def json_printed_by(script: str, tree: Path | None = None) -> dict:
-    """Run a script in a fresh interpreter (on the baseline's code if tree) and read the JSON its
-    last line prints."""
-    finished = subprocess.run([PYTHON, "-c", script], cwd=tree or ROOT, capture_output=True, text=True, check=True,
-                              env=code_of(tree))
+def json_printed_by(script: str, tree: Path | None = None, *arguments: str) -> dict:
+    """Run a script in a fresh interpreter (on the baseline's code if tree; arguments as its
+    sys.argv) and read the JSON its last line prints."""
+    finished = subprocess.run([PYTHON, "-c", script, *arguments], cwd=tree or ROOT, capture_output=True, text=True,
+                              check=True, env=code_of(tree))
     return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
@@ -328,6 +328,11 @@ BASELINE_COUNTY = ("import json, sys, time\n"
                    " 'tasks': done[0]}))\n")
 
 
+def baseline_county_tasks(tree: Path) -> int:
+    """The tasks the baseline's county does, counted in a run of their own (BASELINE_COUNTY)."""
+    return json_printed_by(BASELINE_COUNTY, tree, "count")["tasks"]
+
+
 def beside_baseline(measured: dict, tree: Path, repeat: int) -> dict:
     """The county's tasks per second against the baseline's, each in its own process, in turns.
 
@@ -340,9 +345,7 @@ def beside_baseline(measured: dict, tree: Path, repeat: int) -> dict:
     tasks are counted in a run of their own, each completion through a counter, so that the timed
     runs are its code as it was."""
     script = county_script(1, quick=False)
-    counted = subprocess.run([PYTHON, "-c", BASELINE_COUNTY, "count"], cwd=tree, capture_output=True, text=True,
-                             check=True, env=code_of(tree))
-    their_tasks = json.loads(counted.stdout.strip().splitlines()[-1])["tasks"]
+    their_tasks = baseline_county_tasks(tree)
     ratios, ours_rate, their_rate = [], [], []
     for _ in range(repeat):
         ours = json_printed_by(script)
